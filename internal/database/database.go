@@ -1,0 +1,143 @@
+// Package database opens Confide's database on either engine (embedded SQLite
+// or PostgreSQL) and applies the embedded migrations. The store package holds
+// all queries; this package only knows how to connect and what differs.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Dialect names the engine behind a DB; the store uses it for the few queries
+// that differ (full-text search).
+type Dialect string
+
+// The two engines.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open database. On SQLite, writes go through a single connection
+// (SQLite allows one writer at a time; queueing them in Go avoids busy errors)
+// while reads use a pool. On PostgreSQL both are the same pool.
+type DB struct {
+	Dialect Dialect
+	Read    *sql.DB
+	Write   *sql.DB
+	URL     string // as given, for messages; may hold a password: do not log
+}
+
+// Open connects to the database named by rawURL ("sqlite:PATH" or
+// "postgres://…") and checks that it answers within the context's deadline.
+func Open(ctx context.Context, rawURL string) (*DB, error) {
+	switch {
+	case strings.HasPrefix(rawURL, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(rawURL, "sqlite:"))
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		return openPostgres(ctx, rawURL)
+	default:
+		return nil, fmt.Errorf("database: unsupported URL %q: want sqlite:PATH or postgres://…", redact(rawURL))
+	}
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("database: sqlite: empty path")
+	}
+	// A path ending in a query keeps the caller's options; we add ours.
+	file, query, _ := strings.Cut(path, "?")
+	if file != ":memory:" {
+		if dir := filepath.Dir(file); dir != "." {
+			if _, err := os.Stat(dir); err != nil {
+				return nil, fmt.Errorf("database: sqlite: folder of %s: %w", file, err)
+			}
+		}
+	}
+	base := "file:" + file + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	if query != "" {
+		base += "&" + query
+	}
+	write, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("database: open sqlite %s: %w", file, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxLifetime(0)
+	read, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("database: open sqlite %s: %w", file, err)
+	}
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	read.SetConnMaxLifetime(0)
+	db := &DB{Dialect: SQLite, Read: read, Write: write, URL: "sqlite:" + path}
+	// The writer connects first so that WAL mode is set before readers open.
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database: sqlite %s: %w", file, err)
+	}
+	return db, nil
+}
+
+func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
+	pool, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("database: open %s: %w", redact(rawURL), err)
+	}
+	pool.SetMaxOpenConns(20)
+	pool.SetMaxIdleConns(20)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	db := &DB{Dialect: Postgres, Read: pool, Write: pool, URL: rawURL}
+	if err := db.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("database: connect to %s: %w", redact(rawURL), err)
+	}
+	return db, nil
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.Write.PingContext(ctx); err != nil {
+		return err
+	}
+	if db.Read != db.Write {
+		return db.Read.PingContext(ctx)
+	}
+	return nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	err := db.Write.Close()
+	if db.Read != db.Write {
+		if rerr := db.Read.Close(); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// Redacted is the URL without its password, for messages and logs.
+func (db *DB) Redacted() string { return redact(db.URL) }
+
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

@@ -1,0 +1,79 @@
+package model
+
+import "time"
+
+// Settings are the site-wide texts an admin edits. Defaults fill what is unset.
+type Settings struct {
+	SiteName     string
+	Tagline      string
+	Mission      string // shown on the home page and under every story
+	AdvisorName  string
+	Signature    string
+	Footer       string
+	ContactEmail string
+}
+
+// Setting keys as stored in the settings table.
+const (
+	SettingSiteName     = "site_name"
+	SettingTagline      = "tagline"
+	SettingMission      = "mission"
+	SettingAdvisorName  = "advisor_name"
+	SettingSignature    = "signature"
+	SettingFooter       = "footer"
+	SettingContactEmail = "contact_email"
+)
+
+// DefaultSettings are used for every key the database does not hold.
+func DefaultSettings() Settings {
+	return Settings{
+		SiteName:    "Confide",
+		Tagline:     "You are not alone",
+		Mission:     "People share what weighs on them, an advisor answers with care, and readers who have been there add their support. Reading other stories shows that you are not alone.",
+		AdvisorName: "The advisor",
+		Footer:      "If you are in danger right now, call your local emergency number.",
+	}
+}
+
+// Page is an admin-editable page such as /about or /privacy. Body is Markdown.
+type Page struct {
+	Slug      string
+	Title     string
+	Body      string
+	UpdatedAt time.Time
+}
+
+// Pagination describes one page of a longer list.
+type Pagination struct {
+	Number int // 1-based
+	Size   int
+	Total  int
+}
+
+// Pages is the number of pages, at least 1.
+func (p Pagination) Pages() int {
+	if p.Size <= 0 || p.Total <= 0 {
+		return 1
+	}
+	return (p.Total + p.Size - 1) / p.Size
+}
+
+// HasPrev reports whether there is a page before this one.
+func (p Pagination) HasPrev() bool { return p.Number > 1 }
+
+// HasNext reports whether there is a page after this one.
+func (p Pagination) HasNext() bool { return p.Number < p.Pages() }
+
+// Prev is the previous page number.
+func (p Pagination) Prev() int { return p.Number - 1 }
+
+// Next is the next page number.
+func (p Pagination) Next() int { return p.Number + 1 }
+
+// Offset is the number of rows before this page.
+func (p Pagination) Offset() int {
+	if p.Number < 1 {
+		return 0
+	}
+	return (p.Number - 1) * p.Size
+}

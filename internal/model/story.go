@@ -1,0 +1,53 @@
+package model
+
+import "time"
+
+// Story states. Only published stories are shown to readers.
+const (
+	StoryDraft     = "draft"
+	StoryPublished = "published"
+	StoryWithdrawn = "withdrawn"
+)
+
+// Section groups stories by theme ("Relationships", "Family", …).
+type Section struct {
+	ID          int64
+	Slug        string
+	Name        string
+	Description string
+	Position    int
+	StoryCount  int // published stories; filled by listings
+	CreatedAt   time.Time
+}
+
+// Story is a visitor's letter and the advisor's public reply to it.
+type Story struct {
+	ID          int64
+	Slug        string
+	SectionID   int64
+	SectionSlug string // filled by reads that join the section
+	SectionName string
+	Title       string
+	AuthorName  string // the writer's chosen name; visitor text, always escaped
+	Letter      string // plain text from the writer; always escaped
+	Reply       string // Markdown written by the advisor; rendered and sanitised
+	AdvisorName string
+	Signature   string
+	Status      string
+	PublishedAt time.Time // zero until published
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+
+	CommentCount int // approved comments; filled by reads
+}
+
+// IsPublished reports whether readers may see the story.
+func (s *Story) IsPublished() bool { return s.Status == StoryPublished }
+
+// StoryFilter selects a page of stories.
+type StoryFilter struct {
+	SectionID int64  // 0: every section
+	Status    string // "": every status
+	Limit     int
+	Offset    int
+}

@@ -1,0 +1,83 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/confide/confide/internal/model"
+)
+
+// CreateComment inserts a comment and sets its ID.
+func (s *Store) CreateComment(ctx context.Context, c *model.Comment) error {
+	if c.CreatedAt.IsZero() {
+		return fmt.Errorf("store: create comment: CreatedAt not set")
+	}
+	err := s.w.QueryRowContext(ctx, `INSERT INTO comments (story_id, author_name, author_email, body, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		c.StoryID, c.AuthorName, c.AuthorEmail, c.Body, c.Status, ts(c.CreatedAt)).Scan(&c.ID)
+	if err != nil {
+		return fmt.Errorf("store: create comment on story %d: %w", c.StoryID, err)
+	}
+	return nil
+}
+
+const commentColumns = `SELECT c.id, c.story_id, s.slug, s.title, c.author_name, c.author_email, c.body, c.status, c.created_at
+	FROM comments c JOIN stories s ON s.id = c.story_id`
+
+func scanComments(rows interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+}) ([]model.Comment, error) {
+	var out []model.Comment
+	for rows.Next() {
+		var c model.Comment
+		if err := rows.Scan(&c.ID, &c.StoryID, &c.StorySlug, &c.StoryTitle, &c.AuthorName, &c.AuthorEmail,
+			&c.Body, &c.Status, &c.CreatedAt); err != nil {
+			return nil, err
+		}
+		c.CreatedAt = c.CreatedAt.UTC()
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// StoryComments lists a story's comments in one status, oldest first.
+func (s *Store) StoryComments(ctx context.Context, storyID int64, status string) ([]model.Comment, error) {
+	rows, err := s.r.QueryContext(ctx, commentColumns+` WHERE c.story_id = $1 AND c.status = $2
+		ORDER BY c.created_at, c.id`, storyID, status)
+	if err != nil {
+		return nil, fmt.Errorf("store: comments of story %d: %w", storyID, err)
+	}
+	defer rows.Close()
+	out, err := scanComments(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: comments of story %d: %w", storyID, err)
+	}
+	return out, nil
+}
+
+// LatestComments lists approved comments on published stories, newest first,
+// and how many there are in all. With count false the total is not computed
+// (the sidebar does not need it) and is returned as -1.
+func (s *Store) LatestComments(ctx context.Context, limit, offset int, count bool) ([]model.Comment, int, error) {
+	const where = ` WHERE c.status = 'approved' AND s.status = 'published'`
+	total := -1
+	if count {
+		if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM comments c JOIN stories s ON s.id = c.story_id`+where).
+			Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("store: count latest comments: %w", err)
+		}
+	}
+	rows, err := s.r.QueryContext(ctx, commentColumns+where+` ORDER BY c.created_at DESC, c.id DESC LIMIT $1 OFFSET $2`,
+		limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: latest comments: %w", err)
+	}
+	defer rows.Close()
+	out, err := scanComments(rows)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: latest comments: %w", err)
+	}
+	return out, total, nil
+}

@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/confide/confide/internal/model"
+)
+
+// CreateSection inserts a section and sets its ID.
+func (s *Store) CreateSection(ctx context.Context, sec *model.Section) error {
+	if sec.CreatedAt.IsZero() {
+		return fmt.Errorf("store: create section %q: CreatedAt not set", sec.Slug)
+	}
+	err := s.w.QueryRowContext(ctx, `INSERT INTO sections (slug, name, description, position, created_at)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		sec.Slug, sec.Name, sec.Description, sec.Position, ts(sec.CreatedAt)).Scan(&sec.ID)
+	if isUniqueViolation(err) {
+		return &model.Error{Code: model.ECONFLICT, Message: "A section with that address already exists.", Err: err}
+	}
+	if err != nil {
+		return fmt.Errorf("store: create section %q: %w", sec.Slug, err)
+	}
+	return nil
+}
+
+// Sections lists every section in display order with its count of published
+// stories.
+func (s *Store) Sections(ctx context.Context) ([]model.Section, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT sec.id, sec.slug, sec.name, sec.description, sec.position, sec.created_at,
+			(SELECT count(*) FROM stories st WHERE st.section_id = sec.id AND st.status = 'published')
+		FROM sections sec ORDER BY sec.position, sec.name`)
+	if err != nil {
+		return nil, fmt.Errorf("store: sections: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Section
+	for rows.Next() {
+		var sec model.Section
+		if err := rows.Scan(&sec.ID, &sec.Slug, &sec.Name, &sec.Description, &sec.Position, &sec.CreatedAt, &sec.StoryCount); err != nil {
+			return nil, fmt.Errorf("store: sections: %w", err)
+		}
+		sec.CreatedAt = sec.CreatedAt.UTC()
+		out = append(out, sec)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: sections: %w", err)
+	}
+	return out, nil
+}
+
+// SectionBySlug returns one section, or a not-found error.
+func (s *Store) SectionBySlug(ctx context.Context, slug string) (*model.Section, error) {
+	var sec model.Section
+	err := s.r.QueryRowContext(ctx, `SELECT id, slug, name, description, position, created_at
+		FROM sections WHERE slug = $1`, slug).
+		Scan(&sec.ID, &sec.Slug, &sec.Name, &sec.Description, &sec.Position, &sec.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("store: section %q: %w", slug, notFound(err, "section"))
+	}
+	sec.CreatedAt = sec.CreatedAt.UTC()
+	return &sec, nil
+}

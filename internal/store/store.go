@@ -1,0 +1,102 @@
+// Package store holds every SQL query of Confide. Queries are written once
+// ($1… placeholders, RETURNING, ON CONFLICT) and run on SQLite and PostgreSQL;
+// the few real differences are switched on the database's dialect here and
+// nowhere else. The store reads and writes; it holds no rules.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/confide/confide/internal/database"
+	"github.com/confide/confide/internal/model"
+)
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Store reads and writes Confide's data. Its methods run on the pools of the
+// database, or inside one transaction for a Store handed out by InTx.
+type Store struct {
+	db   *database.DB
+	r, w querier
+	inTx bool
+}
+
+// New returns a Store on db.
+func New(db *database.DB) *Store {
+	return &Store{db: db, r: db.Read, w: db.Write}
+}
+
+// Dialect tells which engine is behind the store.
+func (s *Store) Dialect() database.Dialect { return s.db.Dialect }
+
+// InTx runs fn with a Store whose every query is part of one transaction,
+// committed when fn returns nil and rolled back otherwise.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
+	if s.inTx {
+		return fn(s)
+	}
+	tx, err := s.db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(&Store{db: s.db, r: tx, w: tx, inTx: true}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
+
+// ts is how every time goes into the database: UTC, to the microsecond
+// (PostgreSQL's precision), so a value reads back equal on both engines.
+func ts(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) sql.NullTime {
+	if t.IsZero() {
+		return sql.NullTime{}
+	}
+	return sql.NullTime{Time: ts(t), Valid: true}
+}
+
+func fromNull(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure on
+// either engine.
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// notFound turns sql.ErrNoRows into the model's not-found error.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return &model.Error{Code: model.ENOTFOUND, Message: "We could not find that " + what + ".", Err: err}
+	}
+	return err
+}

@@ -1,0 +1,147 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/confide/confide/internal/model"
+)
+
+// storyColumns is every column a story read needs, joined with its section
+// and its count of approved comments. listColumns leaves the reply out: lists
+// show only an excerpt of the letter.
+const (
+	storyFrom = ` FROM stories s JOIN sections sec ON sec.id = s.section_id`
+	storyHead = `SELECT s.id, s.slug, s.section_id, sec.slug, sec.name, s.title, s.author_name, s.letter, `
+	storyTail = `, s.advisor_name, s.signature, s.status, s.published_at, s.created_at, s.updated_at,
+		(SELECT count(*) FROM comments c WHERE c.story_id = s.id AND c.status = 'approved')`
+	storyColumns = storyHead + `s.reply` + storyTail
+	listColumns  = storyHead + `''` + storyTail
+)
+
+func scanStory(row interface{ Scan(...any) error }) (model.Story, error) {
+	var st model.Story
+	var published sql.NullTime
+	err := row.Scan(&st.ID, &st.Slug, &st.SectionID, &st.SectionSlug, &st.SectionName, &st.Title, &st.AuthorName,
+		&st.Letter, &st.Reply, &st.AdvisorName, &st.Signature, &st.Status, &published, &st.CreatedAt, &st.UpdatedAt,
+		&st.CommentCount)
+	st.PublishedAt = fromNull(published)
+	st.CreatedAt = st.CreatedAt.UTC()
+	st.UpdatedAt = st.UpdatedAt.UTC()
+	return st, err
+}
+
+// CreateStory inserts a story and sets its ID. A taken slug is a conflict.
+func (s *Store) CreateStory(ctx context.Context, st *model.Story) error {
+	if st.CreatedAt.IsZero() || st.UpdatedAt.IsZero() {
+		return fmt.Errorf("store: create story %q: times not set", st.Slug)
+	}
+	err := s.w.QueryRowContext(ctx, `INSERT INTO stories (slug, section_id, title, author_name, letter, reply,
+			advisor_name, signature, status, published_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+		st.Slug, st.SectionID, st.Title, st.AuthorName, st.Letter, st.Reply, st.AdvisorName, st.Signature,
+		st.Status, nullTime(st.PublishedAt), ts(st.CreatedAt), ts(st.UpdatedAt)).Scan(&st.ID)
+	if isUniqueViolation(err) {
+		return &model.Error{Code: model.ECONFLICT, Message: "A story with that address already exists.",
+			Fields: map[string]string{"slug": "This address is taken."}, Err: err}
+	}
+	if err != nil {
+		return fmt.Errorf("store: create story %q: %w", st.Slug, err)
+	}
+	return nil
+}
+
+// StorySlugTaken reports whether a story already uses slug.
+func (s *Store) StorySlugTaken(ctx context.Context, slug string) (bool, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM stories WHERE slug = $1`, slug).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: story slug %q: %w", slug, err)
+	}
+	return n > 0, nil
+}
+
+// StoryBySlug returns one story of any status, or a not-found error.
+func (s *Store) StoryBySlug(ctx context.Context, slug string) (*model.Story, error) {
+	st, err := scanStory(s.r.QueryRowContext(ctx, storyColumns+storyFrom+` WHERE s.slug = $1`, slug))
+	if err != nil {
+		return nil, fmt.Errorf("store: story %q: %w", slug, notFound(err, "story"))
+	}
+	return &st, nil
+}
+
+// Stories returns one page of stories, newest published first, without their
+// replies, and the number of stories the filter matches.
+func (s *Store) Stories(ctx context.Context, f model.StoryFilter) ([]model.Story, int, error) {
+	var where []string
+	var args []any
+	if f.Status != "" {
+		args = append(args, f.Status)
+		where = append(where, fmt.Sprintf("s.status = $%d", len(args)))
+	}
+	if f.SectionID != 0 {
+		args = append(args, f.SectionID)
+		where = append(where, fmt.Sprintf("s.section_id = $%d", len(args)))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM stories s`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count stories: %w", err)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	args = append(args, limit, f.Offset)
+	q := listColumns + storyFrom + cond +
+		fmt.Sprintf(" ORDER BY s.published_at DESC, s.id DESC LIMIT $%d OFFSET $%d", len(args)-1, len(args))
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: stories: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Story
+	for rows.Next() {
+		st, err := scanStory(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: stories: %w", err)
+		}
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: stories: %w", err)
+	}
+	return out, total, nil
+}
+
+// StoryStamp is what a sitemap needs of a published story.
+type StoryStamp struct {
+	Slug      string
+	UpdatedAt time.Time
+}
+
+// PublishedStamps lists every published story's slug and last change, newest
+// first, at most limit of them.
+func (s *Store) PublishedStamps(ctx context.Context, limit int) ([]StoryStamp, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT slug, updated_at FROM stories WHERE status = 'published'
+		ORDER BY published_at DESC, id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: story stamps: %w", err)
+	}
+	defer rows.Close()
+	var out []StoryStamp
+	for rows.Next() {
+		var st StoryStamp
+		if err := rows.Scan(&st.Slug, &st.UpdatedAt); err != nil {
+			return nil, fmt.Errorf("store: story stamps: %w", err)
+		}
+		st.UpdatedAt = st.UpdatedAt.UTC()
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
