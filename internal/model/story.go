@@ -51,3 +51,9 @@ type StoryFilter struct {
 	Limit     int
 	Offset    int
 }
+
+// StoryStamp is what a sitemap needs of a published story.
+type StoryStamp struct {
+	Slug      string
+	UpdatedAt time.Time
+}

@@ -12,7 +12,7 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment) error {
 	if c.CreatedAt.IsZero() {
 		return fmt.Errorf("store: create comment: CreatedAt not set")
 	}
-	err := s.w.QueryRowContext(ctx, `INSERT INTO comments (story_id, author_name, author_email, body, status, created_at)
+	err := s.writer(ctx).QueryRowContext(ctx, `INSERT INTO comments (story_id, author_name, author_email, body, status, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 		c.StoryID, c.AuthorName, c.AuthorEmail, c.Body, c.Status, ts(c.CreatedAt)).Scan(&c.ID)
 	if err != nil {
@@ -44,7 +44,7 @@ func scanComments(rows interface {
 
 // StoryComments lists a story's comments in one status, oldest first.
 func (s *Store) StoryComments(ctx context.Context, storyID int64, status string) ([]model.Comment, error) {
-	rows, err := s.r.QueryContext(ctx, commentColumns+` WHERE c.story_id = $1 AND c.status = $2
+	rows, err := s.reader(ctx).QueryContext(ctx, commentColumns+` WHERE c.story_id = $1 AND c.status = $2
 		ORDER BY c.created_at, c.id`, storyID, status)
 	if err != nil {
 		return nil, fmt.Errorf("store: comments of story %d: %w", storyID, err)
@@ -64,12 +64,12 @@ func (s *Store) LatestComments(ctx context.Context, limit, offset int, count boo
 	const where = ` WHERE c.status = 'approved' AND s.status = 'published'`
 	total := -1
 	if count {
-		if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM comments c JOIN stories s ON s.id = c.story_id`+where).
+		if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM comments c JOIN stories s ON s.id = c.story_id`+where).
 			Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("store: count latest comments: %w", err)
 		}
 	}
-	rows, err := s.r.QueryContext(ctx, commentColumns+where+` ORDER BY c.created_at DESC, c.id DESC LIMIT $1 OFFSET $2`,
+	rows, err := s.reader(ctx).QueryContext(ctx, commentColumns+where+` ORDER BY c.created_at DESC, c.id DESC LIMIT $1 OFFSET $2`,
 		limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: latest comments: %w", err)

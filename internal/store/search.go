@@ -25,11 +25,11 @@ func (s *Store) SearchStoriesSimple(ctx context.Context, words []string, section
 	}
 	where := " WHERE " + strings.Join(cond, " AND ")
 	var total int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM stories s`+where, args...).Scan(&total); err != nil {
+	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM stories s`+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: search count: %w", err)
 	}
 	args = append(args, limit, offset)
-	rows, err := s.r.QueryContext(ctx, listColumns+storyFrom+where+
+	rows, err := s.reader(ctx).QueryContext(ctx, listColumns+storyFrom+where+
 		fmt.Sprintf(" ORDER BY s.published_at DESC, s.id DESC LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: search: %w", err)

@@ -12,7 +12,7 @@ func (s *Store) CreateSection(ctx context.Context, sec *model.Section) error {
 	if sec.CreatedAt.IsZero() {
 		return fmt.Errorf("store: create section %q: CreatedAt not set", sec.Slug)
 	}
-	err := s.w.QueryRowContext(ctx, `INSERT INTO sections (slug, name, description, position, created_at)
+	err := s.writer(ctx).QueryRowContext(ctx, `INSERT INTO sections (slug, name, description, position, created_at)
 		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 		sec.Slug, sec.Name, sec.Description, sec.Position, ts(sec.CreatedAt)).Scan(&sec.ID)
 	if isUniqueViolation(err) {
@@ -27,7 +27,7 @@ func (s *Store) CreateSection(ctx context.Context, sec *model.Section) error {
 // Sections lists every section in display order with its count of published
 // stories.
 func (s *Store) Sections(ctx context.Context) ([]model.Section, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT sec.id, sec.slug, sec.name, sec.description, sec.position, sec.created_at,
+	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT sec.id, sec.slug, sec.name, sec.description, sec.position, sec.created_at,
 			(SELECT count(*) FROM stories st WHERE st.section_id = sec.id AND st.status = 'published')
 		FROM sections sec ORDER BY sec.position, sec.name`)
 	if err != nil {
@@ -52,7 +52,7 @@ func (s *Store) Sections(ctx context.Context) ([]model.Section, error) {
 // SectionBySlug returns one section, or a not-found error.
 func (s *Store) SectionBySlug(ctx context.Context, slug string) (*model.Section, error) {
 	var sec model.Section
-	err := s.r.QueryRowContext(ctx, `SELECT id, slug, name, description, position, created_at
+	err := s.reader(ctx).QueryRowContext(ctx, `SELECT id, slug, name, description, position, created_at
 		FROM sections WHERE slug = $1`, slug).
 		Scan(&sec.ID, &sec.Slug, &sec.Name, &sec.Description, &sec.Position, &sec.CreatedAt)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 
 // Settings returns every stored setting by key.
 func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT key, value FROM settings`)
+	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT key, value FROM settings`)
 	if err != nil {
 		return nil, fmt.Errorf("store: settings: %w", err)
 	}
@@ -27,7 +27,7 @@ func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 
 // SetSetting stores one setting, replacing its old value.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+	_, err := s.writer(ctx).ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
 	if err != nil {
 		return fmt.Errorf("store: set setting %q: %w", key, err)
@@ -38,7 +38,7 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 // PageBySlug returns one editable page, or a not-found error.
 func (s *Store) PageBySlug(ctx context.Context, slug string) (*model.Page, error) {
 	var p model.Page
-	err := s.r.QueryRowContext(ctx, `SELECT slug, title, body, updated_at FROM pages WHERE slug = $1`, slug).
+	err := s.reader(ctx).QueryRowContext(ctx, `SELECT slug, title, body, updated_at FROM pages WHERE slug = $1`, slug).
 		Scan(&p.Slug, &p.Title, &p.Body, &p.UpdatedAt)
 	if err != nil {
 		return nil, fmt.Errorf("store: page %q: %w", slug, notFound(err, "page"))
@@ -49,7 +49,7 @@ func (s *Store) PageBySlug(ctx context.Context, slug string) (*model.Page, error
 
 // SavePage creates or replaces an editable page.
 func (s *Store) SavePage(ctx context.Context, p *model.Page) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO pages (slug, title, body, updated_at) VALUES ($1, $2, $3, $4)
+	_, err := s.writer(ctx).ExecContext(ctx, `INSERT INTO pages (slug, title, body, updated_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (slug) DO UPDATE SET title = excluded.title, body = excluded.body, updated_at = excluded.updated_at`,
 		p.Slug, p.Title, p.Body, ts(p.UpdatedAt))
 	if err != nil {

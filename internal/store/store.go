@@ -26,33 +26,52 @@ type querier interface {
 }
 
 // Store reads and writes Confide's data. Its methods run on the pools of the
-// database, or inside one transaction for a Store handed out by InTx.
+// database, or inside the transaction that InTx put in their context.
 type Store struct {
-	db   *database.DB
-	r, w querier
-	inTx bool
+	db *database.DB
 }
 
 // New returns a Store on db.
 func New(db *database.DB) *Store {
-	return &Store{db: db, r: db.Read, w: db.Write}
+	return &Store{db: db}
+}
+
+// txKey marks the transaction InTx puts in a context.
+type txKey struct{}
+
+// reader is where a read runs: the transaction in ctx, or the read pool.
+func (s *Store) reader(ctx context.Context) querier {
+	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		return tx
+	}
+	return s.db.Read
+}
+
+// writer is where a write runs: the transaction in ctx, or the write pool.
+func (s *Store) writer(ctx context.Context) querier {
+	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		return tx
+	}
+	return s.db.Write
 }
 
 // Dialect tells which engine is behind the store.
 func (s *Store) Dialect() database.Dialect { return s.db.Dialect }
 
-// InTx runs fn with a Store whose every query is part of one transaction,
-// committed when fn returns nil and rolled back otherwise.
-func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
-	if s.inTx {
-		return fn(s)
+// InTx runs fn in one transaction: every store call made with the context
+// fn receives is part of it. It commits when fn returns nil and rolls back
+// otherwise. Nested calls join the outer transaction. Keeping the transaction
+// in the context lets services ask for one without importing this package.
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		return fn(ctx)
 	}
 	tx, err := s.db.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(&Store{db: s.db, r: tx, w: tx, inTx: true}); err != nil {
+	if err := fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -217,8 +217,8 @@ func TestInTxRollsBack(t *testing.T) {
 		ctx := context.Background()
 		st := store.New(db)
 		boom := errors.New("boom")
-		err := st.InTx(ctx, func(tx *store.Store) error {
-			if err := tx.CreateSection(ctx, &model.Section{Slug: "a", Name: "A", CreatedAt: t0}); err != nil {
+		err := st.InTx(ctx, func(ctx context.Context) error {
+			if err := st.CreateSection(ctx, &model.Section{Slug: "a", Name: "A", CreatedAt: t0}); err != nil {
 				return err
 			}
 			return boom

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/confide/confide/internal/model"
 )
@@ -39,7 +38,7 @@ func (s *Store) CreateStory(ctx context.Context, st *model.Story) error {
 	if st.CreatedAt.IsZero() || st.UpdatedAt.IsZero() {
 		return fmt.Errorf("store: create story %q: times not set", st.Slug)
 	}
-	err := s.w.QueryRowContext(ctx, `INSERT INTO stories (slug, section_id, title, author_name, letter, reply,
+	err := s.writer(ctx).QueryRowContext(ctx, `INSERT INTO stories (slug, section_id, title, author_name, letter, reply,
 			advisor_name, signature, status, published_at, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 		st.Slug, st.SectionID, st.Title, st.AuthorName, st.Letter, st.Reply, st.AdvisorName, st.Signature,
@@ -57,7 +56,7 @@ func (s *Store) CreateStory(ctx context.Context, st *model.Story) error {
 // StorySlugTaken reports whether a story already uses slug.
 func (s *Store) StorySlugTaken(ctx context.Context, slug string) (bool, error) {
 	var n int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM stories WHERE slug = $1`, slug).Scan(&n); err != nil {
+	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM stories WHERE slug = $1`, slug).Scan(&n); err != nil {
 		return false, fmt.Errorf("store: story slug %q: %w", slug, err)
 	}
 	return n > 0, nil
@@ -65,7 +64,7 @@ func (s *Store) StorySlugTaken(ctx context.Context, slug string) (bool, error) {
 
 // StoryBySlug returns one story of any status, or a not-found error.
 func (s *Store) StoryBySlug(ctx context.Context, slug string) (*model.Story, error) {
-	st, err := scanStory(s.r.QueryRowContext(ctx, storyColumns+storyFrom+` WHERE s.slug = $1`, slug))
+	st, err := scanStory(s.reader(ctx).QueryRowContext(ctx, storyColumns+storyFrom+` WHERE s.slug = $1`, slug))
 	if err != nil {
 		return nil, fmt.Errorf("store: story %q: %w", slug, notFound(err, "story"))
 	}
@@ -90,7 +89,7 @@ func (s *Store) Stories(ctx context.Context, f model.StoryFilter) ([]model.Story
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	var total int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM stories s`+cond, args...).Scan(&total); err != nil {
+	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM stories s`+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count stories: %w", err)
 	}
 	limit := f.Limit
@@ -100,7 +99,7 @@ func (s *Store) Stories(ctx context.Context, f model.StoryFilter) ([]model.Story
 	args = append(args, limit, f.Offset)
 	q := listColumns + storyFrom + cond +
 		fmt.Sprintf(" ORDER BY s.published_at DESC, s.id DESC LIMIT $%d OFFSET $%d", len(args)-1, len(args))
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := s.reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: stories: %w", err)
 	}
@@ -119,24 +118,18 @@ func (s *Store) Stories(ctx context.Context, f model.StoryFilter) ([]model.Story
 	return out, total, nil
 }
 
-// StoryStamp is what a sitemap needs of a published story.
-type StoryStamp struct {
-	Slug      string
-	UpdatedAt time.Time
-}
-
 // PublishedStamps lists every published story's slug and last change, newest
 // first, at most limit of them.
-func (s *Store) PublishedStamps(ctx context.Context, limit int) ([]StoryStamp, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT slug, updated_at FROM stories WHERE status = 'published'
+func (s *Store) PublishedStamps(ctx context.Context, limit int) ([]model.StoryStamp, error) {
+	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT slug, updated_at FROM stories WHERE status = 'published'
 		ORDER BY published_at DESC, id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: story stamps: %w", err)
 	}
 	defer rows.Close()
-	var out []StoryStamp
+	var out []model.StoryStamp
 	for rows.Next() {
-		var st StoryStamp
+		var st model.StoryStamp
 		if err := rows.Scan(&st.Slug, &st.UpdatedAt); err != nil {
 			return nil, fmt.Errorf("store: story stamps: %w", err)
 		}

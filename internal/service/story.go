@@ -1,0 +1,165 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/confide/confide/internal/markup"
+	"github.com/confide/confide/internal/model"
+)
+
+// StoriesPerPage is how many stories a listing shows.
+const StoriesPerPage = 10
+
+// LatestStories returns one page of published stories across all sections.
+func (s *Service) LatestStories(ctx context.Context, page int) ([]model.Story, model.Pagination, error) {
+	if page < 1 {
+		return nil, model.Pagination{}, model.Errorf(model.ENOTFOUND, "There is no page %d here.", page)
+	}
+	list, total, err := s.store.Stories(ctx, model.StoryFilter{Status: model.StoryPublished,
+		Limit: StoriesPerPage, Offset: (page - 1) * StoriesPerPage})
+	if err != nil {
+		return nil, model.Pagination{}, err
+	}
+	p, err := paginate(page, StoriesPerPage, total)
+	return list, p, err
+}
+
+// SectionStories returns a section and one page of its published stories.
+func (s *Service) SectionStories(ctx context.Context, slug string, page int) (*model.Section, []model.Story, model.Pagination, error) {
+	sec, err := s.store.SectionBySlug(ctx, slug)
+	if err != nil {
+		return nil, nil, model.Pagination{}, err
+	}
+	if page < 1 {
+		return nil, nil, model.Pagination{}, model.Errorf(model.ENOTFOUND, "There is no page %d here.", page)
+	}
+	list, total, err := s.store.Stories(ctx, model.StoryFilter{Status: model.StoryPublished, SectionID: sec.ID,
+		Limit: StoriesPerPage, Offset: (page - 1) * StoriesPerPage})
+	if err != nil {
+		return nil, nil, model.Pagination{}, err
+	}
+	sec.StoryCount = total
+	p, err := paginate(page, StoriesPerPage, total)
+	return sec, list, p, err
+}
+
+// PublishedStory returns a published story and its approved comments, oldest
+// first. Drafts and withdrawn stories are not found, exactly as if they did
+// not exist.
+func (s *Service) PublishedStory(ctx context.Context, slug string) (*model.Story, []model.Comment, error) {
+	st, err := s.store.StoryBySlug(ctx, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !st.IsPublished() {
+		return nil, nil, model.ErrNotFound
+	}
+	comments, err := s.store.StoryComments(ctx, st.ID, model.CommentApproved)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, comments, nil
+}
+
+// Sections lists every section with its count of published stories.
+func (s *Service) Sections(ctx context.Context) ([]model.Section, error) {
+	return s.store.Sections(ctx)
+}
+
+// SitemapStories lists published stories for the sitemap (at most 50,000,
+// the protocol's limit for one file).
+func (s *Service) SitemapStories(ctx context.Context) ([]model.StoryStamp, error) {
+	return s.store.PublishedStamps(ctx, 50000)
+}
+
+// AddSection creates a section from a name; the slug is made from the name
+// when empty.
+func (s *Service) AddSection(ctx context.Context, sec *model.Section) error {
+	sec.Name = strings.TrimSpace(sec.Name)
+	if sec.Name == "" {
+		return &model.Error{Code: model.EINVALID, Message: "Please give the section a name.",
+			Fields: map[string]string{"name": "A name is required."}}
+	}
+	if sec.Slug == "" {
+		sec.Slug = markup.Slugify(sec.Name)
+	}
+	if sec.CreatedAt.IsZero() {
+		sec.CreatedAt = s.Now()
+	}
+	return s.store.CreateSection(ctx, sec)
+}
+
+// AddStory checks a story and stores it with a unique slug made from its
+// title. Times left zero are set from the clock.
+func (s *Service) AddStory(ctx context.Context, st *model.Story) error {
+	if err := validateStory(st); err != nil {
+		return err
+	}
+	now := s.Now()
+	if st.CreatedAt.IsZero() {
+		st.CreatedAt = now
+	}
+	if st.UpdatedAt.IsZero() {
+		st.UpdatedAt = st.CreatedAt
+	}
+	if st.Status == model.StoryPublished && st.PublishedAt.IsZero() {
+		st.PublishedAt = now
+	}
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		slug, err := s.uniqueSlug(ctx, st.Slug, st.Title)
+		if err != nil {
+			return err
+		}
+		st.Slug = slug
+		return s.store.CreateStory(ctx, st)
+	})
+}
+
+func validateStory(st *model.Story) error {
+	fields := map[string]string{}
+	st.Title = strings.TrimSpace(st.Title)
+	switch {
+	case st.Title == "":
+		fields["title"] = "A title is required."
+	case utf8.RuneCountInString(st.Title) > 200:
+		fields["title"] = "Keep the title under 200 characters."
+	}
+	if strings.TrimSpace(st.Letter) == "" {
+		fields["letter"] = "The letter is empty."
+	}
+	if st.SectionID == 0 {
+		fields["section"] = "Choose a section."
+	}
+	switch st.Status {
+	case model.StoryDraft, model.StoryPublished, model.StoryWithdrawn:
+	default:
+		fields["status"] = fmt.Sprintf("Unknown state %q.", st.Status)
+	}
+	if len(fields) > 0 {
+		return &model.Error{Code: model.EINVALID, Message: "Please correct the story.", Fields: fields}
+	}
+	return nil
+}
+
+// uniqueSlug returns want (or a slug made from title) with "-2", "-3", …
+// added until no story has it.
+func (s *Service) uniqueSlug(ctx context.Context, want, title string) (string, error) {
+	base := want
+	if base == "" {
+		base = markup.Slugify(title)
+	}
+	slug := base
+	for i := 2; ; i++ {
+		taken, err := s.store.StorySlugTaken(ctx, slug)
+		if err != nil {
+			return "", err
+		}
+		if !taken {
+			return slug, nil
+		}
+		slug = fmt.Sprintf("%s-%d", base, i)
+	}
+}
