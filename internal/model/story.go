@@ -50,6 +50,7 @@ type StoryFilter struct {
 	Status    string // "": every status
 	Limit     int
 	Offset    int
+	WithReply bool // lists leave replies out unless asked (feeds need them)
 }
 
 // StoryStamp is what a sitemap needs of a published story.

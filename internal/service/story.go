@@ -64,6 +64,25 @@ func (s *Service) PublishedStory(ctx context.Context, slug string) (*model.Story
 	return st, comments, nil
 }
 
+// FeedSize is how many stories a feed carries.
+const FeedSize = 20
+
+// FeedStories returns the newest published stories with their replies, of
+// one section when sectionSlug is set (and that section), or of all.
+func (s *Service) FeedStories(ctx context.Context, sectionSlug string) (*model.Section, []model.Story, error) {
+	f := model.StoryFilter{Status: model.StoryPublished, Limit: FeedSize, WithReply: true}
+	var sec *model.Section
+	if sectionSlug != "" {
+		var err error
+		if sec, err = s.store.SectionBySlug(ctx, sectionSlug); err != nil {
+			return nil, nil, err
+		}
+		f.SectionID = sec.ID
+	}
+	list, _, err := s.store.Stories(ctx, f)
+	return sec, list, err
+}
+
 // Sections lists every section with its count of published stories.
 func (s *Service) Sections(ctx context.Context) ([]model.Section, error) {
 	return s.store.Sections(ctx)

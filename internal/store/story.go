@@ -97,7 +97,11 @@ func (s *Store) Stories(ctx context.Context, f model.StoryFilter) ([]model.Story
 		limit = 20
 	}
 	args = append(args, limit, f.Offset)
-	q := listColumns + storyFrom + cond +
+	cols := listColumns
+	if f.WithReply {
+		cols = storyColumns
+	}
+	q := cols + storyFrom + cond +
 		fmt.Sprintf(" ORDER BY s.published_at DESC, s.id DESC LIMIT $%d OFFSET $%d", len(args)-1, len(args))
 	rows, err := s.reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {

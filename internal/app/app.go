@@ -1,0 +1,102 @@
+// Package app wires Confide together: it opens the database, migrates it,
+// builds the store, the services and the web server, runs them and shuts
+// them down. It holds no logic of its own.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/confide/confide/internal/config"
+	"github.com/confide/confide/internal/database"
+	"github.com/confide/confide/internal/service"
+	"github.com/confide/confide/internal/store"
+	"github.com/confide/confide/internal/web"
+)
+
+// App is a wired Confide instance.
+type App struct {
+	DB      *database.DB
+	Service *service.Service
+	Web     *web.Server
+	Log     *slog.Logger
+}
+
+// ErrDatabase marks failures to reach or migrate the database, which the
+// command reports with exit status 2.
+var ErrDatabase = errors.New("database")
+
+// Open connects to the database, applies pending migrations and builds the
+// layers on top.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	octx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	db, err := database.Open(octx, cfg.DB)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrDatabase, err)
+	}
+	applied, err := db.Migrate(octx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%w: %v", ErrDatabase, err)
+	}
+	for _, m := range applied {
+		log.Info("migration applied", "name", m)
+	}
+	a, err := Build(db, cfg.BaseURL, log, time.Now)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Build puts the layers together on an open, migrated database. now is the
+// clock every layer shares.
+func Build(db *database.DB, baseURL string, log *slog.Logger, now func() time.Time) (*App, error) {
+	svc := service.New(store.New(db), now)
+	w, err := web.New(web.Options{Service: svc, Logger: log, BaseURL: baseURL, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	return &App{DB: db, Service: svc, Web: w, Log: log}, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Serve listens on addr and serves the site until ctx is done, then lets
+// requests in flight finish (up to 10 seconds). ready, when not nil, gets the
+// address actually listened on.
+func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) error {
+	srv := a.Web.HTTPServer(addr)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

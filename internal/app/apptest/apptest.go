@@ -1,0 +1,50 @@
+// Package apptest starts the whole Confide stack for tests: a real database
+// (SQLite or PostgreSQL, from dbtest), the store, the services and the web
+// server behind a real HTTP listener, filled with the demo content.
+package apptest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/confide/confide/internal/app"
+	"github.com/confide/confide/internal/database"
+	"github.com/confide/confide/internal/demo"
+)
+
+// Now is the fixed clock of test sites, so relative times are predictable.
+var Now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// Site is a running test site.
+type Site struct {
+	*app.App
+	URL    string
+	Server *httptest.Server
+}
+
+// Start serves a site on db with the demo content loaded. The server stops
+// when the test ends.
+func Start(t testing.TB, db *database.DB) *Site {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	a, err := app.Build(db, "http://"+srv.Listener.Addr().String(), slog.New(slog.NewTextHandler(io.Discard, nil)),
+		func() time.Time { return Now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err := demo.Content(Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Service.SeedIfEmpty(context.Background(), seed); err != nil {
+		t.Fatal(err)
+	}
+	srv.Config = a.Web.HTTPServer("")
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return &Site{App: a, URL: srv.URL, Server: srv}
+}

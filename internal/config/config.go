@@ -1,0 +1,174 @@
+// Package config reads Confide's settings from flags and their environment
+// twins (flags win) and checks them. It keeps no globals: Load returns a
+// value that the caller passes on.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Config is everything a subcommand may need.
+type Config struct {
+	Addr     string
+	DB       string
+	BaseURL  string
+	SMTP     string
+	IMAP     string
+	LogLevel slog.Level
+}
+
+// Defaults of the contract in DESIGN.md.
+const (
+	DefaultAddr   = "127.0.0.1:8080"
+	DefaultDB     = "sqlite:./confide.db"
+	DemoDB        = "sqlite:./confide-demo.db"
+	defaultLogLvl = "info"
+)
+
+// Which settings a subcommand takes.
+type Fields uint8
+
+// The settings, to combine with |.
+const (
+	WithAddr Fields = 1 << iota
+	WithDB
+	WithMail
+	WithLog
+	WithBaseURL
+)
+
+// ErrHelp is returned when -h or --help was asked for; usage was printed.
+var ErrHelp = flag.ErrHelp
+
+// Load parses args (the subcommand's own, without its name) with getenv for
+// the environment. dbDefault is the database used when neither --db nor
+// CONFIDE_DB is set. Usage and errors go to out.
+func Load(cmd string, args []string, getenv func(string) string, fields Fields, dbDefault string, out io.Writer) (Config, []string, error) {
+	fs := flag.NewFlagSet("confide "+cmd, flag.ContinueOnError)
+	fs.SetOutput(out)
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	var c Config
+	var level string
+	if fields&WithAddr != 0 {
+		fs.StringVar(&c.Addr, "addr", env("CONFIDE_ADDR", DefaultAddr), "address to listen on, host:port (CONFIDE_ADDR)")
+	}
+	if fields&WithDB != 0 {
+		fs.StringVar(&c.DB, "db", env("CONFIDE_DB", dbDefault), "database: sqlite:PATH or postgres://… (CONFIDE_DB)")
+	}
+	if fields&WithBaseURL != 0 {
+		fs.StringVar(&c.BaseURL, "base-url", env("CONFIDE_BASE_URL", ""), "public URL of the site, for e-mails, feeds and the sitemap (CONFIDE_BASE_URL; default http://ADDR)")
+	}
+	if fields&WithMail != 0 {
+		fs.StringVar(&c.SMTP, "smtp", env("CONFIDE_SMTP", ""), "SMTP server for outgoing mail, smtp://user:pass@host:port or smtps://… (CONFIDE_SMTP)")
+		fs.StringVar(&c.IMAP, "imap", env("CONFIDE_IMAP", ""), "IMAP mailbox to read letters from, imaps://user:pass@host:port/INBOX (CONFIDE_IMAP)")
+	}
+	if fields&WithLog != 0 {
+		fs.StringVar(&level, "log-level", env("CONFIDE_LOG_LEVEL", defaultLogLvl), "debug, info, warn or error (CONFIDE_LOG_LEVEL)")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, nil, ErrHelp
+		}
+		return c, nil, fmt.Errorf("%s", strings.TrimSpace(err.Error()))
+	}
+	if fields&WithLog != 0 {
+		if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+			return c, nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+		}
+	}
+	if fields&WithBaseURL != 0 && c.BaseURL == "" && c.Addr != "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	if err := c.Validate(fields); err != nil {
+		return c, nil, err
+	}
+	return c, fs.Args(), nil
+}
+
+// Validate checks the settings named by fields and says what is wrong with
+// the first bad one, in one line.
+func (c Config) Validate(fields Fields) error {
+	if fields&WithAddr != 0 {
+		host, port, err := net.SplitHostPort(c.Addr)
+		if err != nil {
+			return fmt.Errorf("--addr %q: want host:port, for example 127.0.0.1:8080", c.Addr)
+		}
+		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			return fmt.Errorf("--addr %q: port must be a number from 0 to 65535", c.Addr)
+		}
+		_ = host // empty means every interface, which is allowed
+	}
+	if fields&WithDB != 0 {
+		switch {
+		case strings.HasPrefix(c.DB, "sqlite:"):
+			if strings.TrimPrefix(c.DB, "sqlite:") == "" {
+				return fmt.Errorf("--db %q: sqlite needs a file path, for example sqlite:./confide.db", c.DB)
+			}
+		case strings.HasPrefix(c.DB, "postgres://"), strings.HasPrefix(c.DB, "postgresql://"):
+			if _, err := url.Parse(c.DB); err != nil {
+				return fmt.Errorf("--db: not a valid PostgreSQL URL: %v", err)
+			}
+		default:
+			return fmt.Errorf("--db %q: want sqlite:PATH or postgres://user@host:5432/name", redact(c.DB))
+		}
+	}
+	if fields&WithBaseURL != 0 {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--base-url %q: want an absolute http:// or https:// URL", c.BaseURL)
+		}
+		if u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("--base-url %q: must not have a query or fragment", c.BaseURL)
+		}
+	}
+	if fields&WithMail != 0 {
+		if err := checkMailURL("--smtp", c.SMTP, "smtp", "smtps"); err != nil {
+			return err
+		}
+		if err := checkMailURL("--imap", c.IMAP, "imap", "imaps"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkMailURL(flagName, raw string, schemes ...string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%s: not a valid URL", flagName)
+	}
+	for _, s := range schemes {
+		if u.Scheme == s && u.Host != "" {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s %q: want %s://user:password@host:port", flagName, redact(raw), strings.Join(schemes, ":// or "))
+}
+
+// redact hides a password in a URL for messages.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

@@ -1,0 +1,89 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/confide/confide/internal/model"
+)
+
+// handlerFunc is a handler that returns its error instead of writing it, so
+// that every error is turned into a page in one place.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.renderError(w, r, err)
+		}
+	})
+}
+
+var errNotFound = model.ErrNotFound
+
+var forbiddenCrossOrigin = model.Errorf(model.EFORBIDDEN,
+	"This form was sent from another site, so we did not accept it. Please go back, reload the page and try again.")
+
+// statusOf maps an application error code to an HTTP status.
+func statusOf(err error) int {
+	switch model.ErrorCode(err) {
+	case model.EINVALID:
+		return http.StatusBadRequest
+	case model.ENOTFOUND:
+		return http.StatusNotFound
+	case model.EFORBIDDEN:
+		return http.StatusForbidden
+	case model.ECONFLICT:
+		return http.StatusConflict
+	case model.ELIMIT:
+		return http.StatusTooManyRequests
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
+
+// errorPage is the Data of the error template.
+type errorPage struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+// renderError shows err as a page with the site's layout. Internal errors are
+// logged with the request id and shown as a generic message: their text never
+// reaches the visitor.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	msg := model.ErrorMessage(err)
+	heading := "Something went wrong"
+	switch status {
+	case http.StatusNotFound:
+		heading = "We could not find that page"
+	case http.StatusRequestEntityTooLarge:
+		msg = "What you sent is too long. Please shorten it and try again."
+	case http.StatusInternalServerError:
+		s.log.LogAttrs(r.Context(), slog.LevelError, "internal error",
+			slog.String("id", requestID(r.Context())), slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+	ep := errorPage{Status: status, Heading: heading, Message: msg}
+	v, cerr := s.chrome(r.Context(), heading)
+	if cerr != nil {
+		// The database may be what failed: fall back to a page without it.
+		v = &view{Site: model.DefaultSettings(), Title: heading, CSS: s.assets.cssURL, Now: s.now().UTC()}
+	}
+	v.Data = ep
+	if rerr := s.render(w, r, status, "error", v); rerr != nil {
+		s.log.Error("render error page", "id", requestID(r.Context()), "err", rerr)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte("Something went wrong on our side. Please try again in a moment.\n"))
+	}
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	return model.ErrNotFound
+}

@@ -1,0 +1,83 @@
+// Package web is Confide's HTTP layer: routes, handlers, templates and static
+// files. Handlers parse the request, call the service and render a page; they
+// hold no rules and never touch the database directly.
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/confide/confide/internal/service"
+)
+
+// Options configure a Server.
+type Options struct {
+	Service *service.Service
+	Logger  *slog.Logger
+	BaseURL string           // absolute, without a trailing slash; used in feeds and the sitemap
+	Now     func() time.Time // nil means time.Now
+}
+
+// Server serves the site. Build it with New and mount Handler.
+type Server struct {
+	svc     *service.Service
+	log     *slog.Logger
+	baseURL string
+	secure  bool // base URL is https: send HSTS
+	now     func() time.Time
+	pages   map[string]*template.Template
+	assets  *assets
+}
+
+// New parses the templates and prepares the static files.
+func New(opts Options) (*Server, error) {
+	if opts.Service == nil {
+		return nil, fmt.Errorf("web: no service")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	u, err := url.Parse(opts.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("web: base URL %q is not an absolute http(s) URL", opts.BaseURL)
+	}
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		svc:     opts.Service,
+		log:     opts.Logger,
+		baseURL: strings.TrimRight(opts.BaseURL, "/"),
+		secure:  u.Scheme == "https",
+		now:     opts.Now,
+		assets:  a,
+	}
+	if s.pages, err = parseTemplates(a); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// HTTPServer wraps the handler in an http.Server with timeouts that keep slow
+// or idle clients from holding connections open for ever.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
