@@ -3,8 +3,8 @@ package web
 import (
 	"context"
 	"encoding/xml"
-	"html"
 	"fmt"
+	"html"
 	"net/http"
 	"strconv"
 	"time"
