@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -51,8 +52,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	cmd, rest := args[0], args[1:]
 	fail := func(err error) int {
-		fmt.Fprintf(stderr, "confide %s: %v\n", cmd, err)
-		if errors.Is(err, app.ErrDatabase) || errors.Is(err, errUsage) {
+		fmt.Fprintf(stderr, "confide %s: %s\n", cmd, oneLine(err))
+		var dbErr *app.DatabaseError
+		if errors.As(err, &dbErr) {
 			return 2
 		}
 		return 1
@@ -113,8 +115,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 }
 
-var errUsage = errors.New("usage")
-
 func serve(ctx context.Context, isDemo bool, cfg config.Config, stdout, stderr io.Writer) error {
 	log := logger(stderr, cfg.LogLevel)
 	a, err := app.Open(ctx, cfg, log)
@@ -138,6 +138,16 @@ func serve(ctx context.Context, isDemo bool, cfg config.Config, stdout, stderr i
 	return a.Serve(ctx, cfg.Addr, func(addr net.Addr) {
 		fmt.Fprintf(stdout, "Confide %s is serving %s at http://%s/ (Ctrl-C to stop)\n", version, a.DB.Redacted(), addr)
 	})
+}
+
+// oneLine folds a multi-line error (pgx lists every address it tried) into
+// the single line operators and scripts expect.
+func oneLine(err error) string {
+	lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	return strings.Join(lines, " ")
 }
 
 func logger(w io.Writer, level slog.Level) *slog.Logger {

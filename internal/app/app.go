@@ -27,9 +27,12 @@ type App struct {
 	Log     *slog.Logger
 }
 
-// ErrDatabase marks failures to reach or migrate the database, which the
+// DatabaseError marks a failure to reach or migrate the database, which the
 // command reports with exit status 2.
-var ErrDatabase = errors.New("database")
+type DatabaseError struct{ Err error }
+
+func (e *DatabaseError) Error() string { return e.Err.Error() }
+func (e *DatabaseError) Unwrap() error { return e.Err }
 
 // Open connects to the database, applies pending migrations and builds the
 // layers on top.
@@ -38,12 +41,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	defer cancel()
 	db, err := database.Open(octx, cfg.DB)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrDatabase, err)
+		return nil, &DatabaseError{Err: err}
 	}
 	applied, err := db.Migrate(octx)
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("%w: %v", ErrDatabase, err)
+		return nil, &DatabaseError{Err: err}
 	}
 	for _, m := range applied {
 		log.Info("migration applied", "name", m)

@@ -53,7 +53,9 @@ var ErrHelp = flag.ErrHelp
 // CONFIDE_DB is set. Usage and errors go to out.
 func Load(cmd string, args []string, getenv func(string) string, fields Fields, dbDefault string, out io.Writer) (Config, []string, error) {
 	fs := flag.NewFlagSet("confide "+cmd, flag.ContinueOnError)
-	fs.SetOutput(out)
+	// The flag package would print its own message and the whole usage on an
+	// error; the caller prints one line instead, and usage only for -h.
+	fs.SetOutput(io.Discard)
 	env := func(name, def string) string {
 		if v := getenv(name); v != "" {
 			return v
@@ -80,6 +82,9 @@ func Load(cmd string, args []string, getenv func(string) string, fields Fields, 
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(out, "Usage of confide %s:\n", cmd)
+			fs.SetOutput(out)
+			fs.PrintDefaults()
 			return c, nil, ErrHelp
 		}
 		return c, nil, fmt.Errorf("%s", strings.TrimSpace(err.Error()))
