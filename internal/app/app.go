@@ -51,7 +51,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	for _, m := range applied {
 		log.Info("migration applied", "name", m)
 	}
-	a, err := Build(db, cfg.BaseURL, log, time.Now)
+	a, err := Build(db, cfg.BaseURL, log, time.Now, 0)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -60,10 +60,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 }
 
 // Build puts the layers together on an open, migrated database. now is the
-// clock every layer shares.
-func Build(db *database.DB, baseURL string, log *slog.Logger, now func() time.Time) (*App, error) {
-	svc := service.New(store.New(db), now)
-	w, err := web.New(web.Options{Service: svc, Logger: log, BaseURL: baseURL, Now: now})
+// clock every layer shares; cacheBytes bounds the page cache (0: the
+// default, -1: no page cache).
+func Build(db *database.DB, baseURL string, log *slog.Logger, now func() time.Time, cacheBytes int) (*App, error) {
+	st := store.New(db)
+	svc := service.New(st, now)
+	st.OnChange(svc.ContentChanged)
+	w, err := web.New(web.Options{Service: svc, Logger: log, BaseURL: baseURL, Now: now, CacheBytes: cacheBytes})
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -78,8 +79,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("database: open sqlite %s: %w", file, err)
 	}
-	read.SetMaxOpenConns(8)
-	read.SetMaxIdleConns(8)
+	// Reads in WAL mode run in parallel; more connections than a few times
+	// the cores only add memory (each has its own page cache).
+	readers := max(4, 2*runtime.NumCPU())
+	read.SetMaxOpenConns(readers)
+	read.SetMaxIdleConns(readers)
 	read.SetConnMaxLifetime(0)
 	db := &DB{Dialect: SQLite, Read: read, Write: write, URL: "sqlite:" + path}
 	// The writer connects first so that WAL mode is set before readers open.

@@ -32,6 +32,15 @@ var (
 // is dropped by goldmark (it is not in unsafe mode) and anything dangerous
 // left is removed by the sanitiser.
 func Markdown(src string) template.HTML {
+	if out, ok := cache.get(src); ok {
+		return out
+	}
+	out := render(src)
+	cache.put(src, out)
+	return out
+}
+
+func render(src string) template.HTML {
 	var buf bytes.Buffer
 	if err := md.Convert([]byte(src), &buf); err != nil {
 		// goldmark only fails on writer errors; a bytes.Buffer has none.

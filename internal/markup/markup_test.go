@@ -64,6 +64,8 @@ func TestExcerpt(t *testing.T) {
 		{"words   with\nspaces", 60, "words with spaces"},
 		{"Supercalifragilisticexpialidocious", 10, "Supercalif…"},
 		{"Ça va très bien, merci beaucoup", 12, "Ça va très…"},
+		{strings.Repeat("é", 100), 10, strings.Repeat("é", 10) + "…"},
+		{"a" + strings.Repeat(" ", 200) + "b", 10, "a…"},
 	} {
 		if got := Excerpt(tc.in, tc.max); got != tc.want {
 			t.Errorf("Excerpt(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
@@ -107,5 +109,23 @@ func TestSlugify(t *testing.T) {
 		if got := Slugify(in); got != want {
 			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestMarkdownCacheFollowsTheSource(t *testing.T) {
+	a := Markdown("first *version*")
+	b := Markdown("second *version*")
+	if a == b || !strings.Contains(string(a), "first") || !strings.Contains(string(b), "second") {
+		t.Fatalf("cache mixed up sources: %q %q", a, b)
+	}
+	if again := Markdown("first *version*"); again != a {
+		t.Fatalf("cached render differs: %q vs %q", again, a)
+	}
+	// The cache stays within its budget.
+	for i := 0; i < 5000; i++ {
+		Markdown(strings.Repeat("word ", 200) + string(rune('a'+i%26)) + strings.Repeat("x", i))
+	}
+	if cache.size > cache.max {
+		t.Fatalf("cache holds %d bytes, budget %d", cache.size, cache.max)
 	}
 }

@@ -11,8 +11,20 @@ import (
 // Excerpt returns about max characters of text on one line, cut at a word
 // boundary and marked with an ellipsis when something was left out.
 func Excerpt(text string, max int) string {
+	// Only the start matters: look at a little more than max characters of
+	// it (space runs fold to one), not the whole letter.
+	cutShort := len(text) > 8*max+8
+	if cutShort {
+		text = text[:8*max+8]
+		for !utf8.ValidString(text) { // do not split a character
+			text = text[:len(text)-1]
+		}
+	}
 	text = strings.Join(strings.Fields(text), " ")
 	if utf8.RuneCountInString(text) <= max {
+		if cutShort {
+			return text + "…"
+		}
 		return text
 	}
 	runes := []rune(text)

@@ -5,6 +5,8 @@ package service
 
 import (
 	"context"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/confide/confide/internal/model"
@@ -14,6 +16,7 @@ import (
 type Store interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	Ping(ctx context.Context) error
+	ContentVersion(ctx context.Context) (int64, error)
 
 	Sections(ctx context.Context) ([]model.Section, error)
 	SectionBySlug(ctx context.Context, slug string) (*model.Section, error)
@@ -40,6 +43,21 @@ type Store interface {
 type Service struct {
 	store Store
 	now   func() time.Time
+
+	version versionCache
+}
+
+// VersionMaxAge is how long the service trusts the content version it last
+// read. Changes made through this process are seen at once (see
+// ContentChanged); changes made by another instance on the same database are
+// seen within this time.
+const VersionMaxAge = 100 * time.Millisecond
+
+type versionCache struct {
+	mu    sync.Mutex
+	v     int64
+	read  time.Time // monotonic: when v was read
+	dirty atomic.Bool
 }
 
 // New returns a Service on st. now is the clock (time.Now in production; a
@@ -56,6 +74,32 @@ func (s *Service) Now() time.Time { return s.now().UTC() }
 
 // Health checks that the database answers.
 func (s *Service) Health(ctx context.Context) error { return s.store.Ping(ctx) }
+
+// ContentVersion changes whenever anything readers can see changes; caches
+// of pages and page parts are valid for one version. It reads the database
+// at most every VersionMaxAge, and at once after a local change, so that a
+// page served from cache costs no query.
+func (s *Service) ContentVersion(ctx context.Context) (int64, error) {
+	c := &s.version
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.dirty.Load() && !c.read.IsZero() && time.Since(c.read) < VersionMaxAge {
+		return c.v, nil
+	}
+	c.dirty.Store(false)
+	v, err := s.store.ContentVersion(ctx)
+	if err != nil {
+		c.dirty.Store(true)
+		return 0, err
+	}
+	c.v, c.read = v, time.Now()
+	return v, nil
+}
+
+// ContentChanged tells the service that content changed through this
+// process; the next ContentVersion reads the database. The store calls it
+// after every committed change.
+func (s *Service) ContentChanged() { s.version.dirty.Store(true) }
 
 // paginate checks a requested page number against a total: page 1 always
 // exists, a page past the end does not.

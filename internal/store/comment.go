@@ -12,9 +12,11 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment) error {
 	if c.CreatedAt.IsZero() {
 		return fmt.Errorf("store: create comment: CreatedAt not set")
 	}
-	err := s.writer(ctx).QueryRowContext(ctx, `INSERT INTO comments (story_id, author_name, author_email, body, status, created_at)
+	err := s.write(ctx, func(ctx context.Context, q querier) error {
+		return q.QueryRowContext(ctx, `INSERT INTO comments (story_id, author_name, author_email, body, status, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		c.StoryID, c.AuthorName, c.AuthorEmail, c.Body, c.Status, ts(c.CreatedAt)).Scan(&c.ID)
+			c.StoryID, c.AuthorName, c.AuthorEmail, c.Body, c.Status, ts(c.CreatedAt)).Scan(&c.ID)
+	})
 	if err != nil {
 		return fmt.Errorf("store: create comment on story %d: %w", c.StoryID, err)
 	}

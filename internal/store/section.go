@@ -12,9 +12,11 @@ func (s *Store) CreateSection(ctx context.Context, sec *model.Section) error {
 	if sec.CreatedAt.IsZero() {
 		return fmt.Errorf("store: create section %q: CreatedAt not set", sec.Slug)
 	}
-	err := s.writer(ctx).QueryRowContext(ctx, `INSERT INTO sections (slug, name, description, position, created_at)
+	err := s.write(ctx, func(ctx context.Context, q querier) error {
+		return q.QueryRowContext(ctx, `INSERT INTO sections (slug, name, description, position, created_at)
 		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		sec.Slug, sec.Name, sec.Description, sec.Position, ts(sec.CreatedAt)).Scan(&sec.ID)
+			sec.Slug, sec.Name, sec.Description, sec.Position, ts(sec.CreatedAt)).Scan(&sec.ID)
+	})
 	if isUniqueViolation(err) {
 		return &model.Error{Code: model.ECONFLICT, Message: "A section with that address already exists.", Err: err}
 	}

@@ -27,8 +27,11 @@ func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 
 // SetSetting stores one setting, replacing its old value.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
-	_, err := s.writer(ctx).ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+	err := s.write(ctx, func(ctx context.Context, q querier) error {
+		_, err := q.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("store: set setting %q: %w", key, err)
 	}
@@ -49,9 +52,12 @@ func (s *Store) PageBySlug(ctx context.Context, slug string) (*model.Page, error
 
 // SavePage creates or replaces an editable page.
 func (s *Store) SavePage(ctx context.Context, p *model.Page) error {
-	_, err := s.writer(ctx).ExecContext(ctx, `INSERT INTO pages (slug, title, body, updated_at) VALUES ($1, $2, $3, $4)
+	err := s.write(ctx, func(ctx context.Context, q querier) error {
+		_, err := q.ExecContext(ctx, `INSERT INTO pages (slug, title, body, updated_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (slug) DO UPDATE SET title = excluded.title, body = excluded.body, updated_at = excluded.updated_at`,
-		p.Slug, p.Title, p.Body, ts(p.UpdatedAt))
+			p.Slug, p.Title, p.Body, ts(p.UpdatedAt))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("store: save page %q: %w", p.Slug, err)
 	}

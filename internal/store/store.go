@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -29,6 +30,24 @@ type querier interface {
 // database, or inside the transaction that InTx put in their context.
 type Store struct {
 	db *database.DB
+
+	versionOnce sync.Once
+	versionStmt *sql.Stmt // prepared once: it runs often
+	versionErr  error
+
+	onChange func() // called after a transaction that changed content commits
+}
+
+// OnChange registers fn to be called after every committed transaction that
+// changed content, so this process's caches can drop what they hold at once
+// rather than when they next look at the content version.
+func (s *Store) OnChange(fn func()) { s.onChange = fn }
+
+// txState is the transaction InTx puts in a context, and whether it wrote
+// content.
+type txState struct {
+	tx    *sql.Tx
+	wrote bool
 }
 
 // New returns a Store on db.
@@ -39,18 +58,23 @@ func New(db *database.DB) *Store {
 // txKey marks the transaction InTx puts in a context.
 type txKey struct{}
 
+func txOf(ctx context.Context) *txState {
+	st, _ := ctx.Value(txKey{}).(*txState)
+	return st
+}
+
 // reader is where a read runs: the transaction in ctx, or the read pool.
 func (s *Store) reader(ctx context.Context) querier {
-	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
-		return tx
+	if st := txOf(ctx); st != nil {
+		return st.tx
 	}
 	return s.db.Read
 }
 
 // writer is where a write runs: the transaction in ctx, or the write pool.
 func (s *Store) writer(ctx context.Context) querier {
-	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
-		return tx
+	if st := txOf(ctx); st != nil {
+		return st.tx
 	}
 	return s.db.Write
 }
@@ -63,7 +87,7 @@ func (s *Store) Dialect() database.Dialect { return s.db.Dialect }
 // otherwise. Nested calls join the outer transaction. Keeping the transaction
 // in the context lets services ask for one without importing this package.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	if _, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+	if txOf(ctx) != nil {
 		return fn(ctx)
 	}
 	tx, err := s.db.Write.BeginTx(ctx, nil)
@@ -71,13 +95,55 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
+	st := &txState{tx: tx}
+	if err := fn(context.WithValue(ctx, txKey{}, st)); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	if st.wrote && s.onChange != nil {
+		s.onChange()
+	}
 	return nil
+}
+
+// ContentVersion is a number that changes whenever published content (a
+// story, comment, section, setting or page) changes. Caches key on it.
+func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
+	const q = `SELECT version FROM site_state WHERE id = 1`
+	var v int64
+	var row *sql.Row
+	if st := txOf(ctx); st != nil {
+		row = st.tx.QueryRowContext(ctx, q)
+	} else {
+		s.versionOnce.Do(func() { s.versionStmt, s.versionErr = s.db.Read.PrepareContext(context.Background(), q) })
+		if s.versionErr != nil {
+			return 0, fmt.Errorf("store: prepare content version: %w", s.versionErr)
+		}
+		row = s.versionStmt.QueryRowContext(ctx)
+	}
+	if err := row.Scan(&v); err != nil {
+		return 0, fmt.Errorf("store: content version: %w", err)
+	}
+	return v, nil
+}
+
+// write runs fn and bumps the content version in one transaction (joining the
+// caller's transaction when there is one). Every write of content goes
+// through it, so no cache can miss a change.
+func (s *Store) write(ctx context.Context, fn func(ctx context.Context, q querier) error) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		q := s.writer(ctx)
+		if err := fn(ctx, q); err != nil {
+			return err
+		}
+		if _, err := q.ExecContext(ctx, `UPDATE site_state SET version = version + 1 WHERE id = 1`); err != nil {
+			return fmt.Errorf("store: bump content version: %w", err)
+		}
+		txOf(ctx).wrote = true
+		return nil
+	})
 }
 
 // Ping checks that the database answers.

@@ -259,3 +259,45 @@ func slugs(list []model.Story) []string {
 	}
 	return out
 }
+
+func TestContentVersionBumpsWithEveryWrite(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		st := store.New(db)
+		last, err := st.ContentVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sec := model.Section{Slug: "s", Name: "S", CreatedAt: t0}
+		story := model.Story{Slug: "x", Title: "X", Letter: "l", Status: model.StoryPublished, CreatedAt: t0, UpdatedAt: t0}
+		for _, w := range []struct {
+			name  string
+			write func() error
+		}{
+			{"section", func() error { return st.CreateSection(ctx, &sec) }},
+			{"story", func() error { story.SectionID = sec.ID; return st.CreateStory(ctx, &story) }},
+			{"comment", func() error {
+				return st.CreateComment(ctx, &model.Comment{StoryID: story.ID, AuthorName: "a", Body: "b", Status: model.CommentApproved, CreatedAt: t0})
+			}},
+			{"setting", func() error { return st.SetSetting(ctx, "k", "v") }},
+			{"page", func() error { return st.SavePage(ctx, &model.Page{Slug: "about", Title: "t", Body: "b", UpdatedAt: t0}) }},
+		} {
+			if err := w.write(); err != nil {
+				t.Fatalf("%s: %v", w.name, err)
+			}
+			v, err := st.ContentVersion(ctx)
+			if err != nil || v <= last {
+				t.Errorf("%s did not bump the version (%d → %d, %v)", w.name, last, v, err)
+			}
+			last = v
+		}
+		// A failed write (taken slug) leaves the version alone.
+		dup := story
+		if err := st.CreateStory(ctx, &dup); model.ErrorCode(err) != model.ECONFLICT {
+			t.Fatalf("duplicate: %v", err)
+		}
+		if v, _ := st.ContentVersion(ctx); v != last {
+			t.Errorf("failed write changed the version %d → %d", last, v)
+		}
+	})
+}

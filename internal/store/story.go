@@ -38,11 +38,13 @@ func (s *Store) CreateStory(ctx context.Context, st *model.Story) error {
 	if st.CreatedAt.IsZero() || st.UpdatedAt.IsZero() {
 		return fmt.Errorf("store: create story %q: times not set", st.Slug)
 	}
-	err := s.writer(ctx).QueryRowContext(ctx, `INSERT INTO stories (slug, section_id, title, author_name, letter, reply,
+	err := s.write(ctx, func(ctx context.Context, q querier) error {
+		return q.QueryRowContext(ctx, `INSERT INTO stories (slug, section_id, title, author_name, letter, reply,
 			advisor_name, signature, status, published_at, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-		st.Slug, st.SectionID, st.Title, st.AuthorName, st.Letter, st.Reply, st.AdvisorName, st.Signature,
-		st.Status, nullTime(st.PublishedAt), ts(st.CreatedAt), ts(st.UpdatedAt)).Scan(&st.ID)
+			st.Slug, st.SectionID, st.Title, st.AuthorName, st.Letter, st.Reply, st.AdvisorName, st.Signature,
+			st.Status, nullTime(st.PublishedAt), ts(st.CreatedAt), ts(st.UpdatedAt)).Scan(&st.ID)
+	})
 	if isUniqueViolation(err) {
 		return &model.Error{Code: model.ECONFLICT, Message: "A story with that address already exists.",
 			Fields: map[string]string{"slug": "This address is taken."}, Err: err}

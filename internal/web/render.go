@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"encoding/hex"
-	"fmt"
-	"hash/fnv"
+		"fmt"
+	"hash/crc32"
+	"io"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -36,22 +36,39 @@ type view struct {
 	Data           any
 }
 
-// chrome loads the site-wide parts of a page.
+// chrome loads the site-wide parts of a page, from the chrome cache when the
+// content has not changed since they were loaded.
 func (s *Server) chrome(ctx context.Context, title string) (*view, error) {
-	site, err := s.svc.SiteSettings(ctx)
+	v, err := s.contentVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
-	secs, err := s.svc.Sections(ctx)
-	if err != nil {
-		return nil, err
+	c := &s.chromeCache
+	c.mu.Lock()
+	if c.version != v {
+		c.mu.Unlock()
+		site, err := s.svc.SiteSettings(ctx)
+		if err != nil {
+			return nil, err
+		}
+		secs, err := s.svc.Sections(ctx)
+		if err != nil {
+			return nil, err
+		}
+		latest, err := s.svc.LatestComments(ctx, sidebarComments)
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if v >= c.version {
+			c.version, c.site, c.secs, c.latest = v, site, secs, latest
+		}
 	}
-	latest, err := s.svc.LatestComments(ctx, sidebarComments)
-	if err != nil {
-		return nil, err
-	}
-	return &view{Site: site, Title: title, CSS: s.assets.cssURL, Sections: secs, LatestComments: latest,
-		Now: s.now().UTC()}, nil
+	// The slices are shared between requests; templates only read them.
+	out := &view{Site: c.site, Title: title, CSS: s.assets.cssURL, Sections: c.secs, LatestComments: c.latest,
+		Now: s.now().UTC()}
+	c.mu.Unlock()
+	return out, nil
 }
 
 // sidebarComments is how many comments the Latest Comments sidebar lists.
@@ -132,7 +149,7 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // render executes a page into a buffer first, so that a template error
 // becomes a clean error page and never half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) error {
-	t, ok := s.pages[page]
+	t, ok := s.tmpl[page]
 	if !ok {
 		return fmt.Errorf("web: no template %q", page)
 	}
@@ -146,42 +163,89 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	return nil
 }
 
-// writeBody sends a generated response with a validator and compression: a
-// weak ETag that answers If-None-Match with 304 (browsers and proxies
-// revalidate instead of downloading again) and gzip when the client takes it.
+// payload is a generated response, kept gzip-compressed: every browser
+// takes gzip, and compressed pages let the page cache hold four times as
+// many. The rare client without gzip gets the body decompressed on the fly.
+type payload struct {
+	key   string    // cache key, when cached
+	made  time.Time // when it was rendered
+	ctype string
+	gz    []byte
+	size  int // uncompressed length
+	etag  string
+}
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+func newPayload(ctype string, body []byte) *payload {
+	var zbuf bytes.Buffer
+	zbuf.Grow(len(body)/3 + 64)
+	zw := gzipPool.Get().(*gzip.Writer)
+	zw.Reset(&zbuf)
+	zw.Write(body)
+	zw.Close()
+	gzipPool.Put(zw)
+	// CRC-32C runs in hardware; with the length it tells two versions of
+	// one URL apart, which is all an ETag has to do.
+	etag := fmt.Sprintf(`W/"%08x%x"`, crc32.Checksum(body, crcTable), len(body))
+	return &payload{ctype: ctype, gz: zbuf.Bytes(), size: len(body), made: time.Now(), etag: etag}
+}
+
+// cost is the memory the payload holds, for the cache's budget.
+func (p *payload) cost() int { return cap(p.gz) + len(p.key) + 200 }
+
+// writeBody sends a generated response (see send). A 200 response of a
+// cacheable request is also left in the request's cache slot.
 func (s *Server) writeBody(w http.ResponseWriter, r *http.Request, status int, contentType string, body []byte) {
+	p := newPayload(contentType, body)
+	if slot, ok := r.Context().Value(cacheSlotKey{}).(*cacheSlot); ok && status == http.StatusOK {
+		slot.p = p
+	}
+	s.send(w, r, status, p)
+}
+
+// send writes a payload with a validator and compression: a weak ETag that
+// answers If-None-Match with 304 (browsers and proxies revalidate instead of
+// downloading again) and gzip when the client takes it.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, status int, p *payload) {
 	h := w.Header()
-	h.Set("Content-Type", contentType)
+	h.Set("Content-Type", p.ctype)
 	h.Add("Vary", "Accept-Encoding")
 	if status == http.StatusOK {
-		sum := fnv.New128a()
-		sum.Write(body)
-		etag := `W/"` + hex.EncodeToString(sum.Sum(nil)) + `"`
-		h.Set("ETag", etag)
+		h.Set("ETag", p.etag)
 		if h.Get("Cache-Control") == "" {
 			h.Set("Cache-Control", "no-cache")
 		}
-		if etagMatches(r.Header.Get("If-None-Match"), etag) {
+		if etagMatches(r.Header.Get("If-None-Match"), p.etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 	}
-	if len(body) > 512 && acceptsGzip(r) {
-		zbuf := bufPool.Get().(*bytes.Buffer)
-		zbuf.Reset()
-		defer bufPool.Put(zbuf)
-		zw := gzipPool.Get().(*gzip.Writer)
-		zw.Reset(zbuf)
-		zw.Write(body)
-		zw.Close()
-		gzipPool.Put(zw)
-		body = zbuf.Bytes()
+	if acceptsGzip(r) {
 		h.Set("Content-Encoding", "gzip")
+		h.Set("Content-Length", strconv.Itoa(len(p.gz)))
+		w.WriteHeader(status)
+		w.Write(p.gz)
+		return
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("Content-Length", strconv.Itoa(p.size))
 	w.WriteHeader(status)
-	w.Write(body)
+	if r.Method == http.MethodHead {
+		return
+	}
+	zr := gunzipPool.Get().(*gzip.Reader)
+	defer gunzipPool.Put(zr)
+	buf := copyBufPool.Get().(*[]byte)
+	defer copyBufPool.Put(buf)
+	if err := zr.Reset(bytes.NewReader(p.gz)); err == nil {
+		io.CopyBuffer(w, zr, *buf)
+	}
 }
+
+var (
+	gunzipPool  = sync.Pool{New: func() any { return new(gzip.Reader) }}
+	copyBufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+)
 
 var gzipPool = sync.Pool{New: func() any {
 	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)

@@ -21,7 +21,14 @@ type Options struct {
 	Logger  *slog.Logger
 	BaseURL string           // absolute, without a trailing slash; used in feeds and the sitemap
 	Now     func() time.Time // nil means time.Now
+	// CacheBytes bounds the page cache; 0 means DefaultCacheBytes, a
+	// negative number turns the cache off.
+	CacheBytes int
 }
+
+// DefaultCacheBytes is the page cache's default budget: room for a few
+// thousand story pages while the process stays well under 150 MB.
+const DefaultCacheBytes = 60 << 20
 
 // Server serves the site. Build it with New and mount Handler.
 type Server struct {
@@ -30,8 +37,11 @@ type Server struct {
 	baseURL string
 	secure  bool // base URL is https: send HSTS
 	now     func() time.Time
-	pages   map[string]*template.Template
+	tmpl    map[string]*template.Template
 	assets  *assets
+
+	pages       *pageCache
+	chromeCache chromeCache
 }
 
 // New parses the templates and prepares the static files.
@@ -61,7 +71,13 @@ func New(opts Options) (*Server, error) {
 		now:     opts.Now,
 		assets:  a,
 	}
-	if s.pages, err = parseTemplates(a); err != nil {
+	if opts.CacheBytes == 0 {
+		opts.CacheBytes = DefaultCacheBytes
+	}
+	if opts.CacheBytes > 0 {
+		s.pages = newPageCache(opts.CacheBytes)
+	}
+	if s.tmpl, err = parseTemplates(a); err != nil {
 		return nil, err
 	}
 	return s, nil

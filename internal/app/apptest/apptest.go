@@ -30,17 +30,25 @@ type Site struct {
 // when the test ends.
 func Start(t testing.TB, db *database.DB) *Site {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	a, err := app.Build(db, "http://"+srv.Listener.Addr().String(), slog.New(slog.NewTextHandler(io.Discard, nil)),
-		func() time.Time { return Now })
-	if err != nil {
-		t.Fatal(err)
-	}
+	site := Instance(t, db)
 	seed, err := demo.Content(Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Service.SeedIfEmpty(context.Background(), seed); err != nil {
+	if _, err := site.Service.SeedIfEmpty(context.Background(), seed); err != nil {
+		t.Fatal(err)
+	}
+	return site
+}
+
+// Instance serves one more instance on db, as a second `confide serve` on the
+// same database would, without loading anything.
+func Instance(t testing.TB, db *database.DB) *Site {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	a, err := app.Build(db, "http://"+srv.Listener.Addr().String(), slog.New(slog.NewTextHandler(io.Discard, nil)),
+		func() time.Time { return Now }, 0)
+	if err != nil {
 		t.Fatal(err)
 	}
 	srv.Config = a.Web.HTTPServer("")

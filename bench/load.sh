@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Load test: `confide serve` on a generated corpus, measured with wrk on
+# loopback, next to nginx serving the same story page as a static file in the
+# same run on the same machine. Usage:
+#
+#   bash bench/load.sh                       # 10,000 stories on SQLite
+#   STORIES=100000 bash bench/load.sh        # a bigger corpus
+#   DB='postgres://…' bash bench/load.sh     # an already filled PostgreSQL database
+#
+# Settings (environment): STORIES, DB, DURATION (15s), CONNS (16), THREADS (2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STORIES=${STORIES:-10000}
+OUT=bench/out
+DB=${DB:-sqlite:$OUT/bench-$STORIES.db}
+DURATION=${DURATION:-15s}
+CONNS=${CONNS:-16}
+THREADS=${THREADS:-2}
+PORT=${PORT:-18090}
+NGINX_PORT=${NGINX_PORT:-18091}
+
+for tool in wrk nginx curl; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool not found (apt-get install wrk nginx-light curl)" >&2; exit 2; }
+done
+mkdir -p "$OUT"
+
+go build -o "$OUT/confide" ./cmd/confide
+if [[ "$DB" == sqlite:* && ! -f "${DB#sqlite:}" ]]; then
+  go run ./bench/cmd/corpus --db "$DB" --stories "$STORIES"
+fi
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+"$OUT/confide" serve --db "$DB" --addr "127.0.0.1:$PORT" --log-level warn >"$OUT/confide.log" 2>&1 &
+CONFIDE_PID=$!
+pids+=("$CONFIDE_PID")
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+
+# Many different story pages to rotate over, from the sitemap.
+curl -fs "http://127.0.0.1:$PORT/sitemap.xml" >"$OUT/sitemap.xml"
+grep -o "/stories/[^<]*" "$OUT/sitemap.xml" | awk 'NR <= 5000' >"$OUT/stories.txt"
+SECTION=$(grep -o "/sections/[^<]*" "$OUT/sitemap.xml" | awk 'NR == 1')
+echo "/" >"$OUT/home.txt"
+echo "$SECTION" >"$OUT/section.txt"
+
+# nginx serves one of the same story pages as a static file.
+mkdir -p "$OUT/nginx/www" "$OUT/nginx/logs"
+curl -fs "http://127.0.0.1:$PORT$(head -n 1 "$OUT/stories.txt")" >"$OUT/nginx/www/story.html"
+gzip -6 -k -f "$OUT/nginx/www/story.html" # for gzip_static, like confide's cached pages
+echo "/story.html" >"$OUT/static.txt"
+cat >"$OUT/nginx/nginx.conf" <<CONF
+worker_processes auto;
+pid $PWD/$OUT/nginx/nginx.pid;
+error_log $PWD/$OUT/nginx/logs/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  keepalive_requests 100000;
+  default_type text/html;
+  client_body_temp_path $PWD/$OUT/nginx/tmp;
+  proxy_temp_path $PWD/$OUT/nginx/tmp;
+  fastcgi_temp_path $PWD/$OUT/nginx/tmp;
+  uwsgi_temp_path $PWD/$OUT/nginx/tmp;
+  scgi_temp_path $PWD/$OUT/nginx/tmp;
+  gzip_static on;
+  server { listen 127.0.0.1:$NGINX_PORT; root $PWD/$OUT/nginx/www; }
+}
+CONF
+mkdir -p "$OUT/nginx/tmp"
+nginx -p "$PWD/$OUT/nginx" -c "$PWD/$OUT/nginx/nginx.conf" -g "daemon off;" &
+pids+=("$!")
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$NGINX_PORT/story.html" >/dev/null && break; sleep 0.1; done
+
+bytes() { curl -fs "$1" | wc -c; }
+echo "story page: $(bytes "http://127.0.0.1:$PORT$(head -n 1 "$OUT/stories.txt")") bytes; $(wc -l <"$OUT/stories.txt") stories in rotation"
+
+run() { # name base-url paths-file encoding
+  wrk -t"$THREADS" -c"$CONNS" -d3s -s bench/rotate.lua "$2" -- "$3" "$4" >/dev/null # warm-up
+  local line
+  line=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s bench/rotate.lua "$2" -- "$3" "$4" | grep '^RESULT')
+  printf '%-30s %s\n' "$1" "${line#RESULT }"
+}
+
+echo "wrk: $THREADS threads, $CONNS connections, $DURATION per run, database $(echo "$DB" | sed 's|//[^@]*@|//…@|')"
+for enc in gzip identity; do
+  run "nginx static story, $enc" "http://127.0.0.1:$NGINX_PORT" "$OUT/static.txt" "$enc"
+  run "story (rotating), $enc" "http://127.0.0.1:$PORT" "$OUT/stories.txt" "$enc"
+  run "home, $enc" "http://127.0.0.1:$PORT" "$OUT/home.txt" "$enc"
+  run "section, $enc" "http://127.0.0.1:$PORT" "$OUT/section.txt" "$enc"
+done
+echo "confide memory: $(grep -E 'VmHWM|VmRSS' /proc/$CONFIDE_PID/status | tr -s ' \t' ' ' | paste -sd ' ')"

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"container/list"
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/confide/confide/internal/model"
+)
+
+// pageMaxAge bounds how long a cached page lives even when nothing changes,
+// so that relative times on it ("5 minutes ago") stay about right.
+const pageMaxAge = time.Minute
+
+// pageCache keeps the responses of public pages in memory for one content
+// version (see service.ContentVersion). Every request reads the version from
+// the database, a one-row query, so a change made through any instance
+// empties every instance's cache at once: several instances behind a load
+// balancer stay one site. Memory is bounded; the least recently used pages
+// go first.
+type pageCache struct {
+	mu      sync.Mutex
+	version int64
+	max     int // bytes
+	size    int
+	items   map[string]*list.Element
+	lru     list.List // of *payload, most recent first
+}
+
+func newPageCache(maxBytes int) *pageCache {
+	return &pageCache{max: maxBytes, items: map[string]*list.Element{}}
+}
+
+// turn moves the cache to version v, emptying it when v is newer. It reports
+// whether the cache may serve and store pages for v (a request that read an
+// older version than the cache holds must not).
+func (c *pageCache) turn(v int64) bool {
+	if v > c.version {
+		c.version = v
+		c.items = map[string]*list.Element{}
+		c.lru.Init()
+		c.size = 0
+	}
+	return v == c.version
+}
+
+func (c *pageCache) get(v int64, key string) *payload {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.turn(v) {
+		return nil
+	}
+	if e, ok := c.items[key]; ok {
+		p := e.Value.(*payload)
+		if time.Since(p.made) > pageMaxAge {
+			c.lru.Remove(e)
+			delete(c.items, key)
+			c.size -= p.cost()
+			return nil
+		}
+		c.lru.MoveToFront(e)
+		return p
+	}
+	return nil
+}
+
+func (c *pageCache) put(v int64, p *payload) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.turn(v) || p.cost() > c.max/8 {
+		return
+	}
+	if e, ok := c.items[p.key]; ok {
+		c.size -= e.Value.(*payload).cost()
+		c.lru.Remove(e)
+	}
+	c.items[p.key] = c.lru.PushFront(p)
+	c.size += p.cost()
+	for c.size > c.max {
+		last := c.lru.Back()
+		old := last.Value.(*payload)
+		c.lru.Remove(last)
+		delete(c.items, old.key)
+		c.size -= old.cost()
+	}
+}
+
+type versionKey struct{}
+
+// cacheSlot is where writeBody leaves the response of a cacheable request.
+type cacheSlot struct{ p *payload }
+
+type cacheSlotKey struct{}
+
+// contentVersion returns the version the cached wrapper read for this
+// request, or reads it.
+func (s *Server) contentVersion(ctx context.Context) (int64, error) {
+	if v, ok := ctx.Value(versionKey{}).(int64); ok {
+		return v, nil
+	}
+	return s.svc.ContentVersion(ctx)
+}
+
+// cached serves a public GET page from the page cache when it can, and
+// stores what the handler renders otherwise. Only 200 responses are kept.
+func (s *Server) cached(h handlerFunc) handlerFunc {
+	if s.pages == nil {
+		return h
+	}
+	return func(w http.ResponseWriter, r *http.Request) error {
+		v, err := s.svc.ContentVersion(r.Context())
+		if err != nil {
+			return err
+		}
+		key := r.URL.RequestURI()
+		if p := s.pages.get(v, key); p != nil {
+			s.send(w, r, http.StatusOK, p)
+			return nil
+		}
+		slot := &cacheSlot{}
+		ctx := context.WithValue(context.WithValue(r.Context(), versionKey{}, v), cacheSlotKey{}, slot)
+		if err := h(w, r.WithContext(ctx)); err != nil {
+			return err
+		}
+		if slot.p != nil {
+			slot.p.key = key
+			s.pages.put(v, slot.p)
+		}
+		return nil
+	}
+}
+
+// chromeCache holds the site-wide parts of every page (settings, sections,
+// latest comments) for one content version.
+type chromeCache struct {
+	mu      sync.Mutex
+	version int64
+	site    model.Settings
+	secs    []model.Section
+	latest  []model.Comment
+}
