@@ -280,7 +280,9 @@ func TestContentVersionBumpsWithEveryWrite(t *testing.T) {
 				return st.CreateComment(ctx, &model.Comment{StoryID: story.ID, AuthorName: "a", Body: "b", Status: model.CommentApproved, CreatedAt: t0})
 			}},
 			{"setting", func() error { return st.SetSetting(ctx, "k", "v") }},
-			{"page", func() error { return st.SavePage(ctx, &model.Page{Slug: "about", Title: "t", Body: "b", UpdatedAt: t0}) }},
+			{"page", func() error {
+				return st.SavePage(ctx, &model.Page{Slug: "about", Title: "t", Body: "b", UpdatedAt: t0})
+			}},
 		} {
 			if err := w.write(); err != nil {
 				t.Fatalf("%s: %v", w.name, err)
