@@ -33,6 +33,16 @@ type Store interface {
 	LatestComments(ctx context.Context, limit, offset int, count bool) ([]model.Comment, int, error)
 	CreateComment(ctx context.Context, c *model.Comment) error
 
+	CreateUser(ctx context.Context, u *model.User) error
+	UserByEmail(ctx context.Context, email string) (*model.User, error)
+	UserByID(ctx context.Context, id int64) (*model.User, error)
+	CountUsers(ctx context.Context) (int, error)
+	RecordLoginFailure(ctx context.Context, at time.Time, scopes ...string) error
+	LoginFailures(ctx context.Context, scope string, since time.Time) (int, error)
+	ClearLoginFailures(ctx context.Context, scope string, before time.Time) error
+	Audit(ctx context.Context, e *model.AuditEntry) error
+	AuditLog(ctx context.Context, limit, offset int) ([]model.AuditEntry, int, error)
+
 	Settings(ctx context.Context) (map[string]string, error)
 	SetSetting(ctx context.Context, key, value string) error
 	PageBySlug(ctx context.Context, slug string) (*model.Page, error)

@@ -1,0 +1,253 @@
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/password"
+)
+
+// Login throttling. One address may fail ten times in fifteen minutes, so a
+// single attacker is stopped quickly and can never lock a real user out: the
+// account itself is locked only by failures from many addresses at once.
+const (
+	LoginWindow        = 15 * time.Minute
+	MaxFailuresPerIP   = 10
+	MaxFailuresAccount = 100
+)
+
+// settingSetupToken holds the hash of the one-time setup token.
+const settingSetupToken = "setup_token_hash"
+
+// NewUser is what it takes to create an account.
+type NewUser struct {
+	Email    string
+	Name     string
+	Role     model.Role
+	Password string
+}
+
+func (s *Service) checkNewUser(nu *NewUser) error {
+	fields := map[string]string{}
+	nu.Email = strings.ToLower(strings.TrimSpace(nu.Email))
+	nu.Name = strings.TrimSpace(nu.Name)
+	if addr, err := mail.ParseAddress(nu.Email); err != nil || addr.Address != nu.Email || !strings.Contains(nu.Email, ".") {
+		fields["email"] = "Enter an e-mail address like name@example.org."
+	}
+	if nu.Name == "" {
+		fields["name"] = "A name is required."
+	} else if len(nu.Name) > 100 {
+		fields["name"] = "Keep the name under 100 characters."
+	}
+	if !nu.Role.Valid() {
+		fields["role"] = "Choose admin, advisor or moderator."
+	}
+	if msg := password.Check(nu.Password); msg != "" {
+		fields["password"] = msg
+	}
+	if len(fields) > 0 {
+		return &model.Error{Code: model.EINVALID, Message: "Please correct the account details.", Fields: fields}
+	}
+	return nil
+}
+
+// CreateUser checks and creates an account; actor (0 for the command line
+// or the setup page) is recorded in the audit log.
+func (s *Service) CreateUser(ctx context.Context, actor int64, nu NewUser) (*model.User, error) {
+	if err := s.checkNewUser(&nu); err != nil {
+		return nil, err
+	}
+	hash, err := password.Hash(nu.Password)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	u := &model.User{Email: nu.Email, Name: nu.Name, Role: nu.Role, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		return s.audit(ctx, actor, "user.create", u.Email+" as "+string(u.Role))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// errBadLogin is the one answer to a wrong address and a wrong password, so
+// the login form does not tell which accounts exist.
+var errBadLogin = &model.Error{Code: model.EINVALID, Message: "That e-mail address and password do not match an account."}
+
+var errThrottled = model.Errorf(model.ELIMIT,
+	"Too many failed attempts. For your safety, logging in is paused for 15 minutes. Please try again later.")
+
+// Authenticate checks an e-mail address and password coming from ip. It
+// answers the same for an unknown address and a wrong password, and refuses
+// with ELIMIT after too many failures.
+func (s *Service) Authenticate(ctx context.Context, email, pw, ip string) (*model.User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	now := s.Now()
+	since := now.Add(-LoginWindow)
+	ipScope, acctScope := "ip:"+ip, "account:"+email
+	if n, err := s.store.LoginFailures(ctx, ipScope, since); err != nil {
+		return nil, err
+	} else if n >= MaxFailuresPerIP {
+		return nil, errThrottled
+	}
+	if n, err := s.store.LoginFailures(ctx, acctScope, since); err != nil {
+		return nil, err
+	} else if n >= MaxFailuresAccount {
+		return nil, errThrottled
+	}
+	u, err := s.store.UserByEmail(ctx, email)
+	if err != nil && model.ErrorCode(err) != model.ENOTFOUND {
+		return nil, err
+	}
+	hash := dummyHash
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	// Verify even for unknown addresses, so both take the same time.
+	ok, verr := password.Verify(hash, pw)
+	if u == nil || !ok || verr != nil || u.Disabled() {
+		if err := s.store.InTx(ctx, func(ctx context.Context) error {
+			return s.store.RecordLoginFailure(ctx, now, ipScope, acctScope)
+		}); err != nil {
+			return nil, err
+		}
+		return nil, errBadLogin
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.ClearLoginFailures(ctx, acctScope, now.Add(-24*time.Hour)); err != nil {
+			return err
+		}
+		return s.audit(ctx, u.ID, "user.login", ip)
+	})
+	return u, err
+}
+
+var dummyHash = func() string {
+	h, err := password.Hash("not a real password, only for timing")
+	if err != nil {
+		panic(err)
+	}
+	return h
+}()
+
+// User returns an account that may use the admin site: disabled and deleted
+// accounts are not found.
+func (s *Service) User(ctx context.Context, id int64) (*model.User, error) {
+	u, err := s.store.UserByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled() {
+		return nil, model.ErrNotFound
+	}
+	return u, nil
+}
+
+// NeedsSetup reports whether the site has no account yet.
+func (s *Service) NeedsSetup(ctx context.Context) (bool, error) {
+	n, err := s.store.CountUsers(ctx)
+	return n == 0, err
+}
+
+// StartSetup makes a new one-time setup token while the site has no
+// account, keeping only its hash. It returns "" when accounts exist.
+func (s *Service) StartSetup(ctx context.Context) (string, error) {
+	need, err := s.NeedsSetup(ctx)
+	if err != nil || !need {
+		return "", err
+	}
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	token := hex.EncodeToString(b)
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		return s.store.SetSetting(ctx, settingSetupToken, hashToken(token))
+	})
+	return token, err
+}
+
+// CheckSetupToken answers EFORBIDDEN unless setup is open and token is the
+// current setup token.
+func (s *Service) CheckSetupToken(ctx context.Context, token string) error {
+	need, err := s.NeedsSetup(ctx)
+	if err != nil {
+		return err
+	}
+	if !need {
+		return model.Errorf(model.EFORBIDDEN, "This site is already set up. Log in at /admin/login.")
+	}
+	m, err := s.store.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	want := m[settingSetupToken]
+	if want == "" || token == "" || subtle.ConstantTimeCompare([]byte(hashToken(token)), []byte(want)) != 1 {
+		return model.Errorf(model.EFORBIDDEN, "This setup link is not valid. Use the link printed by `confide serve`.")
+	}
+	return nil
+}
+
+// CompleteSetup creates the first admin with the setup token. It fails once
+// any account exists, even with the right token.
+func (s *Service) CompleteSetup(ctx context.Context, token string, nu NewUser) (*model.User, error) {
+	nu.Role = model.RoleAdmin
+	if err := s.checkNewUser(&nu); err != nil {
+		return nil, err
+	}
+	var u *model.User
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		// Checked inside the transaction: two people racing get one admin.
+		if err := s.CheckSetupToken(ctx, token); err != nil {
+			return err
+		}
+		var err error
+		if u, err = s.CreateUser(ctx, 0, nu); err != nil {
+			return err
+		}
+		return s.store.SetSetting(ctx, settingSetupToken, "")
+	})
+	return u, err
+}
+
+func hashToken(t string) string {
+	sum := sha256.Sum256([]byte(t))
+	return hex.EncodeToString(sum[:])
+}
+
+// audit records an admin action in the log, in the caller's transaction.
+func (s *Service) audit(ctx context.Context, actor int64, action, detail string) error {
+	return s.store.Audit(ctx, &model.AuditEntry{UserID: actor, Action: action, Detail: detail, CreatedAt: s.Now()})
+}
+
+// Audit records an action taken by actor (used by handlers for actions that
+// have no service call of their own, such as logging out).
+func (s *Service) Audit(ctx context.Context, actor int64, action, detail string) error {
+	return s.store.InTx(ctx, func(ctx context.Context) error { return s.audit(ctx, actor, action, detail) })
+}
+
+// AuditLog returns one page of the audit log.
+func (s *Service) AuditLog(ctx context.Context, page int) ([]model.AuditEntry, model.Pagination, error) {
+	const size = 50
+	if page < 1 {
+		return nil, model.Pagination{}, model.ErrNotFound
+	}
+	list, total, err := s.store.AuditLog(ctx, size, (page-1)*size)
+	if err != nil {
+		return nil, model.Pagination{}, err
+	}
+	p, err := paginate(page, size, total)
+	return list, p, err
+}

@@ -1,0 +1,101 @@
+package service_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/confide/confide/internal/database"
+	"github.com/confide/confide/internal/database/dbtest"
+	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/service"
+)
+
+const goodPassword = "a quiet walk by the river"
+
+func TestCreateUserAndAuthenticate(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		svc, _ := newService(t, db)
+
+		_, err := svc.CreateUser(ctx, 0, service.NewUser{Email: "not-an-address", Name: "", Role: "boss", Password: "short"})
+		e, ok := err.(*model.Error)
+		if !ok || e.Code != model.EINVALID || e.Fields["email"] == "" || e.Fields["name"] == "" || e.Fields["role"] == "" || e.Fields["password"] == "" {
+			t.Fatalf("invalid user: %v", err)
+		}
+		u, err := svc.CreateUser(ctx, 0, service.NewUser{Email: " Rose@Example.ORG ", Name: "Rose", Role: model.RoleAdvisor, Password: goodPassword})
+		if err != nil || u.Email != "rose@example.org" || u.PasswordHash == goodPassword {
+			t.Fatalf("create: %+v %v", u, err)
+		}
+		if _, err := svc.CreateUser(ctx, 0, service.NewUser{Email: "rose@example.org", Name: "R", Role: model.RoleAdmin, Password: goodPassword}); model.ErrorCode(err) != model.ECONFLICT {
+			t.Fatalf("duplicate address: %v", err)
+		}
+
+		got, err := svc.Authenticate(ctx, "ROSE@example.org", goodPassword, "10.0.0.1")
+		if err != nil || got.ID != u.ID {
+			t.Fatalf("login: %+v %v", got, err)
+		}
+		_, wrongPw := svc.Authenticate(ctx, "rose@example.org", "wrong password!", "10.0.0.1")
+		_, noUser := svc.Authenticate(ctx, "nobody@example.org", goodPassword, "10.0.0.1")
+		if wrongPw == nil || noUser == nil || model.ErrorMessage(wrongPw) != model.ErrorMessage(noUser) {
+			t.Fatalf("wrong password %v and unknown address %v must answer alike", wrongPw, noUser)
+		}
+		log, _, err := svc.AuditLog(ctx, 1)
+		if err != nil || len(log) < 2 || log[0].Action != "user.login" || log[0].UserName != "Rose" {
+			t.Fatalf("audit log: %+v %v", log, err)
+		}
+	})
+}
+
+func TestLoginThrottling(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		svc, _ := newService(t, db)
+		if _, err := svc.CreateUser(ctx, 0, service.NewUser{Email: "a@example.org", Name: "A", Role: model.RoleAdmin, Password: goodPassword}); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < service.MaxFailuresPerIP; i++ {
+			if _, err := svc.Authenticate(ctx, "a@example.org", "guess number "+string(rune('a'+i)), "203.0.113.9"); model.ErrorCode(err) != model.EINVALID {
+				t.Fatalf("attempt %d: %v", i+1, err)
+			}
+		}
+		// The attacker's address is paused, even with the right password…
+		if _, err := svc.Authenticate(ctx, "a@example.org", goodPassword, "203.0.113.9"); model.ErrorCode(err) != model.ELIMIT {
+			t.Fatalf("11th attempt from the same address: %v", err)
+		}
+		// …but the real user, elsewhere, is not locked out.
+		if _, err := svc.Authenticate(ctx, "a@example.org", goodPassword, "198.51.100.7"); err != nil {
+			t.Fatalf("real user from another address: %v", err)
+		}
+	})
+}
+
+func TestSetup(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		svc, _ := newService(t, db)
+		token, err := svc.StartSetup(ctx)
+		if err != nil || len(token) < 32 {
+			t.Fatalf("start setup: %q %v", token, err)
+		}
+		if err := svc.CheckSetupToken(ctx, "wrong"); model.ErrorCode(err) != model.EFORBIDDEN {
+			t.Fatalf("wrong token: %v", err)
+		}
+		if err := svc.CheckSetupToken(ctx, ""); model.ErrorCode(err) != model.EFORBIDDEN {
+			t.Fatalf("empty token: %v", err)
+		}
+		// A bad form keeps the token usable.
+		if _, err := svc.CompleteSetup(ctx, token, service.NewUser{Email: "x", Name: "Ada", Password: goodPassword}); model.ErrorCode(err) != model.EINVALID {
+			t.Fatalf("bad form: %v", err)
+		}
+		u, err := svc.CompleteSetup(ctx, token, service.NewUser{Email: "ada@example.org", Name: "Ada", Password: goodPassword})
+		if err != nil || u.Role != model.RoleAdmin {
+			t.Fatalf("complete setup: %+v %v", u, err)
+		}
+		if _, err := svc.CompleteSetup(ctx, token, service.NewUser{Email: "eve@example.org", Name: "Eve", Password: goodPassword}); model.ErrorCode(err) != model.EFORBIDDEN {
+			t.Fatalf("second setup with the same token: %v", err)
+		}
+		if again, err := svc.StartSetup(ctx); err != nil || again != "" {
+			t.Fatalf("setup after an account exists: %q %v", again, err)
+		}
+	})
+}

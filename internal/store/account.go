@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/confide/confide/internal/model"
+)
+
+const userColumns = `SELECT id, email, name, role, password_hash, disabled_at, created_at, updated_at FROM users`
+
+func scanUser(row interface{ Scan(...any) error }) (*model.User, error) {
+	var u model.User
+	var disabled sql.NullTime
+	var role string
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &disabled, &u.CreatedAt, &u.UpdatedAt); err != nil {
+		return nil, err
+	}
+	u.Role = model.Role(role)
+	u.DisabledAt = fromNull(disabled)
+	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
+	return &u, nil
+}
+
+// CreateUser inserts an account and sets its ID. A taken e-mail address is a
+// conflict.
+func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
+	err := s.writer(ctx).QueryRowContext(ctx, `INSERT INTO users (email, name, role, password_hash, disabled_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		u.Email, u.Name, string(u.Role), u.PasswordHash, nullTime(u.DisabledAt), ts(u.CreatedAt), ts(u.UpdatedAt)).Scan(&u.ID)
+	if isUniqueViolation(err) {
+		return &model.Error{Code: model.ECONFLICT, Message: "An account with that e-mail address already exists.",
+			Fields: map[string]string{"email": "This address already has an account."}, Err: err}
+	}
+	if err != nil {
+		return fmt.Errorf("store: create user: %w", err)
+	}
+	return nil
+}
+
+// UserByEmail returns the account with that (lower-case) address.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*model.User, error) {
+	u, err := scanUser(s.reader(ctx).QueryRowContext(ctx, userColumns+` WHERE email = $1`, email))
+	if err != nil {
+		return nil, fmt.Errorf("store: user by email: %w", notFound(err, "account"))
+	}
+	return u, nil
+}
+
+// UserByID returns one account.
+func (s *Store) UserByID(ctx context.Context, id int64) (*model.User, error) {
+	u, err := scanUser(s.reader(ctx).QueryRowContext(ctx, userColumns+` WHERE id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("store: user %d: %w", id, notFound(err, "account"))
+	}
+	return u, nil
+}
+
+// CountUsers counts every account, disabled ones included.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count users: %w", err)
+	}
+	return n, nil
+}
+
+// RecordLoginFailure notes a failed login for each scope ("ip:…",
+// "account:…").
+func (s *Store) RecordLoginFailure(ctx context.Context, at time.Time, scopes ...string) error {
+	for _, scope := range scopes {
+		if _, err := s.writer(ctx).ExecContext(ctx, `INSERT INTO login_failures (scope, created_at) VALUES ($1, $2)`,
+			scope, ts(at)); err != nil {
+			return fmt.Errorf("store: record login failure: %w", err)
+		}
+	}
+	return nil
+}
+
+// LoginFailures counts a scope's failed logins since a time.
+func (s *Store) LoginFailures(ctx context.Context, scope string, since time.Time) (int, error) {
+	var n int
+	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM login_failures WHERE scope = $1 AND created_at > $2`,
+		scope, ts(since)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count login failures: %w", err)
+	}
+	return n, nil
+}
+
+// ClearLoginFailures forgets a scope's failures (after a successful login)
+// and everything older than before.
+func (s *Store) ClearLoginFailures(ctx context.Context, scope string, before time.Time) error {
+	if _, err := s.writer(ctx).ExecContext(ctx, `DELETE FROM login_failures WHERE scope = $1 OR created_at < $2`,
+		scope, ts(before)); err != nil {
+		return fmt.Errorf("store: clear login failures: %w", err)
+	}
+	return nil
+}
+
+// Audit appends one line to the audit log.
+func (s *Store) Audit(ctx context.Context, e *model.AuditEntry) error {
+	var uid sql.NullInt64
+	if e.UserID != 0 {
+		uid = sql.NullInt64{Int64: e.UserID, Valid: true}
+	}
+	err := s.writer(ctx).QueryRowContext(ctx, `INSERT INTO audit_log (user_id, action, detail, created_at)
+		VALUES ($1, $2, $3, $4) RETURNING id`, uid, e.Action, e.Detail, ts(e.CreatedAt)).Scan(&e.ID)
+	if err != nil {
+		return fmt.Errorf("store: audit %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// AuditLog lists the latest audit entries, newest first, and how many there
+// are in all.
+func (s *Store) AuditLog(ctx context.Context, limit, offset int) ([]model.AuditEntry, int, error) {
+	var total int
+	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM audit_log`).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count audit log: %w", err)
+	}
+	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT a.id, COALESCE(a.user_id, 0), COALESCE(u.name, ''), a.action, a.detail, a.created_at
+		FROM audit_log a LEFT JOIN users u ON u.id = a.user_id ORDER BY a.created_at DESC, a.id DESC LIMIT $1 OFFSET $2`, limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []model.AuditEntry
+	for rows.Next() {
+		var e model.AuditEntry
+		if err := rows.Scan(&e.ID, &e.UserID, &e.UserName, &e.Action, &e.Detail, &e.CreatedAt); err != nil {
+			return nil, 0, fmt.Errorf("store: audit log: %w", err)
+		}
+		e.CreatedAt = e.CreatedAt.UTC()
+		out = append(out, e)
+	}
+	return out, total, rows.Err()
+}
