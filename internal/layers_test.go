@@ -23,6 +23,7 @@ var forbidden = map[string][]string{
 	"database": {"app", "service", "store", "web", "model", "config"},
 	"web":      {"app", "store", "database", "config", "demo"},
 	"config":   {"app", "service", "store", "database", "web", "model"},
+	"password": {"app", "service", "store", "database", "web", "model", "config", "markup", "demo"},
 }
 
 func TestLayerImports(t *testing.T) {

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +21,9 @@ import (
 	"github.com/confide/confide/internal/app"
 	"github.com/confide/confide/internal/config"
 	"github.com/confide/confide/internal/demo"
+	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/password"
+	"github.com/confide/confide/internal/service"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -31,6 +35,8 @@ Usage:
   confide demo [--addr A] [--db URL]   serve a demo site with sample content (./confide-demo.db)
   confide serve [flags]                serve the site
   confide migrate [--db URL]           apply pending database migrations and exit
+  confide user add --email E --name N --role admin|advisor|moderator
+                                       create an account (password from stdin, or generated)
   confide version                      print version and build information
 
 Run 'confide COMMAND -h' for a command's flags.
@@ -38,14 +44,14 @@ Run 'confide COMMAND -h' for a command's flags.
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
 // run is main without the process: it returns the exit status. 2 means the
 // command line, the configuration or the database was wrong.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -54,7 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "confide %s: %s\n", cmd, oneLine(err))
 		var dbErr *app.DatabaseError
-		if errors.As(err, &dbErr) {
+		var ue usageError
+		if errors.As(err, &dbErr) || errors.As(err, &ue) {
 			return 2
 		}
 		return 1
@@ -103,6 +110,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		a.Close()
 		fmt.Fprintln(stdout, "database is up to date")
 		return 0
+	case "user":
+		if len(rest) == 0 || rest[0] != "add" {
+			fmt.Fprintln(stderr, "confide user: want 'confide user add --email E --name N --role admin|advisor|moderator'")
+			return 2
+		}
+		cmd, rest = "user add", rest[1:]
+		cfg, extra, err := config.Load(cmd, rest, getenv, config.WithDB|config.WithLog|config.WithUser, config.DefaultDB, stderr)
+		if errors.Is(err, config.ErrHelp) {
+			return 0
+		}
+		if err == nil && len(extra) > 0 {
+			err = fmt.Errorf("unexpected argument %q", extra[0])
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "confide %s: %v\n", cmd, err)
+			return 2
+		}
+		if err := addUser(ctx, cfg, stdin, stdout, stderr); err != nil {
+			return fail(err)
+		}
+		return 0
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 		return 0
@@ -142,11 +170,96 @@ func serve(ctx context.Context, isDemo bool, cfg config.Config, stdout, stderr i
 		if loaded {
 			fmt.Fprintf(stdout, "Demo content written to %s\n", a.DB.Redacted())
 		}
+		pw, err := a.Service.DemoAdvisor(ctx, demo.AdvisorEmail, demo.Advisor)
+		if err != nil {
+			return fmt.Errorf("demo advisor account: %w", err)
+		}
+		fmt.Fprintf(stdout, "Advisor login: %s with password %s (new at every start) at /admin/login\n", demo.AdvisorEmail, pw)
+	}
+	token, err := a.Service.StartSetup(ctx)
+	if err != nil {
+		return fmt.Errorf("setup token: %w", err)
 	}
 	return a.Serve(ctx, cfg.Addr, func(addr net.Addr) {
 		fmt.Fprintf(stdout, "Confide %s is serving %s at http://%s/ (Ctrl-C to stop)\n", version, a.DB.Redacted(), addr)
+		if token != "" {
+			base := cfg.BaseURL
+			if strings.HasSuffix(base, ":0") { // --addr with port 0: the real port is known only now
+				base = "http://" + addr.String()
+			}
+			fmt.Fprintf(stdout, "No account exists yet. Create the first administrator at:\n  %s/setup?token=%s\n",
+				strings.TrimRight(base, "/"), token)
+		}
 	})
 }
+
+// addUser creates an account. The password is read from standard input when
+// something is piped in; otherwise one is generated and printed once.
+func addUser(ctx context.Context, cfg config.Config, stdin io.Reader, stdout, stderr io.Writer) error {
+	pw, err := readPassword(stdin)
+	if err != nil {
+		return err
+	}
+	generated := pw == ""
+	if generated {
+		if pw, err = password.Generate(); err != nil {
+			return err
+		}
+	}
+	cfg.BaseURL = "http://localhost"
+	a, err := app.Open(ctx, cfg, logger(stderr, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Service.CreateUser(ctx, 0, service.NewUser{Email: cfg.UserEmail, Name: cfg.UserName,
+		Role: model.Role(cfg.UserRole), Password: pw})
+	if err != nil {
+		return usageError{userError(err)}
+	}
+	fmt.Fprintf(stdout, "Created %s (%s) as %s.\n", u.Name, u.Email, u.Role)
+	if generated {
+		fmt.Fprintf(stdout, "Password (shown only now): %s\n", pw)
+	}
+	return nil
+}
+
+// readPassword reads the first line of piped input; a terminal or empty
+// input gives "".
+func readPassword(stdin io.Reader) (string, error) {
+	if stdin == nil {
+		return "", nil
+	}
+	if f, ok := stdin.(*os.File); ok {
+		st, err := f.Stat()
+		if err != nil || st.Mode()&os.ModeCharDevice != 0 {
+			return "", nil
+		}
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, 4096)).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", fmt.Errorf("read password from stdin: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// userError turns a validation error into one line naming each bad field.
+func userError(err error) error {
+	var e *model.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	var parts []string
+	for _, k := range []string{"email", "name", "role", "password"} {
+		if msg, ok := e.Fields[k]; ok {
+			parts = append(parts, "--"+k+": "+msg)
+		}
+	}
+	return errors.New(strings.Join(parts, " "))
+}
+
+// usageError marks errors in what the operator typed: exit status 2.
+type usageError struct{ error }
 
 // oneLine folds a multi-line error (pgx lists every address it tried) into
 // the single line operators and scripts expect.

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
+	neturl "net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -39,7 +40,7 @@ func noEnv(string) string { return "" }
 
 func runCmd(args ...string) (int, string, string) {
 	var out, errb syncBuffer
-	code := run(context.Background(), args, noEnv, &out, &errb)
+	code := run(context.Background(), args, noEnv, nil, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -106,7 +107,7 @@ func TestMigrate(t *testing.T) {
 			return pgURL
 		}
 		return ""
-	}, &out, &errb)
+	}, nil, &out, &errb)
 	if code != 0 {
 		t.Fatalf("migrate on PostgreSQL from CONFIDE_DB: %d %q", code, errb.String())
 	}
@@ -115,16 +116,24 @@ func TestMigrate(t *testing.T) {
 // startDemo runs `confide demo` until the returned stop is called, and gives
 // its URL.
 func startDemo(t *testing.T, dbURL string) (string, func() int) {
+	url, _, stop := startDemoOut(t, dbURL)
+	return url, stop
+}
+
+// startDemoOut is startDemo that also gives the command's output so far.
+func startDemoOut(t *testing.T, dbURL string) (string, *syncBuffer, func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errb syncBuffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--db", dbURL}, noEnv, &out, &errb) }()
+	go func() {
+		done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--db", dbURL}, noEnv, nil, &out, &errb)
+	}()
 	re := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+)/`)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if m := re.FindStringSubmatch(out.String()); m != nil {
-			return m[1], func() int { cancel(); return <-done }
+			return m[1], &out, func() int { cancel(); return <-done }
 		}
 		select {
 		case code := <-done:
@@ -174,5 +183,84 @@ func TestDemoTwiceDoesNotDuplicate(t *testing.T) {
 	db.QueryRow(`SELECT count(*) FROM comments WHERE status = 'pending'`).Scan(&pending)
 	if pending != 1 {
 		t.Fatalf("%d pending comments, want 1", pending)
+	}
+}
+
+func runWithStdin(stdin string, args ...string) (int, string, string) {
+	var out, errb syncBuffer
+	code := run(context.Background(), args, noEnv, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUserAdd(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "u.db")
+	code, out, stderr := runWithStdin("a walk in the autumn rain\n", "user", "add", "--db", db, "--email", "Rose@Example.org", "--name", "Rose", "--role", "advisor")
+	if code != 0 || !strings.Contains(out, "Created Rose (rose@example.org) as advisor") || strings.Contains(out, "Password") {
+		t.Fatalf("user add with a piped password: %d %q %q", code, out, stderr)
+	}
+	code, out, _ = runWithStdin("", "user", "add", "--db", db, "--email", "sam@example.org", "--name", "Sam", "--role", "moderator")
+	m := regexp.MustCompile(`Password \(shown only now\): (\S{20})`).FindStringSubmatch(out)
+	if code != 0 || m == nil {
+		t.Fatalf("user add with a generated password: %d %q", code, out)
+	}
+	for _, tc := range []struct {
+		stdin string
+		args  []string
+		code  int
+		want  string
+	}{
+		{"", []string{"--email", "x@example.org", "--name", "X"}, 2, "--role is required"},
+		{"", []string{"--email", "x@example.org", "--name", "X", "--role", "boss"}, 2, "--role: Choose admin, advisor or moderator."},
+		{"short\n", []string{"--email", "x@example.org", "--name", "X", "--role", "admin"}, 2, "--password: Use at least 10 characters."},
+		{"", []string{"--email", "rose@example.org", "--name", "R", "--role", "admin"}, 2, "--email: This address already has an account."},
+	} {
+		code, _, stderr := runWithStdin(tc.stdin, append([]string{"user", "add", "--db", db}, tc.args...)...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("user add %v: exit %d (want %d), stderr %q (want %q)", tc.args, code, tc.code, stderr, tc.want)
+		}
+	}
+}
+
+// serve on an empty database prints a setup link that works once; demo
+// prints an advisor login that works.
+func TestServePrintsSetupLinkAndDemoPrintsLogin(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(dir, "s.db")}, noEnv, nil, &out, &errb)
+	}()
+	var link string
+	for deadline := time.Now().Add(20 * time.Second); link == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		link = regexp.MustCompile(`http://127\.0\.0\.1:\d+/setup\?token=[0-9a-f]{48}`).FindString(out.String())
+	}
+	if link == "" {
+		t.Fatalf("no setup link printed: %q %q", out.String(), errb.String())
+	}
+	resp, err := http.Get(link)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("setup link: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("serve exited %d: %s", code, errb.String())
+	}
+
+	demoURL, demoOut, stop := startDemoOut(t, "sqlite:"+filepath.Join(dir, "d.db"))
+	defer stop()
+	m := regexp.MustCompile(`demo@confide\.local with password (\S+)`).FindStringSubmatch(demoOut.String())
+	if m == nil || strings.Contains(demoOut.String(), "/setup?token=") {
+		t.Fatalf("demo output: %q", demoOut.String())
+	}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err = noRedirect.PostForm(demoURL+"/admin/login", neturl.Values{"email": {"demo@confide.local"}, "password": {m[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/" {
+		t.Fatalf("demo advisor login: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }

@@ -66,7 +66,8 @@ func Build(db *database.DB, baseURL string, log *slog.Logger, now func() time.Ti
 	st := store.New(db)
 	svc := service.New(st, now)
 	st.OnChange(svc.ContentChanged)
-	w, err := web.New(web.Options{Service: svc, Logger: log, BaseURL: baseURL, Now: now, CacheBytes: cacheBytes})
+	w, err := web.New(web.Options{Service: svc, Logger: log, BaseURL: baseURL, Now: now, CacheBytes: cacheBytes,
+		Sessions: st.Sessions()})
 	if err != nil {
 		return nil, err
 	}

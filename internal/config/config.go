@@ -23,6 +23,9 @@ type Config struct {
 	SMTP     string
 	IMAP     string
 	LogLevel slog.Level
+
+	// For `confide user add`.
+	UserEmail, UserName, UserRole string
 }
 
 // Defaults of the contract in DESIGN.md.
@@ -43,6 +46,7 @@ const (
 	WithMail
 	WithLog
 	WithBaseURL
+	WithUser
 )
 
 // ErrHelp is returned when -h or --help was asked for; usage was printed.
@@ -76,6 +80,11 @@ func Load(cmd string, args []string, getenv func(string) string, fields Fields, 
 	if fields&WithMail != 0 {
 		fs.StringVar(&c.SMTP, "smtp", env("CONFIDE_SMTP", ""), "SMTP server for outgoing mail, smtp://user:pass@host:port or smtps://… (CONFIDE_SMTP)")
 		fs.StringVar(&c.IMAP, "imap", env("CONFIDE_IMAP", ""), "IMAP mailbox to read letters from, imaps://user:pass@host:port/INBOX (CONFIDE_IMAP)")
+	}
+	if fields&WithUser != 0 {
+		fs.StringVar(&c.UserEmail, "email", "", "the account's e-mail address (required)")
+		fs.StringVar(&c.UserName, "name", "", "the account's display name (required)")
+		fs.StringVar(&c.UserRole, "role", "", "admin, advisor or moderator (required)")
 	}
 	if fields&WithLog != 0 {
 		fs.StringVar(&level, "log-level", env("CONFIDE_LOG_LEVEL", defaultLogLvl), "debug, info, warn or error (CONFIDE_LOG_LEVEL)")
@@ -137,6 +146,13 @@ func (c Config) Validate(fields Fields) error {
 		}
 		if u.RawQuery != "" || u.Fragment != "" {
 			return fmt.Errorf("--base-url %q: must not have a query or fragment", c.BaseURL)
+		}
+	}
+	if fields&WithUser != 0 {
+		for flagName, v := range map[string]string{"--email": c.UserEmail, "--name": c.UserName, "--role": c.UserRole} {
+			if strings.TrimSpace(v) == "" {
+				return fmt.Errorf("%s is required", flagName)
+			}
 		}
 	}
 	if fields&WithMail != 0 {

@@ -21,8 +21,11 @@ import (
 //go:embed content
 var content embed.FS
 
-// Advisor is the demo site's advisor.
-const Advisor = "Rose"
+// Advisor is the demo site's advisor, and AdvisorEmail her login.
+const (
+	Advisor      = "Rose"
+	AdvisorEmail = "demo@confide.local"
+)
 
 // Content returns the demo site, with dates counted back from now so that the
 // site always looks alive ("3 days ago", "2 years ago").

@@ -84,3 +84,11 @@ type AuditEntry struct {
 	Detail    string
 	CreatedAt time.Time
 }
+
+// Counts are the numbers on the admin dashboard.
+type Counts struct {
+	Stories, Published, Drafts int
+	Comments, CommentsPending  int
+	LettersWaiting             int // letters land with their own feature
+	Users                      int
+}

@@ -251,3 +251,34 @@ func (s *Service) AuditLog(ctx context.Context, page int) ([]model.AuditEntry, m
 	p, err := paginate(page, size, total)
 	return list, p, err
 }
+
+// Dashboard returns the admin dashboard's counts.
+func (s *Service) Dashboard(ctx context.Context) (model.Counts, error) {
+	return s.store.Counts(ctx)
+}
+
+// DemoAdvisor makes sure the demo site has an advisor account with that
+// address and gives it a fresh random password, which it returns: the demo
+// prints it at every start, and no fixed password is ever built in.
+func (s *Service) DemoAdvisor(ctx context.Context, email, name string) (string, error) {
+	pw, err := password.Generate()
+	if err != nil {
+		return "", err
+	}
+	hash, err := password.Hash(pw)
+	if err != nil {
+		return "", err
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		u, err := s.store.UserByEmail(ctx, email)
+		switch {
+		case model.ErrorCode(err) == model.ENOTFOUND:
+			_, err = s.CreateUser(ctx, 0, NewUser{Email: email, Name: name, Role: model.RoleAdvisor, Password: pw})
+			return err
+		case err != nil:
+			return err
+		}
+		return s.store.SetPassword(ctx, u.ID, hash, s.Now())
+	})
+	return pw, err
+}

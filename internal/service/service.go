@@ -37,11 +37,14 @@ type Store interface {
 	UserByEmail(ctx context.Context, email string) (*model.User, error)
 	UserByID(ctx context.Context, id int64) (*model.User, error)
 	CountUsers(ctx context.Context) (int, error)
+	SetPassword(ctx context.Context, id int64, hash string, at time.Time) error
 	RecordLoginFailure(ctx context.Context, at time.Time, scopes ...string) error
 	LoginFailures(ctx context.Context, scope string, since time.Time) (int, error)
 	ClearLoginFailures(ctx context.Context, scope string, before time.Time) error
 	Audit(ctx context.Context, e *model.AuditEntry) error
 	AuditLog(ctx context.Context, limit, offset int) ([]model.AuditEntry, int, error)
+
+	Counts(ctx context.Context) (model.Counts, error)
 
 	Settings(ctx context.Context) (map[string]string, error)
 	SetSetting(ctx context.Context, key, value string) error

@@ -137,3 +137,15 @@ func (s *Store) AuditLog(ctx context.Context, limit, offset int) ([]model.AuditE
 	}
 	return out, total, rows.Err()
 }
+
+// SetPassword replaces an account's password hash.
+func (s *Store) SetPassword(ctx context.Context, id int64, hash string, at time.Time) error {
+	res, err := s.writer(ctx).ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, ts(at), id)
+	if err != nil {
+		return fmt.Errorf("store: set password of user %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: set password of user %d: %w", id, model.ErrNotFound)
+	}
+	return nil
+}

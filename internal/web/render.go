@@ -116,30 +116,36 @@ func templateFuncs() template.FuncMap {
 	}
 }
 
-// parseTemplates parses each page template together with the layout, once,
-// at start-up: a broken template stops the program before it serves.
+// parseTemplates parses each page template together with its layout, once,
+// at start-up: a broken template stops the program before it serves. Public
+// pages ("story") use templates/layout.html and the shared blocks of
+// list.html; admin pages ("admin/stories") use templates/admin/layout.html.
 func parseTemplates(a *assets) (map[string]*template.Template, error) {
-	// Every page is parsed with the layout and the shared blocks of list.html.
-	layout, err := template.New("layout.html").Funcs(templateFuncs()).
-		ParseFS(templateFiles, "templates/layout.html", "templates/list.html")
-	if err != nil {
-		return nil, fmt.Errorf("web: parse layout: %w", err)
-	}
-	names, err := fs.Glob(templateFiles, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
 	out := map[string]*template.Template{}
-	for _, name := range names {
-		base := path.Base(name)
-		if base == "layout.html" || base == "list.html" {
-			continue
+	for _, set := range []struct{ prefix, dir string }{{"", "templates"}, {"admin/", "templates/admin"}} {
+		shared := []string{set.dir + "/layout.html"}
+		if set.prefix == "" {
+			shared = append(shared, "templates/list.html")
 		}
-		t, err := template.Must(layout.Clone()).ParseFS(templateFiles, name)
+		layout, err := template.New("layout.html").Funcs(templateFuncs()).ParseFS(templateFiles, shared...)
 		if err != nil {
-			return nil, fmt.Errorf("web: parse %s: %w", base, err)
+			return nil, fmt.Errorf("web: parse %s layout: %w", set.dir, err)
 		}
-		out[strings.TrimSuffix(base, ".html")] = t
+		names, err := fs.Glob(templateFiles, set.dir+"/*.html")
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range names {
+			base := path.Base(name)
+			if base == "layout.html" || (set.prefix == "" && base == "list.html") {
+				continue
+			}
+			t, err := template.Must(layout.Clone()).ParseFS(templateFiles, name)
+			if err != nil {
+				return nil, fmt.Errorf("web: parse %s: %w", name, err)
+			}
+			out[set.prefix+strings.TrimSuffix(base, ".html")] = t
+		}
 	}
 	return out, nil
 }
@@ -153,10 +159,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	if !ok {
 		return fmt.Errorf("web: no template %q", page)
 	}
+	return s.execute(w, r, status, page, t, v)
+}
+
+// execute renders t's layout with data into a buffer and sends it.
+func (s *Server) execute(w http.ResponseWriter, r *http.Request, status int, page string, t *template.Template, data any) error {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	if err := t.ExecuteTemplate(buf, "layout.html", v); err != nil {
+	if err := t.ExecuteTemplate(buf, "layout.html", data); err != nil {
 		return fmt.Errorf("web: render %s: %w", page, err)
 	}
 	s.writeBody(w, r, status, "text/html; charset=utf-8", buf.Bytes())

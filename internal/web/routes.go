@@ -1,6 +1,40 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/confide/confide/internal/model"
+)
+
+// adminRoute is one admin page or action and the permission it needs.
+type adminRoute struct {
+	Method, Pattern string
+	Perm            model.Permission
+	handler         func(*Server) handlerFunc
+}
+
+// adminRoutes is the whole admin area. The access-control test walks it, so
+// a route added here is checked for every role.
+var adminRoutes = []adminRoute{
+	{"GET", "/admin/{$}", model.PermDashboard, func(s *Server) handlerFunc { return s.dashboard }},
+	{"POST", "/admin/logout", model.PermDashboard, func(s *Server) handlerFunc { return s.logout }},
+	{"GET", "/admin/audit", model.PermAudit, func(s *Server) handlerFunc { return s.auditLog }},
+}
+
+// RouteInfo describes an admin route for tests and documentation.
+type RouteInfo struct {
+	Method, Pattern string
+	Perm            model.Permission
+}
+
+// AdminRoutes lists every admin route with the permission it needs.
+func AdminRoutes() []RouteInfo {
+	out := make([]RouteInfo, len(adminRoutes))
+	for i, rt := range adminRoutes {
+		out[i] = RouteInfo{rt.Method, rt.Pattern, rt.Perm}
+	}
+	return out
+}
 
 // Handler returns the whole site: every route, wrapped in the middleware.
 // This list is the index of the site's features.
@@ -26,6 +60,18 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /comments/feed.atom", s.handle(s.cached(s.commentsFeed)))
 	mux.Handle("GET /sitemap.xml", s.handle(s.cached(s.sitemap)))
 	mux.Handle("GET /robots.txt", s.handle(s.robots))
+
+	// Accounts and the admin area: every admin route is in adminRoutes,
+	// with the permission it needs.
+	sessions := s.sm.LoadAndSave
+	mux.Handle("GET /admin/login", sessions(s.handle(s.loginForm)))
+	mux.Handle("POST /admin/login", sessions(s.handle(s.login)))
+	mux.Handle("GET /setup", sessions(s.handle(s.setupForm)))
+	mux.Handle("POST /setup", sessions(s.handle(s.setup)))
+	mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))
+	for _, rt := range adminRoutes {
+		mux.Handle(rt.Method+" "+rt.Pattern, sessions(s.handle(s.admin(rt.Perm, rt.handler(s)))))
+	}
 
 	// Operations and files
 	mux.HandleFunc("GET /healthz", s.healthz)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
+
 	"github.com/confide/confide/internal/service"
 )
 
@@ -24,6 +26,9 @@ type Options struct {
 	// CacheBytes bounds the page cache; 0 means DefaultCacheBytes, a
 	// negative number turns the cache off.
 	CacheBytes int
+	// Sessions stores admin sessions; it must be shared by every instance
+	// (the database's session table).
+	Sessions scs.Store
 }
 
 // DefaultCacheBytes is the page cache's default budget: room for a few
@@ -42,12 +47,13 @@ type Server struct {
 
 	pages       *pageCache
 	chromeCache chromeCache
+	sm          *scs.SessionManager
 }
 
 // New parses the templates and prepares the static files.
 func New(opts Options) (*Server, error) {
-	if opts.Service == nil {
-		return nil, fmt.Errorf("web: no service")
+	if opts.Service == nil || opts.Sessions == nil {
+		return nil, fmt.Errorf("web: a service and a session store are required")
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -77,6 +83,7 @@ func New(opts Options) (*Server, error) {
 	if opts.CacheBytes > 0 {
 		s.pages = newPageCache(opts.CacheBytes)
 	}
+	s.sm = newSessionManager(opts.Sessions, s.secure)
 	if s.tmpl, err = parseTemplates(a); err != nil {
 		return nil, err
 	}

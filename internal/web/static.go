@@ -15,7 +15,7 @@ import (
 	"strconv"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/admin/*.html
 var templateFiles embed.FS
 
 //go:embed static/style.css

@@ -1,0 +1,110 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/confide/confide/internal/service"
+)
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	if s.sm.GetInt64(r.Context(), sessionUserKey) != 0 {
+		http.Redirect(w, r, "/admin/", http.StatusSeeOther)
+		return nil
+	}
+	v, err := s.adminPage(r, "Log in")
+	if err != nil {
+		return err
+	}
+	v.Form = form{Values: map[string]string{"next": r.URL.Query().Get("next")}}
+	return s.renderAdmin(w, r, http.StatusOK, "login", v)
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	f, err := newForm(r, "email", "password", "next")
+	if err != nil {
+		return err
+	}
+	u, err := s.svc.Authenticate(r.Context(), f.Get("email"), f.Values["password"], clientIP(r))
+	if err != nil {
+		status, err := f.fail(err)
+		if err != nil {
+			return err
+		}
+		f.Values["password"] = ""
+		v, err := s.adminPage(r, "Log in")
+		if err != nil {
+			return err
+		}
+		v.Form = f
+		return s.renderAdmin(w, r, status, "login", v)
+	}
+	// A new session id at login: a token planted before cannot be used.
+	if err := s.sm.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sm.Put(r.Context(), sessionUserKey, u.ID)
+	http.Redirect(w, r, safeNext(f.Get("next")), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if u := currentUser(r.Context()); u != nil {
+		if err := s.svc.Audit(r.Context(), u.ID, "user.logout", ""); err != nil {
+			return err
+		}
+	}
+	if err := s.sm.Destroy(r.Context()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+	return nil
+}
+
+// setupForm shows the form that creates the first admin; it needs the token
+// printed by `confide serve` and is gone once an account exists.
+func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	token := r.URL.Query().Get("token")
+	if err := s.svc.CheckSetupToken(r.Context(), token); err != nil {
+		return err
+	}
+	v, err := s.adminPage(r, "Set up your site")
+	if err != nil {
+		return err
+	}
+	v.Form = form{Values: map[string]string{"token": token}}
+	return s.renderAdmin(w, r, http.StatusOK, "setup", v)
+}
+
+func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
+	f, err := newForm(r, "token", "email", "name", "password")
+	if err != nil {
+		return err
+	}
+	u, err := s.svc.CompleteSetup(r.Context(), f.Values["token"], service.NewUser{
+		Email: f.Get("email"), Name: f.Get("name"), Password: f.Values["password"]})
+	if err != nil {
+		status, err := f.fail(err)
+		if err != nil {
+			return err
+		}
+		if status == http.StatusForbidden {
+			return s.svc.CheckSetupToken(r.Context(), f.Values["token"])
+		}
+		f.Values["password"] = ""
+		v, err := s.adminPage(r, "Set up your site")
+		if err != nil {
+			return err
+		}
+		v.Form = f
+		return s.renderAdmin(w, r, status, "setup", v)
+	}
+	if err := s.sm.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sm.Put(r.Context(), sessionUserKey, u.ID)
+	s.flash(r, "Welcome, "+u.Name+". Your site is ready.")
+	http.Redirect(w, r, "/admin/", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,95 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/confide/confide/internal/model"
+)
+
+// adminView is what every admin template gets.
+type adminView struct {
+	Title string
+	CSS   string
+	Site  model.Settings
+	User  *model.User // nil on the login and setup pages
+	Nav   []navItem
+	Flash string
+	Form  form // the page's form, when it has one
+	Data  any
+}
+
+type navItem struct {
+	Path, Label string
+	Current     bool
+}
+
+// adminNav lists the admin areas, each shown only to roles that may use it.
+var adminNav = []struct {
+	perm        model.Permission
+	path, label string
+}{
+	{model.PermDashboard, "/admin/", "Dashboard"},
+	{model.PermStories, "/admin/stories", "Stories"},
+	{model.PermAudit, "/admin/audit", "Audit log"},
+}
+
+func (s *Server) adminPage(r *http.Request, title string) (*adminView, error) {
+	site, err := s.svc.SiteSettings(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	v := &adminView{Title: title, CSS: s.assets.cssURL, Site: site, User: currentUser(r.Context()),
+		Flash: s.sm.PopString(r.Context(), sessionFlashKey)}
+	if v.User != nil {
+		for _, n := range adminNav {
+			if v.User.Role.Can(n.perm) {
+				v.Nav = append(v.Nav, navItem{Path: n.path, Label: n.label, Current: n.path == r.URL.Path})
+			}
+		}
+	}
+	return v, nil
+}
+
+func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, status int, page string, v *adminView) error {
+	t, ok := s.tmpl["admin/"+page]
+	if !ok {
+		return fmt.Errorf("web: no template admin/%s", page)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return s.execute(w, r, status, "admin/"+page, t, v)
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
+	counts, err := s.svc.Dashboard(r.Context())
+	if err != nil {
+		return err
+	}
+	v, err := s.adminPage(r, "Dashboard")
+	if err != nil {
+		return err
+	}
+	v.Data = counts
+	return s.renderAdmin(w, r, http.StatusOK, "dashboard", v)
+}
+
+func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
+	n, err := pageParam(r)
+	if err != nil {
+		return err
+	}
+	list, p, err := s.svc.AuditLog(r.Context(), n)
+	if err != nil {
+		return err
+	}
+	v, err := s.adminPage(r, "Audit log")
+	if err != nil {
+		return err
+	}
+	v.Data = struct {
+		Entries []model.AuditEntry
+		Page    model.Pagination
+		BaseURL string
+	}{list, p, "/admin/audit"}
+	return s.renderAdmin(w, r, http.StatusOK, "audit", v)
+}

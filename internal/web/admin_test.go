@@ -1,0 +1,283 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/confide/confide/internal/app/apptest"
+	"github.com/confide/confide/internal/database"
+	"github.com/confide/confide/internal/database/dbtest"
+	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/service"
+	"github.com/confide/confide/internal/web"
+)
+
+const testPassword = "tea with lemon at four"
+
+// browserClient keeps cookies like a browser and does not follow redirects.
+func browserClient(t *testing.T) *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func post(t *testing.T, c *http.Client, u string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b := new(strings.Builder)
+	if _, err := readAll(b, resp); err != nil {
+		t.Fatal(err)
+	}
+	return resp, b.String()
+}
+
+func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b := new(strings.Builder)
+	if _, err := readAll(b, resp); err != nil {
+		t.Fatal(err)
+	}
+	return resp, b.String()
+}
+
+func addUser(t *testing.T, site *apptest.Site, email string, role model.Role) {
+	t.Helper()
+	if _, err := site.Service.CreateUser(context.Background(), 0, service.NewUser{Email: email, Name: string(role) + " user",
+		Role: role, Password: testPassword}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func loginAs(t *testing.T, site *apptest.Site, email string) *http.Client {
+	t.Helper()
+	c := browserClient(t)
+	resp, body := post(t, c, site.URL+"/admin/login", url.Values{"email": {email}, "password": {testPassword}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/" {
+		t.Fatalf("login as %s: %d %s\n%s", email, resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	return c
+}
+
+func TestSetupCreatesTheFirstAdminOnce(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		token, err := site.Service.StartSetup(context.Background())
+		if err != nil || token == "" {
+			t.Fatalf("start setup: %q %v", token, err)
+		}
+		c := browserClient(t)
+		for _, u := range []string{"/setup", "/setup?token=wrong"} {
+			if resp, _ := get(t, c, site.URL+u); resp.StatusCode != http.StatusForbidden {
+				t.Errorf("%s: %d, want 403", u, resp.StatusCode)
+			}
+		}
+		resp, body := get(t, c, site.URL+"/setup?token="+token)
+		if resp.StatusCode != 200 || !strings.Contains(body, "Create the administrator account") {
+			t.Fatalf("setup form: %d", resp.StatusCode)
+		}
+		// A mistake keeps what was typed (but not the password) and names the field.
+		resp, body = post(t, c, site.URL+"/setup", url.Values{"token": {token}, "name": {"Ada"}, "email": {"ada@example.org"}, "password": {"short"}})
+		if resp.StatusCode != 400 || !strings.Contains(body, `value="ada@example.org"`) || !strings.Contains(body, "at least 10 characters") {
+			t.Fatalf("bad password: %d\n%s", resp.StatusCode, body)
+		}
+		resp, _ = post(t, c, site.URL+"/setup", url.Values{"token": {token}, "name": {"Ada"}, "email": {"ada@example.org"}, "password": {testPassword}})
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/" {
+			t.Fatalf("setup: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if resp, body := get(t, c, site.URL+"/admin/"); resp.StatusCode != 200 || !strings.Contains(body, "Welcome, Ada") {
+			t.Fatalf("dashboard after setup: %d", resp.StatusCode)
+		}
+		// Gone once an account exists, even with the token.
+		if resp, _ := get(t, browserClient(t), site.URL+"/setup?token="+token); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("setup after the first account: %d", resp.StatusCode)
+		}
+		if resp, _ := post(t, browserClient(t), site.URL+"/setup", url.Values{"token": {token}, "name": {"Eve"}, "email": {"eve@example.org"}, "password": {testPassword}}); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("second setup: %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestLoginAndLogout(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		addUser(t, site, "rose@example.org", model.RoleAdvisor)
+
+		c := browserClient(t)
+		resp, _ := get(t, c, site.URL+"/admin/audit")
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/admin/login?next=") {
+			t.Fatalf("anonymous admin page: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		_, wrong := post(t, c, site.URL+"/admin/login", url.Values{"email": {"rose@example.org"}, "password": {"not the password"}})
+		_, unknown := post(t, c, site.URL+"/admin/login", url.Values{"email": {"nobody@example.org"}, "password": {"not the password"}})
+		msg := regexp.MustCompile(`<p class="form-error" role="alert">([^<]+)</p>`)
+		if m1, m2 := msg.FindStringSubmatch(wrong), msg.FindStringSubmatch(unknown); m1 == nil || m2 == nil || m1[1] != m2[1] {
+			t.Fatalf("wrong password and unknown address must get the same message: %v %v", m1, m2)
+		}
+
+		resp, _ = post(t, c, site.URL+"/admin/login", url.Values{"email": {"Rose@Example.org"}, "password": {testPassword}, "next": {"/admin/?x=1"}})
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/?x=1" {
+			t.Fatalf("login: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		cookie := resp.Header.Get("Set-Cookie")
+		for _, want := range []string{"confide_session=", "HttpOnly", "SameSite=Lax", "Path=/"} {
+			if !strings.Contains(cookie, want) {
+				t.Errorf("session cookie %q lacks %s", cookie, want)
+			}
+		}
+		if strings.Contains(cookie, "Secure") {
+			t.Errorf("cookie over plain http must not be Secure: %q", cookie)
+		}
+		if resp, body := get(t, c, site.URL+"/admin/"); resp.StatusCode != 200 || !strings.Contains(body, "advisor user (advisor)") ||
+			resp.Header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("dashboard: %d %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+		}
+
+		// Logging in again gives a new session id; the old one stops working.
+		old := sessionCookie(t, c, site.URL)
+		post(t, c, site.URL+"/admin/login", url.Values{"email": {"rose@example.org"}, "password": {testPassword}})
+		if now := sessionCookie(t, c, site.URL); now == old {
+			t.Error("session id was not renewed at login")
+		}
+		stale := browserClient(t)
+		u, _ := url.Parse(site.URL)
+		stale.Jar.SetCookies(u, []*http.Cookie{{Name: "confide_session", Value: old}})
+		if resp, _ := get(t, stale, site.URL+"/admin/"); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("old session id still works: %d", resp.StatusCode)
+		}
+
+		// An open redirect through next= is refused.
+		resp, _ = post(t, browserClient(t), site.URL+"/admin/login", url.Values{"email": {"rose@example.org"}, "password": {testPassword}, "next": {"//evil.example/"}})
+		if resp.Header.Get("Location") != "/admin/" {
+			t.Errorf("next=//evil.example/ redirected to %s", resp.Header.Get("Location"))
+		}
+
+		resp, _ = post(t, c, site.URL+"/admin/logout", nil)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/login" {
+			t.Fatalf("logout: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if resp, _ := get(t, c, site.URL+"/admin/"); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("dashboard after logout: %d", resp.StatusCode)
+		}
+	})
+}
+
+func sessionCookie(t *testing.T, c *http.Client, base string) string {
+	u, _ := url.Parse(base)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "confide_session" {
+			return ck.Value
+		}
+	}
+	t.Fatal("no session cookie")
+	return ""
+}
+
+func TestLoginThrottledWith429(t *testing.T) {
+	site := apptest.Start(t, dbtest.SQLite(t))
+	addUser(t, site, "rose@example.org", model.RoleAdvisor)
+	c := browserClient(t)
+	for i := 0; i < service.MaxFailuresPerIP; i++ {
+		post(t, c, site.URL+"/admin/login", url.Values{"email": {"rose@example.org"}, "password": {"wrong guess " + string(rune('a'+i))}})
+	}
+	resp, body := post(t, c, site.URL+"/admin/login", url.Values{"email": {"rose@example.org"}, "password": {testPassword}})
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "15 minutes") {
+		t.Fatalf("after 10 failures: %d", resp.StatusCode)
+	}
+}
+
+// wantAccess states, independently of the routes table, which roles may use
+// each admin route. A route missing here fails the test: adding a route means
+// deciding who may use it.
+var wantAccess = map[string][]model.Role{
+	"GET /admin/{$}":     {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
+	"POST /admin/logout": {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
+	"GET /admin/audit":   {model.RoleAdmin},
+}
+
+func allowed(route string, who string) bool {
+	for _, r := range wantAccess[route] {
+		if string(r) == who {
+			return true
+		}
+	}
+	return false
+}
+
+// Every admin route, for anonymous visitors and every role: anonymous
+// visitors go to the login page, roles without access get 403, the others
+// get through.
+func TestAdminAccessControlMatrix(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		clients := map[string]*http.Client{"anonymous": browserClient(t)}
+		for _, role := range model.Roles {
+			email := string(role) + "@example.org"
+			addUser(t, site, email, role)
+			clients[string(role)] = loginAs(t, site, email)
+		}
+		routes := web.AdminRoutes()
+		if len(routes) < 3 {
+			t.Fatalf("only %d admin routes", len(routes))
+		}
+		for _, rt := range routes {
+			key := rt.Method + " " + rt.Pattern
+			if _, ok := wantAccess[key]; !ok {
+				t.Errorf("route %s has no expected access in wantAccess", key)
+				continue
+			}
+			path := strings.NewReplacer("{$}", "", "{id}", "1").Replace(rt.Pattern)
+			for who, c := range clients {
+				if rt.Pattern == "/admin/logout" && who != "anonymous" {
+					continue // checked last, it ends the session
+				}
+				var resp *http.Response
+				if rt.Method == "GET" {
+					resp, _ = get(t, c, site.URL+path)
+				} else {
+					resp, _ = post(t, c, site.URL+path, url.Values{})
+				}
+				switch {
+				case who == "anonymous":
+					if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/admin/login") {
+						t.Errorf("%s %s as anonymous: %d %s, want a redirect to the login page", rt.Method, path, resp.StatusCode, resp.Header.Get("Location"))
+					}
+				case !allowed(key, who):
+					if resp.StatusCode != http.StatusForbidden {
+						t.Errorf("%s %s as %s: %d, want 403", rt.Method, path, who, resp.StatusCode)
+					}
+				default:
+					if resp.StatusCode == http.StatusForbidden || resp.StatusCode >= 500 ||
+						strings.HasPrefix(resp.Header.Get("Location"), "/admin/login") {
+						t.Errorf("%s %s as %s: %d %s, want access", rt.Method, path, who, resp.StatusCode, resp.Header.Get("Location"))
+					}
+				}
+			}
+		}
+		for _, role := range model.Roles {
+			if resp, _ := post(t, clients[string(role)], site.URL+"/admin/logout", nil); resp.StatusCode != http.StatusSeeOther {
+				t.Errorf("logout as %s: %d", role, resp.StatusCode)
+			}
+		}
+	})
+}
+
+func readAll(b *strings.Builder, resp *http.Response) (int64, error) {
+	return io.Copy(b, resp.Body)
+}
