@@ -171,25 +171,37 @@ func TestAccessibility(t *testing.T) {
 			if err := chromedp.Do(ctx, chromedp.Navigate(site.URL+path), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(axe)+";true")); err != nil {
-				t.Fatalf("inject axe: %v", err)
-			}
-			got, err := chromedp.Run(ctx, chromedp.Evaluate[[]violation](
-				`axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)`, chromedp.EvalAwaitPromise))
-			if err != nil {
-				t.Fatalf("axe.run: %v", err)
-			}
-			for _, v := range got {
-				if v.Impact == "serious" || v.Impact == "critical" {
-					var where []string
-					for _, n := range v.Nodes {
-						where = append(where, strings.Join(n.Target, " "))
-					}
-					t.Errorf("%s: %s (%s) at %v", v.Impact, v.ID, v.Help, where)
-				} else {
-					t.Logf("%s: %s (%s)", v.Impact, v.ID, v.Help)
-				}
-			}
+			checkAccessibility(t, ctx, axe)
 		})
+	}
+}
+
+// checkAccessibility runs axe-core on the page open in ctx and fails on any
+// serious or critical violation; lesser ones are logged. axe needs scripts,
+// so it switches them on: a flow testing the site without JavaScript turns
+// them off again after.
+func checkAccessibility(t *testing.T, ctx context.Context, axe []byte) {
+	t.Helper()
+	if err := chromedp.Do(ctx, setScripts(true)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(axe)+";true")); err != nil {
+		t.Fatalf("inject axe: %v", err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]violation](
+		`axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe.run: %v", err)
+	}
+	for _, v := range got {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			var where []string
+			for _, n := range v.Nodes {
+				where = append(where, strings.Join(n.Target, " "))
+			}
+			t.Errorf("%s: %s (%s) at %v", v.Impact, v.ID, v.Help, where)
+		} else {
+			t.Logf("%s: %s (%s)", v.Impact, v.ID, v.Help)
+		}
 	}
 }

@@ -26,6 +26,10 @@ type Store interface {
 	StoryBySlug(ctx context.Context, slug string) (*model.Story, error)
 	StorySlugTaken(ctx context.Context, slug string) (bool, error)
 	CreateStory(ctx context.Context, st *model.Story) error
+	StoryByID(ctx context.Context, id int64) (*model.Story, error)
+	UpdateStory(ctx context.Context, st *model.Story) error
+	DeleteStory(ctx context.Context, id int64) error
+	AdminStories(ctx context.Context, query, status string, limit, offset int) ([]model.Story, int, error)
 	PublishedStamps(ctx context.Context, limit int) ([]model.StoryStamp, error)
 	SearchStoriesSimple(ctx context.Context, words []string, sectionID int64, limit, offset int) ([]model.Story, int, error)
 

@@ -144,3 +144,101 @@ func (s *Store) PublishedStamps(ctx context.Context, limit int) ([]model.StorySt
 	}
 	return out, rows.Err()
 }
+
+// StoryByID returns one story of any status.
+func (s *Store) StoryByID(ctx context.Context, id int64) (*model.Story, error) {
+	st, err := scanStory(s.reader(ctx).QueryRowContext(ctx, storyColumns+storyFrom+` WHERE s.id = $1`, id))
+	if err != nil {
+		return nil, fmt.Errorf("store: story %d: %w", id, notFound(err, "story"))
+	}
+	return &st, nil
+}
+
+// UpdateStory writes every editable field of a story, its status and times.
+func (s *Store) UpdateStory(ctx context.Context, st *model.Story) error {
+	err := s.write(ctx, func(ctx context.Context, q querier) error {
+		res, err := q.ExecContext(ctx, `UPDATE stories SET slug = $1, section_id = $2, title = $3, author_name = $4,
+			letter = $5, reply = $6, advisor_name = $7, signature = $8, status = $9, published_at = $10, updated_at = $11
+			WHERE id = $12`,
+			st.Slug, st.SectionID, st.Title, st.AuthorName, st.Letter, st.Reply, st.AdvisorName, st.Signature,
+			st.Status, nullTime(st.PublishedAt), ts(st.UpdatedAt), st.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.ErrNotFound
+		}
+		return nil
+	})
+	if isUniqueViolation(err) {
+		return &model.Error{Code: model.ECONFLICT, Message: "A story with that address already exists.",
+			Fields: map[string]string{"slug": "This address is taken."}, Err: err}
+	}
+	if err != nil {
+		return fmt.Errorf("store: update story %d: %w", st.ID, err)
+	}
+	return nil
+}
+
+// DeleteStory removes a story and its comments.
+func (s *Store) DeleteStory(ctx context.Context, id int64) error {
+	err := s.write(ctx, func(ctx context.Context, q querier) error {
+		// Comments first: ON DELETE CASCADE is in the schema, but SQLite
+		// applies it only with foreign keys on, and this keeps both engines alike.
+		if _, err := q.ExecContext(ctx, `DELETE FROM comments WHERE story_id = $1`, id); err != nil {
+			return err
+		}
+		res, err := q.ExecContext(ctx, `DELETE FROM stories WHERE id = $1`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete story %d: %w", id, err)
+	}
+	return nil
+}
+
+// AdminStories lists stories of every status for the admin area, newest
+// change first, optionally only those whose title contains query and those
+// in one status.
+func (s *Store) AdminStories(ctx context.Context, query, status string, limit, offset int) ([]model.Story, int, error) {
+	var cond []string
+	var args []any
+	if query != "" {
+		args = append(args, "%"+likeEscape(strings.ToLower(query))+"%")
+		cond = append(cond, fmt.Sprintf(`lower(s.title) LIKE $%d ESCAPE '\'`, len(args)))
+	}
+	if status != "" {
+		args = append(args, status)
+		cond = append(cond, fmt.Sprintf("s.status = $%d", len(args)))
+	}
+	where := ""
+	if len(cond) > 0 {
+		where = " WHERE " + strings.Join(cond, " AND ")
+	}
+	var total int
+	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM stories s`+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count admin stories: %w", err)
+	}
+	args = append(args, limit, offset)
+	rows, err := s.reader(ctx).QueryContext(ctx, listColumns+storyFrom+where+
+		fmt.Sprintf(" ORDER BY s.updated_at DESC, s.id DESC LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: admin stories: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Story
+	for rows.Next() {
+		st, err := scanStory(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: admin stories: %w", err)
+		}
+		out = append(out, st)
+	}
+	return out, total, rows.Err()
+}

@@ -209,6 +209,16 @@ var wantAccess = map[string][]model.Role{
 	"GET /admin/{$}":     {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
 	"POST /admin/logout": {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
 	"GET /admin/audit":   {model.RoleAdmin},
+
+	"GET /admin/stories":                 {model.RoleAdmin, model.RoleAdvisor},
+	"GET /admin/stories/new":             {model.RoleAdmin, model.RoleAdvisor},
+	"POST /admin/stories":                {model.RoleAdmin, model.RoleAdvisor},
+	"GET /admin/stories/{id}":            {model.RoleAdmin, model.RoleAdvisor},
+	"POST /admin/stories/{id}":           {model.RoleAdmin, model.RoleAdvisor},
+	"POST /admin/stories/{id}/publish":   {model.RoleAdmin, model.RoleAdvisor},
+	"POST /admin/stories/{id}/unpublish": {model.RoleAdmin, model.RoleAdvisor},
+	"GET /admin/stories/{id}/delete":     {model.RoleAdmin, model.RoleAdvisor},
+	"POST /admin/stories/{id}/delete":    {model.RoleAdmin, model.RoleAdvisor},
 }
 
 func allowed(route string, who string) bool {

@@ -19,6 +19,16 @@ var adminRoutes = []adminRoute{
 	{"GET", "/admin/{$}", model.PermDashboard, func(s *Server) handlerFunc { return s.dashboard }},
 	{"POST", "/admin/logout", model.PermDashboard, func(s *Server) handlerFunc { return s.logout }},
 	{"GET", "/admin/audit", model.PermAudit, func(s *Server) handlerFunc { return s.auditLog }},
+
+	{"GET", "/admin/stories", model.PermStories, func(s *Server) handlerFunc { return s.adminStories }},
+	{"GET", "/admin/stories/new", model.PermStories, func(s *Server) handlerFunc { return s.newStory }},
+	{"POST", "/admin/stories", model.PermStories, func(s *Server) handlerFunc { return s.createStory }},
+	{"GET", "/admin/stories/{id}", model.PermStories, func(s *Server) handlerFunc { return s.editStory }},
+	{"POST", "/admin/stories/{id}", model.PermStories, func(s *Server) handlerFunc { return s.updateStory }},
+	{"POST", "/admin/stories/{id}/publish", model.PermStories, func(s *Server) handlerFunc { return s.storyStatus(model.StoryPublished) }},
+	{"POST", "/admin/stories/{id}/unpublish", model.PermStories, func(s *Server) handlerFunc { return s.storyStatus(model.StoryDraft) }},
+	{"GET", "/admin/stories/{id}/delete", model.PermStories, func(s *Server) handlerFunc { return s.confirmDeleteStory }},
+	{"POST", "/admin/stories/{id}/delete", model.PermStories, func(s *Server) handlerFunc { return s.deleteStory }},
 }
 
 // RouteInfo describes an admin route for tests and documentation.
