@@ -21,6 +21,8 @@ type Store interface {
 	Sections(ctx context.Context) ([]model.Section, error)
 	SectionBySlug(ctx context.Context, slug string) (*model.Section, error)
 	CreateSection(ctx context.Context, sec *model.Section) error
+	SectionByID(ctx context.Context, id int64) (*model.Section, error)
+	UpdateSection(ctx context.Context, sec *model.Section) error
 
 	Stories(ctx context.Context, f model.StoryFilter) ([]model.Story, int, error)
 	StoryBySlug(ctx context.Context, slug string) (*model.Story, error)

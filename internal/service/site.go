@@ -24,23 +24,13 @@ func (s *Service) SiteSettings(ctx context.Context) (model.Settings, error) {
 		model.SettingFooter:       &out.Footer,
 		model.SettingContactEmail: &out.ContactEmail,
 	} {
-		if v, ok := m[key]; ok && strings.TrimSpace(v) != "" {
+		// A stored empty value is the admin's choice (no tagline, say); only
+		// the site's name may never be empty.
+		if v, ok := m[key]; ok && (key != model.SettingSiteName || strings.TrimSpace(v) != "") {
 			*dst = v
 		}
 	}
 	return out, nil
-}
-
-// SetSettings stores the given settings, all in one transaction.
-func (s *Service) SetSettings(ctx context.Context, values map[string]string) error {
-	return s.store.InTx(ctx, func(ctx context.Context) error {
-		for k, v := range values {
-			if err := s.store.SetSetting(ctx, k, v); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }
 
 // EditablePages are the pages admins edit, with the text shown until they do.

@@ -63,3 +63,39 @@ func (s *Store) SectionBySlug(ctx context.Context, slug string) (*model.Section,
 	sec.CreatedAt = sec.CreatedAt.UTC()
 	return &sec, nil
 }
+
+// SectionByID returns one section.
+func (s *Store) SectionByID(ctx context.Context, id int64) (*model.Section, error) {
+	var sec model.Section
+	err := s.reader(ctx).QueryRowContext(ctx, `SELECT id, slug, name, description, position, created_at
+		FROM sections WHERE id = $1`, id).
+		Scan(&sec.ID, &sec.Slug, &sec.Name, &sec.Description, &sec.Position, &sec.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("store: section %d: %w", id, notFound(err, "section"))
+	}
+	sec.CreatedAt = sec.CreatedAt.UTC()
+	return &sec, nil
+}
+
+// UpdateSection writes a section's slug, name, description and position.
+func (s *Store) UpdateSection(ctx context.Context, sec *model.Section) error {
+	err := s.write(ctx, func(ctx context.Context, q querier) error {
+		res, err := q.ExecContext(ctx, `UPDATE sections SET slug = $1, name = $2, description = $3, position = $4 WHERE id = $5`,
+			sec.Slug, sec.Name, sec.Description, sec.Position, sec.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.ErrNotFound
+		}
+		return nil
+	})
+	if isUniqueViolation(err) {
+		return &model.Error{Code: model.ECONFLICT, Message: "A section with that address already exists.",
+			Fields: map[string]string{"slug": "This address is taken."}, Err: err}
+	}
+	if err != nil {
+		return fmt.Errorf("store: update section %d: %w", sec.ID, err)
+	}
+	return nil
+}

@@ -31,6 +31,9 @@ var adminNav = []struct {
 }{
 	{model.PermDashboard, "/admin/", "Dashboard"},
 	{model.PermStories, "/admin/stories", "Stories"},
+	{model.PermSections, "/admin/sections", "Sections"},
+	{model.PermSite, "/admin/settings", "Settings"},
+	{model.PermSite, "/admin/pages/about", "Pages"},
 	{model.PermAudit, "/admin/audit", "Audit log"},
 }
 

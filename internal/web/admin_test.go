@@ -219,6 +219,16 @@ var wantAccess = map[string][]model.Role{
 	"POST /admin/stories/{id}/unpublish": {model.RoleAdmin, model.RoleAdvisor},
 	"GET /admin/stories/{id}/delete":     {model.RoleAdmin, model.RoleAdvisor},
 	"POST /admin/stories/{id}/delete":    {model.RoleAdmin, model.RoleAdvisor},
+
+	"GET /admin/sections":            {model.RoleAdmin, model.RoleAdvisor},
+	"POST /admin/sections":           {model.RoleAdmin, model.RoleAdvisor},
+	"GET /admin/sections/{id}":       {model.RoleAdmin, model.RoleAdvisor},
+	"POST /admin/sections/{id}":      {model.RoleAdmin, model.RoleAdvisor},
+	"POST /admin/sections/{id}/move": {model.RoleAdmin, model.RoleAdvisor},
+	"GET /admin/settings":            {model.RoleAdmin},
+	"POST /admin/settings":           {model.RoleAdmin},
+	"GET /admin/pages/{slug}":        {model.RoleAdmin},
+	"POST /admin/pages/{slug}":       {model.RoleAdmin},
 }
 
 func allowed(route string, who string) bool {
@@ -252,7 +262,7 @@ func TestAdminAccessControlMatrix(t *testing.T) {
 				t.Errorf("route %s has no expected access in wantAccess", key)
 				continue
 			}
-			path := strings.NewReplacer("{$}", "", "{id}", "1").Replace(rt.Pattern)
+			path := strings.NewReplacer("{$}", "", "{id}", "1", "{slug}", "about").Replace(rt.Pattern)
 			for who, c := range clients {
 				if rt.Pattern == "/admin/logout" && who != "anonymous" {
 					continue // checked last, it ends the session

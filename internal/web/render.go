@@ -103,6 +103,7 @@ func templateFuncs() template.FuncMap {
 			}
 			return m, nil
 		},
+		"add":  func(a, b int) int { return a + b },
 		"list": func(items ...string) []string { return items },
 		"pageURL": func(base string, n int) string {
 			if n <= 1 {

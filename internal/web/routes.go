@@ -29,6 +29,17 @@ var adminRoutes = []adminRoute{
 	{"POST", "/admin/stories/{id}/unpublish", model.PermStories, func(s *Server) handlerFunc { return s.storyStatus(model.StoryDraft) }},
 	{"GET", "/admin/stories/{id}/delete", model.PermStories, func(s *Server) handlerFunc { return s.confirmDeleteStory }},
 	{"POST", "/admin/stories/{id}/delete", model.PermStories, func(s *Server) handlerFunc { return s.deleteStory }},
+
+	{"GET", "/admin/sections", model.PermSections, func(s *Server) handlerFunc { return s.adminSections }},
+	{"POST", "/admin/sections", model.PermSections, func(s *Server) handlerFunc { return s.createSection }},
+	{"GET", "/admin/sections/{id}", model.PermSections, func(s *Server) handlerFunc { return s.editSection }},
+	{"POST", "/admin/sections/{id}", model.PermSections, func(s *Server) handlerFunc { return s.updateSection }},
+	{"POST", "/admin/sections/{id}/move", model.PermSections, func(s *Server) handlerFunc { return s.moveSection }},
+
+	{"GET", "/admin/settings", model.PermSite, func(s *Server) handlerFunc { return s.settingsForm }},
+	{"POST", "/admin/settings", model.PermSite, func(s *Server) handlerFunc { return s.updateSettings }},
+	{"GET", "/admin/pages/{slug}", model.PermSite, func(s *Server) handlerFunc { return s.editPage }},
+	{"POST", "/admin/pages/{slug}", model.PermSite, func(s *Server) handlerFunc { return s.updatePage }},
 }
 
 // RouteInfo describes an admin route for tests and documentation.

@@ -1,0 +1,63 @@
+package service
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+
+	"github.com/confide/confide/internal/model"
+)
+
+// SettingsInput is what the settings form sends.
+type SettingsInput = model.Settings
+
+// UpdateSettings checks and stores the site's settings in one transaction.
+func (s *Service) UpdateSettings(ctx context.Context, actor int64, in SettingsInput) error {
+	fields := map[string]string{}
+	for _, f := range []*string{&in.SiteName, &in.Tagline, &in.Mission, &in.AdvisorName, &in.Signature, &in.Footer, &in.ContactEmail} {
+		*f = strings.TrimSpace(*f)
+	}
+	if in.SiteName == "" {
+		fields["site_name"] = "The site needs a name."
+	}
+	for name, v := range map[string]string{"site_name": in.SiteName, "tagline": in.Tagline, "advisor_name": in.AdvisorName} {
+		if len(v) > 100 {
+			fields[name] = "Keep this under 100 characters."
+		}
+	}
+	if len(in.Mission) > 1000 || len(in.Footer) > 1000 || len(in.Signature) > 300 {
+		fields["mission"] = "Keep the texts short: mission and footer under 1,000 characters, signature under 300."
+	}
+	if in.ContactEmail != "" {
+		if a, err := mail.ParseAddress(in.ContactEmail); err != nil || a.Address != in.ContactEmail {
+			fields["contact_email"] = "Enter an e-mail address like letters@example.org, or leave it empty."
+		}
+	}
+	if len(fields) > 0 {
+		return &model.Error{Code: model.EINVALID, Message: "Please correct the settings.", Fields: fields}
+	}
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		for k, v := range map[string]string{
+			model.SettingSiteName: in.SiteName, model.SettingTagline: in.Tagline, model.SettingMission: in.Mission,
+			model.SettingAdvisorName: in.AdvisorName, model.SettingSignature: in.Signature, model.SettingFooter: in.Footer,
+			model.SettingContactEmail: in.ContactEmail,
+		} {
+			if err := s.store.SetSetting(ctx, k, v); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, actor, "settings.update", "")
+	})
+}
+
+// EditPage stores an editable page (/about, /privacy) and records who did.
+func (s *Service) EditPage(ctx context.Context, actor int64, p *model.Page) error {
+	p.Title, p.Body = strings.TrimSpace(p.Title), strings.TrimSpace(p.Body)
+	p.UpdatedAt = s.Now()
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.SavePage(ctx, p); err != nil {
+			return err
+		}
+		return s.audit(ctx, actor, "page.update", p.Slug)
+	})
+}
