@@ -64,7 +64,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 // default, -1: no page cache).
 func Build(db *database.DB, baseURL string, log *slog.Logger, now func() time.Time, cacheBytes int) (*App, error) {
 	st := store.New(db)
-	svc := service.New(st, now)
+	svc := service.New(st, service.Options{Now: now, BaseURL: baseURL})
 	st.OnChange(svc.ContentChanged)
 	w, err := web.New(web.Options{Service: svc, Logger: log, BaseURL: baseURL, Now: now, CacheBytes: cacheBytes,
 		Sessions: st.Sessions()})

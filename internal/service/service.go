@@ -52,16 +52,33 @@ type Store interface {
 
 	Counts(ctx context.Context) (model.Counts, error)
 
+	EnqueueMail(ctx context.Context, m *model.OutboxMessage) error
+	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]model.OutboxMessage, error)
+	MarkMailSent(ctx context.Context, id int64, at time.Time) error
+	MarkMailFailed(ctx context.Context, id int64, next time.Time, lastErr string, final bool) error
+	Outbox(ctx context.Context, limit, offset int) ([]model.OutboxMessage, int, error)
+	OutboxMessage(ctx context.Context, id int64) (*model.OutboxMessage, error)
+
 	Settings(ctx context.Context) (map[string]string, error)
 	SetSetting(ctx context.Context, key, value string) error
 	PageBySlug(ctx context.Context, slug string) (*model.Page, error)
 	SavePage(ctx context.Context, p *model.Page) error
 }
 
+// Options configure a Service.
+type Options struct {
+	Now     func() time.Time // the clock; nil means time.Now
+	BaseURL string           // the site's public URL, for links and Message-IDs in e-mails
+	// MailRetryBase is the wait after a message's first failed attempt; it
+	// doubles with each attempt (0 means a minute).
+	MailRetryBase time.Duration
+}
+
 // Service is the domain layer. Create it with New.
 type Service struct {
 	store Store
 	now   func() time.Time
+	opts  Options
 
 	version versionCache
 }
@@ -79,13 +96,18 @@ type versionCache struct {
 	dirty atomic.Bool
 }
 
-// New returns a Service on st. now is the clock (time.Now in production; a
-// fixed clock in tests).
-func New(st Store, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
+// New returns a Service on st.
+func New(st Store, opts Options) *Service {
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
-	return &Service{store: st, now: now}
+	if opts.BaseURL == "" {
+		opts.BaseURL = "http://localhost"
+	}
+	if opts.MailRetryBase == 0 {
+		opts.MailRetryBase = time.Minute
+	}
+	return &Service{store: st, now: opts.Now, opts: opts}
 }
 
 // Now is the service's clock, in UTC.

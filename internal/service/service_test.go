@@ -17,7 +17,7 @@ var now = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 func newService(t *testing.T, db *database.DB) (*service.Service, model.Section) {
 	t.Helper()
 	st := store.New(db)
-	svc := service.New(st, func() time.Time { return now })
+	svc := service.New(st, service.Options{Now: func() time.Time { return now }})
 	st.OnChange(svc.ContentChanged)
 	sec := model.Section{Name: "  Work and money "}
 	if err := svc.AddSection(context.Background(), &sec); err != nil {
@@ -96,7 +96,7 @@ func TestStoryRules(t *testing.T) {
 func TestSeedOnce(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		svc := service.New(store.New(db), func() time.Time { return now })
+		svc := service.New(store.New(db), service.Options{Now: func() time.Time { return now }})
 		seed := service.Seed{
 			Sections: []model.Section{{Slug: "family", Name: "Family"}},
 			Stories: []service.SeedStory{{SectionSlug: "family",
@@ -120,7 +120,7 @@ func TestSeedOnce(t *testing.T) {
 		}
 		// A seed that fails half-way leaves nothing behind.
 		db2 := dbtest.SQLite(t)
-		svc2 := service.New(store.New(db2), func() time.Time { return now })
+		svc2 := service.New(store.New(db2), service.Options{Now: func() time.Time { return now }})
 		broken := seed
 		broken.Stories = append(broken.Stories, service.SeedStory{SectionSlug: "missing", Story: model.Story{Title: "X", Letter: "Y", Status: model.StoryPublished}})
 		if _, err := svc2.SeedIfEmpty(ctx, broken); err == nil {
