@@ -23,6 +23,8 @@ var forbidden = map[string][]string{
 	"database": {"app", "service", "store", "web", "model", "config"},
 	"web":      {"app", "store", "database", "config", "demo"},
 	"config":   {"app", "service", "store", "database", "web", "model"},
+	"mail":     {"app", "service", "store", "database", "web", "config", "worker"},
+	"worker":   {"app", "store", "database", "web", "config"},
 	"password": {"app", "service", "store", "database", "web", "model", "config", "markup", "demo"},
 }
 

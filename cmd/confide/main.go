@@ -180,6 +180,11 @@ func serve(ctx context.Context, isDemo bool, cfg config.Config, stdout, stderr i
 	if err != nil {
 		return fmt.Errorf("setup token: %w", err)
 	}
+	wait, err := a.StartWorkers(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer wait()
 	return a.Serve(ctx, cfg.Addr, func(addr net.Addr) {
 		fmt.Fprintf(stdout, "Confide %s is serving %s at http://%s/ (Ctrl-C to stop)\n", version, a.DB.Redacted(), addr)
 		if token != "" {

@@ -10,13 +10,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/confide/confide/internal/config"
 	"github.com/confide/confide/internal/database"
+	"github.com/confide/confide/internal/mail"
 	"github.com/confide/confide/internal/service"
 	"github.com/confide/confide/internal/store"
 	"github.com/confide/confide/internal/web"
+	"github.com/confide/confide/internal/worker"
 )
 
 // App is a wired Confide instance.
@@ -72,6 +75,36 @@ func Build(db *database.DB, baseURL string, log *slog.Logger, now func() time.Ti
 		return nil, err
 	}
 	return &App{DB: db, Service: svc, Web: w, Log: log}, nil
+}
+
+// StartWorkers starts the background jobs: the outbox worker when an SMTP
+// server is configured (without one, mail waits in the outbox, readable in
+// the admin area). The returned function waits for them after ctx ends.
+func (a *App) StartWorkers(ctx context.Context, cfg config.Config) (wait func(), err error) {
+	if cfg.SMTP == "" {
+		return func() {}, nil
+	}
+	site, err := a.Service.SiteSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	from := site.ContactEmail
+	if from == "" {
+		host := "localhost"
+		if u, err := url.Parse(cfg.BaseURL); err == nil && u.Hostname() != "" {
+			host = u.Hostname()
+		}
+		from = "noreply@" + host
+	}
+	m, err := mail.ParseURL(cfg.SMTP, from, site.SiteName)
+	if err != nil {
+		return nil, err
+	}
+	w := &worker.Outbox{Service: a.Service, Mailer: m, Log: a.Log}
+	done := make(chan struct{})
+	go func() { w.Run(ctx); close(done) }()
+	a.Log.Info("outbox worker started", "from", from)
+	return func() { <-done }, nil
 }
 
 // Close releases the database.

@@ -229,6 +229,8 @@ var wantAccess = map[string][]model.Role{
 	"POST /admin/settings":           {model.RoleAdmin},
 	"GET /admin/pages/{slug}":        {model.RoleAdmin},
 	"POST /admin/pages/{slug}":       {model.RoleAdmin},
+	"GET /admin/outbox":              {model.RoleAdmin},
+	"GET /admin/outbox/{id}":         {model.RoleAdmin},
 }
 
 func allowed(route string, who string) bool {

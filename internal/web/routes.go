@@ -40,6 +40,9 @@ var adminRoutes = []adminRoute{
 	{"POST", "/admin/settings", model.PermSite, func(s *Server) handlerFunc { return s.updateSettings }},
 	{"GET", "/admin/pages/{slug}", model.PermSite, func(s *Server) handlerFunc { return s.editPage }},
 	{"POST", "/admin/pages/{slug}", model.PermSite, func(s *Server) handlerFunc { return s.updatePage }},
+
+	{"GET", "/admin/outbox", model.PermOutbox, func(s *Server) handlerFunc { return s.adminOutbox }},
+	{"GET", "/admin/outbox/{id}", model.PermOutbox, func(s *Server) handlerFunc { return s.adminOutboxMessage }},
 }
 
 // RouteInfo describes an admin route for tests and documentation.
