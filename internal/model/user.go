@@ -92,3 +92,19 @@ type Counts struct {
 	LettersWaiting             int // letters land with their own feature
 	Users                      int
 }
+
+// Password token purposes.
+const (
+	TokenReset  = "reset"
+	TokenInvite = "invite"
+)
+
+// PasswordToken lets its holder set an account's password once.
+type PasswordToken struct {
+	Hash      string
+	UserID    int64
+	Purpose   string
+	ExpiresAt time.Time
+	UsedAt    time.Time
+	CreatedAt time.Time
+}

@@ -2,12 +2,15 @@ package service_test
 
 import (
 	"context"
+	"regexp"
 	"testing"
+	"time"
 
 	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/database/dbtest"
 	"github.com/confide/confide/internal/model"
 	"github.com/confide/confide/internal/service"
+	"github.com/confide/confide/internal/store"
 )
 
 const goodPassword = "a quiet walk by the river"
@@ -98,4 +101,32 @@ func TestSetup(t *testing.T) {
 			t.Fatalf("setup after an account exists: %q %v", again, err)
 		}
 	})
+}
+
+// A reset link stops working after an hour.
+func TestResetLinkExpires(t *testing.T) {
+	db := dbtest.SQLite(t)
+	ctx := context.Background()
+	svc, _ := newService(t, db)
+	if _, err := svc.CreateUser(ctx, 0, service.NewUser{Email: "a@example.org", Name: "A", Role: model.RoleAdmin, Password: goodPassword}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.RequestPasswordReset(ctx, "a@example.org", "10.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _, _ := svc.OutboxPage(ctx, 1)
+	token := regexp.MustCompile(`token=([0-9a-f]{64})`).FindStringSubmatch(msgs[0].Text)[1]
+	if _, _, err := svc.CheckPasswordToken(ctx, token); err != nil {
+		t.Fatalf("fresh token: %v", err)
+	}
+	later := service.New(store.New(db), service.Options{Now: func() time.Time { return now.Add(service.ResetTokenTTL + time.Second) }})
+	if _, err := later.SetPasswordWithToken(ctx, token, "another long passphrase"); model.ErrorCode(err) != model.EFORBIDDEN {
+		t.Fatalf("expired token: %v", err)
+	}
+	for i := 0; i < 10; i++ {
+		svc.RequestPasswordReset(ctx, "x@example.org", "10.9.9.9")
+	}
+	if err := svc.RequestPasswordReset(ctx, "a@example.org", "10.9.9.9"); model.ErrorCode(err) != model.ELIMIT {
+		t.Fatalf("many requests from one address: %v", err)
+	}
 }

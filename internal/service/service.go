@@ -44,6 +44,9 @@ type Store interface {
 	UserByID(ctx context.Context, id int64) (*model.User, error)
 	CountUsers(ctx context.Context) (int, error)
 	SetPassword(ctx context.Context, id int64, hash string, at time.Time) error
+	CreatePasswordToken(ctx context.Context, t *model.PasswordToken) error
+	PasswordToken(ctx context.Context, hash string) (*model.PasswordToken, error)
+	UsePasswordToken(ctx context.Context, hash string, at time.Time) error
 	RecordLoginFailure(ctx context.Context, at time.Time, scopes ...string) error
 	LoginFailures(ctx context.Context, scope string, since time.Time) (int, error)
 	ClearLoginFailures(ctx context.Context, scope string, before time.Time) error

@@ -149,3 +149,39 @@ func (s *Store) SetPassword(ctx context.Context, id int64, hash string, at time.
 	}
 	return nil
 }
+
+// CreatePasswordToken stores a token's hash.
+func (s *Store) CreatePasswordToken(ctx context.Context, t *model.PasswordToken) error {
+	if _, err := s.writer(ctx).ExecContext(ctx, `INSERT INTO password_tokens (token_hash, user_id, purpose, expires_at, created_at)
+		VALUES ($1, $2, $3, $4, $5)`, t.Hash, t.UserID, t.Purpose, ts(t.ExpiresAt), ts(t.CreatedAt)); err != nil {
+		return fmt.Errorf("store: create password token: %w", err)
+	}
+	return nil
+}
+
+// PasswordToken returns a token by its hash.
+func (s *Store) PasswordToken(ctx context.Context, hash string) (*model.PasswordToken, error) {
+	var t model.PasswordToken
+	var used sql.NullTime
+	err := s.reader(ctx).QueryRowContext(ctx, `SELECT token_hash, user_id, purpose, expires_at, used_at, created_at
+		FROM password_tokens WHERE token_hash = $1`, hash).Scan(&t.Hash, &t.UserID, &t.Purpose, &t.ExpiresAt, &used, &t.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("store: password token: %w", notFound(err, "link"))
+	}
+	t.ExpiresAt, t.CreatedAt, t.UsedAt = t.ExpiresAt.UTC(), t.CreatedAt.UTC(), fromNull(used)
+	return &t, nil
+}
+
+// UsePasswordToken marks a token used; it fails with a conflict when it was
+// used already, so two tabs cannot both use one link.
+func (s *Store) UsePasswordToken(ctx context.Context, hash string, at time.Time) error {
+	res, err := s.writer(ctx).ExecContext(ctx, `UPDATE password_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL`,
+		ts(at), hash)
+	if err != nil {
+		return fmt.Errorf("store: use password token: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return model.Errorf(model.ECONFLICT, "This link was used already.")
+	}
+	return nil
+}

@@ -22,6 +22,8 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 
 var errNotFound = model.ErrNotFound
 
+var errBadLink = model.Errorf(model.EFORBIDDEN, "This link is not valid any more. Ask for a new one.")
+
 var forbiddenCrossOrigin = model.Errorf(model.EFORBIDDEN,
 	"This form was sent from another site, so we did not accept it. Please go back, reload the page and try again.")
 

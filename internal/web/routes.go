@@ -90,6 +90,10 @@ func (s *Server) Handler() http.Handler {
 	sessions := s.sm.LoadAndSave
 	mux.Handle("GET /admin/login", sessions(s.handle(s.loginForm)))
 	mux.Handle("POST /admin/login", sessions(s.handle(s.login)))
+	mux.Handle("GET /admin/password/forgot", sessions(s.handle(s.forgotForm)))
+	mux.Handle("POST /admin/password/forgot", sessions(s.handle(s.forgot)))
+	mux.Handle("GET /admin/password/reset", sessions(s.handle(s.resetForm)))
+	mux.Handle("POST /admin/password/reset", sessions(s.handle(s.reset)))
 	mux.Handle("GET /setup", sessions(s.handle(s.setupForm)))
 	mux.Handle("POST /setup", sessions(s.handle(s.setup)))
 	mux.Handle("GET /admin", http.RedirectHandler("/admin/", http.StatusMovedPermanently))

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"net/http"
+)
+
+func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.adminPage(r, "Forgot your password?")
+	if err != nil {
+		return err
+	}
+	return s.renderAdmin(w, r, http.StatusOK, "password_forgot", v)
+}
+
+func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
+	f, err := newForm(r, "email")
+	if err != nil {
+		return err
+	}
+	err = s.svc.RequestPasswordReset(r.Context(), f.Get("email"), clientIP(r))
+	v, verr := s.adminPage(r, "Forgot your password?")
+	if verr != nil {
+		return verr
+	}
+	if err != nil {
+		status, err := f.fail(err)
+		if err != nil {
+			return err
+		}
+		v.Form = f
+		return s.renderAdmin(w, r, status, "password_forgot", v)
+	}
+	v.Flash = "If an account uses that address, we have sent it a link to choose a new password. The link works for an hour."
+	return s.renderAdmin(w, r, http.StatusOK, "password_forgot", v)
+}
+
+func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
+	token := r.URL.Query().Get("token")
+	u, _, err := s.svc.CheckPasswordToken(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	v, err := s.adminPage(r, "Choose a new password")
+	if err != nil {
+		return err
+	}
+	v.Form = form{Values: map[string]string{"token": token}}
+	v.Data = u
+	return s.renderAdmin(w, r, http.StatusOK, "password_reset", v)
+}
+
+func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
+	f, err := newForm(r, "token", "password")
+	if err != nil {
+		return err
+	}
+	u, err := s.svc.SetPasswordWithToken(r.Context(), f.Values["token"], f.Values["password"])
+	if err != nil {
+		status, err := f.fail(err)
+		if err != nil {
+			return err
+		}
+		if status == http.StatusForbidden {
+			_, _, terr := s.svc.CheckPasswordToken(r.Context(), f.Values["token"])
+			if terr == nil {
+				terr = errBadLink
+			}
+			return terr
+		}
+		cur, _, _ := s.svc.CheckPasswordToken(r.Context(), f.Values["token"])
+		v, err := s.adminPage(r, "Choose a new password")
+		if err != nil {
+			return err
+		}
+		f.Values["password"] = ""
+		v.Form, v.Data = f, cur
+		return s.renderAdmin(w, r, status, "password_reset", v)
+	}
+	// Logged in at once, with a fresh session.
+	if err := s.sm.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sm.Put(r.Context(), sessionUserKey, u.ID)
+	s.flash(r, "Your new password is set.")
+	http.Redirect(w, r, "/admin/", http.StatusSeeOther)
+	return nil
+}
