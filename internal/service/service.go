@@ -43,6 +43,8 @@ type Store interface {
 	UserByEmail(ctx context.Context, email string) (*model.User, error)
 	UserByID(ctx context.Context, id int64) (*model.User, error)
 	CountUsers(ctx context.Context) (int, error)
+	Users(ctx context.Context) ([]model.User, error)
+	UpdateUser(ctx context.Context, u *model.User) error
 	SetPassword(ctx context.Context, id int64, hash string, at time.Time) error
 	CreatePasswordToken(ctx context.Context, t *model.PasswordToken) error
 	PasswordToken(ctx context.Context, hash string) (*model.PasswordToken, error)

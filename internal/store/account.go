@@ -185,3 +185,34 @@ func (s *Store) UsePasswordToken(ctx context.Context, hash string, at time.Time)
 	}
 	return nil
 }
+
+// Users lists every account, admins first, then by name.
+func (s *Store) Users(ctx context.Context) ([]model.User, error) {
+	rows, err := s.reader(ctx).QueryContext(ctx, userColumns+` ORDER BY CASE role WHEN 'admin' THEN 0 WHEN 'advisor' THEN 1 ELSE 2 END, name, id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: users: %w", err)
+	}
+	defer rows.Close()
+	var out []model.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: users: %w", err)
+		}
+		out = append(out, *u)
+	}
+	return out, rows.Err()
+}
+
+// UpdateUser writes an account's role and disabled time.
+func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
+	res, err := s.writer(ctx).ExecContext(ctx, `UPDATE users SET role = $1, disabled_at = $2, updated_at = $3 WHERE id = $4`,
+		string(u.Role), nullTime(u.DisabledAt), ts(u.UpdatedAt), u.ID)
+	if err != nil {
+		return fmt.Errorf("store: update user %d: %w", u.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: update user %d: %w", u.ID, model.ErrNotFound)
+	}
+	return nil
+}

@@ -34,6 +34,7 @@ var adminNav = []struct {
 	{model.PermSections, "/admin/sections", "Sections"},
 	{model.PermSite, "/admin/settings", "Settings"},
 	{model.PermSite, "/admin/pages/about", "Pages"},
+	{model.PermUsers, "/admin/users", "Users"},
 	{model.PermOutbox, "/admin/outbox", "Outbox"},
 	{model.PermAudit, "/admin/audit", "Audit log"},
 }

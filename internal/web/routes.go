@@ -41,6 +41,12 @@ var adminRoutes = []adminRoute{
 	{"GET", "/admin/pages/{slug}", model.PermSite, func(s *Server) handlerFunc { return s.editPage }},
 	{"POST", "/admin/pages/{slug}", model.PermSite, func(s *Server) handlerFunc { return s.updatePage }},
 
+	{"GET", "/admin/users", model.PermUsers, func(s *Server) handlerFunc { return s.adminUsers }},
+	{"POST", "/admin/users", model.PermUsers, func(s *Server) handlerFunc { return s.inviteUser }},
+	{"POST", "/admin/users/{id}/role", model.PermUsers, func(s *Server) handlerFunc { return s.changeRole }},
+	{"POST", "/admin/users/{id}/disable", model.PermUsers, func(s *Server) handlerFunc { return s.setDisabled(true) }},
+	{"POST", "/admin/users/{id}/enable", model.PermUsers, func(s *Server) handlerFunc { return s.setDisabled(false) }},
+
 	{"GET", "/admin/outbox", model.PermOutbox, func(s *Server) handlerFunc { return s.adminOutbox }},
 	{"GET", "/admin/outbox/{id}", model.PermOutbox, func(s *Server) handlerFunc { return s.adminOutboxMessage }},
 }

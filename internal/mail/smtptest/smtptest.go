@@ -103,4 +103,3 @@ func (ss *session) Data(r io.Reader) error {
 }
 func (ss *session) Reset()        { ss.from, ss.to = "", nil }
 func (ss *session) Logout() error { return nil }
-
