@@ -67,10 +67,15 @@ type User struct {
 	Name         string
 	Role         Role
 	PasswordHash string
+	TOTPSecret   string    // base32; empty while two-factor login is off
+	TOTPLastStep int64     // the last 30-second step a code was accepted for
 	DisabledAt   time.Time // zero while the account may log in
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
+
+// HasTwoFactor reports whether logging in needs a code too.
+func (u *User) HasTwoFactor() bool { return u.TOTPSecret != "" }
 
 // Disabled reports whether the account is switched off.
 func (u *User) Disabled() bool { return !u.DisabledAt.IsZero() }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/database/dbtest"
 	"github.com/confide/confide/internal/model"
@@ -128,5 +130,42 @@ func TestResetLinkExpires(t *testing.T) {
 	}
 	if err := svc.RequestPasswordReset(ctx, "a@example.org", "10.9.9.9"); model.ErrorCode(err) != model.ELIMIT {
 		t.Fatalf("many requests from one address: %v", err)
+	}
+}
+
+func TestTOTPCodesWorkOncePerStep(t *testing.T) {
+	db := dbtest.SQLite(t)
+	ctx := context.Background()
+	svc, _ := newService(t, db)
+	u, err := svc.CreateUser(ctx, 0, service.NewUser{Email: "a@example.org", Name: "A", Role: model.RoleAdmin, Password: goodPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := svc.NewTOTPKey(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := totp.GenerateCode(key.Secret(), now)
+	if _, err := svc.EnableTwoFactor(ctx, u.ID, key.Secret(), code); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.VerifySecondFactor(ctx, u.ID, code); model.ErrorCode(err) != model.EINVALID {
+		t.Fatalf("same code again: %v", err)
+	}
+	// A minute later the app shows a new code, which works once.
+	later := service.New(store.New(db), service.Options{Now: func() time.Time { return now.Add(time.Minute) }})
+	next, _ := totp.GenerateCode(key.Secret(), now.Add(time.Minute))
+	if err := later.VerifySecondFactor(ctx, u.ID, next); err != nil {
+		t.Fatalf("fresh code: %v", err)
+	}
+	if err := later.VerifySecondFactor(ctx, u.ID, next); model.ErrorCode(err) != model.EINVALID {
+		t.Fatalf("fresh code twice: %v", err)
+	}
+	// Wrong codes are limited like passwords.
+	for i := 0; i < service.MaxFailuresPerIP; i++ {
+		later.VerifySecondFactor(ctx, u.ID, "123456")
+	}
+	if err := later.VerifySecondFactor(ctx, u.ID, "123456"); model.ErrorCode(err) != model.ELIMIT {
+		t.Fatalf("after many wrong codes: %v", err)
 	}
 }

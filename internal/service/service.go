@@ -44,6 +44,10 @@ type Store interface {
 	UserByID(ctx context.Context, id int64) (*model.User, error)
 	CountUsers(ctx context.Context) (int, error)
 	Users(ctx context.Context) ([]model.User, error)
+	SetTwoFactor(ctx context.Context, id int64, secret string, codeHashes []string, at time.Time) error
+	AcceptTOTPStep(ctx context.Context, id, step int64) (bool, error)
+	UseRecoveryCode(ctx context.Context, id int64, hash string, at time.Time) (bool, error)
+	RecoveryCodesLeft(ctx context.Context, id int64) (int, error)
 	UpdateUser(ctx context.Context, u *model.User) error
 	SetPassword(ctx context.Context, id int64, hash string, at time.Time) error
 	CreatePasswordToken(ctx context.Context, t *model.PasswordToken) error

@@ -9,13 +9,14 @@ import (
 	"github.com/confide/confide/internal/model"
 )
 
-const userColumns = `SELECT id, email, name, role, password_hash, disabled_at, created_at, updated_at FROM users`
+const userColumns = `SELECT id, email, name, role, password_hash, totp_secret, totp_last_step, disabled_at, created_at, updated_at FROM users`
 
 func scanUser(row interface{ Scan(...any) error }) (*model.User, error) {
 	var u model.User
 	var disabled sql.NullTime
 	var role string
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &disabled, &u.CreatedAt, &u.UpdatedAt); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.TOTPSecret, &u.TOTPLastStep, &disabled,
+		&u.CreatedAt, &u.UpdatedAt); err != nil {
 		return nil, err
 	}
 	u.Role = model.Role(role)
@@ -215,4 +216,56 @@ func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
 		return fmt.Errorf("store: update user %d: %w", u.ID, model.ErrNotFound)
 	}
 	return nil
+}
+
+// SetTwoFactor stores an account's TOTP secret (empty turns two-factor login
+// off) and replaces its recovery codes with the given hashes.
+func (s *Store) SetTwoFactor(ctx context.Context, id int64, secret string, codeHashes []string, at time.Time) error {
+	w := s.writer(ctx)
+	if _, err := w.ExecContext(ctx, `UPDATE users SET totp_secret = $1, totp_last_step = 0, updated_at = $2 WHERE id = $3`,
+		secret, ts(at), id); err != nil {
+		return fmt.Errorf("store: set two-factor of user %d: %w", id, err)
+	}
+	if _, err := w.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, id); err != nil {
+		return fmt.Errorf("store: clear recovery codes of user %d: %w", id, err)
+	}
+	for _, h := range codeHashes {
+		if _, err := w.ExecContext(ctx, `INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)`, id, h); err != nil {
+			return fmt.Errorf("store: add recovery code: %w", err)
+		}
+	}
+	return nil
+}
+
+// AcceptTOTPStep records that a code for step was used, and reports false
+// when that step (or a later one) was used already: a code works once.
+func (s *Store) AcceptTOTPStep(ctx context.Context, id, step int64) (bool, error) {
+	res, err := s.writer(ctx).ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`, step, id)
+	if err != nil {
+		return false, fmt.Errorf("store: accept code step: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// UseRecoveryCode spends one unused recovery code, reporting whether there
+// was one with that hash.
+func (s *Store) UseRecoveryCode(ctx context.Context, id int64, hash string, at time.Time) (bool, error) {
+	res, err := s.writer(ctx).ExecContext(ctx, `UPDATE recovery_codes SET used_at = $1
+		WHERE id = (SELECT id FROM recovery_codes WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL LIMIT 1)`,
+		ts(at), id, hash)
+	if err != nil {
+		return false, fmt.Errorf("store: use recovery code: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// RecoveryCodesLeft counts an account's unused recovery codes.
+func (s *Store) RecoveryCodesLeft(ctx context.Context, id int64) (int, error) {
+	var n int
+	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, id).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count recovery codes: %w", err)
+	}
+	return n, nil
 }

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"time"
 
 	"github.com/confide/confide/internal/service"
 )
@@ -42,6 +44,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	// A new session id at login: a token planted before cannot be used.
 	if err := s.sm.RenewToken(r.Context()); err != nil {
 		return err
+	}
+	if u.HasTwoFactor() {
+		s.sm.Put(r.Context(), sessionPendingUser, u.ID)
+		s.sm.Put(r.Context(), sessionPendingAt, time.Now().Unix())
+		http.Redirect(w, r, "/admin/login/code?next="+url.QueryEscape(safeNext(f.Get("next"))), http.StatusSeeOther)
+		return nil
 	}
 	s.sm.Put(r.Context(), sessionUserKey, u.ID)
 	http.Redirect(w, r, safeNext(f.Get("next")), http.StatusSeeOther)

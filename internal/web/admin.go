@@ -37,6 +37,7 @@ var adminNav = []struct {
 	{model.PermUsers, "/admin/users", "Users"},
 	{model.PermOutbox, "/admin/outbox", "Outbox"},
 	{model.PermAudit, "/admin/audit", "Audit log"},
+	{model.PermDashboard, "/admin/account", "Your account"},
 }
 
 func (s *Server) adminPage(r *http.Request, title string) (*adminView, error) {

@@ -3,13 +3,17 @@ package web_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/confide/confide/internal/app"
 	"github.com/confide/confide/internal/app/apptest"
 	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/database/dbtest"
@@ -206,9 +210,14 @@ func TestLoginThrottledWith429(t *testing.T) {
 // each admin route. A route missing here fails the test: adding a route means
 // deciding who may use it.
 var wantAccess = map[string][]model.Role{
-	"GET /admin/{$}":     {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
-	"POST /admin/logout": {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
-	"GET /admin/audit":   {model.RoleAdmin},
+	"GET /admin/{$}":                   {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
+	"POST /admin/logout":               {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
+	"GET /admin/audit":                 {model.RoleAdmin},
+	"GET /admin/account":               {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
+	"GET /admin/account/2fa":           {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
+	"POST /admin/account/2fa":          {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
+	"POST /admin/account/2fa/disable":  {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
+	"POST /admin/users/{id}/reset-2fa": {model.RoleAdmin},
 
 	"GET /admin/stories":                 {model.RoleAdmin, model.RoleAdvisor},
 	"GET /admin/stories/new":             {model.RoleAdmin, model.RoleAdvisor},
@@ -310,4 +319,30 @@ func TestAdminAccessControlMatrix(t *testing.T) {
 
 func readAll(b *strings.Builder, resp *http.Response) (int64, error) {
 	return io.Copy(b, resp.Body)
+}
+
+// Behind https (the base URL says so) the session cookie is Secure and
+// browsers are told to stay on https.
+func TestSecureCookieOverHTTPS(t *testing.T) {
+	db := dbtest.SQLite(t)
+	a, err := app.Build(db, "https://confide.example", slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Service.CreateUser(context.Background(), 0, service.NewUser{Email: "ada@example.org", Name: "Ada",
+		Role: model.RoleAdmin, Password: testPassword}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a.Web.Handler())
+	defer srv.Close()
+	resp, _ := post(t, browserClient(t), srv.URL+"/admin/login", url.Values{"email": {"ada@example.org"}, "password": {testPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	if c := resp.Header.Get("Set-Cookie"); !strings.Contains(c, "Secure") || !strings.Contains(c, "HttpOnly") {
+		t.Errorf("cookie %q is not Secure and HttpOnly", c)
+	}
+	if resp.Header.Get("Strict-Transport-Security") == "" {
+		t.Error("no HSTS header behind https")
+	}
 }

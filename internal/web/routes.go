@@ -19,6 +19,10 @@ var adminRoutes = []adminRoute{
 	{"GET", "/admin/{$}", model.PermDashboard, func(s *Server) handlerFunc { return s.dashboard }},
 	{"POST", "/admin/logout", model.PermDashboard, func(s *Server) handlerFunc { return s.logout }},
 	{"GET", "/admin/audit", model.PermAudit, func(s *Server) handlerFunc { return s.auditLog }},
+	{"GET", "/admin/account", model.PermDashboard, func(s *Server) handlerFunc { return s.accountPage }},
+	{"GET", "/admin/account/2fa", model.PermDashboard, func(s *Server) handlerFunc { return s.setupTOTPForm }},
+	{"POST", "/admin/account/2fa", model.PermDashboard, func(s *Server) handlerFunc { return s.setupTOTP }},
+	{"POST", "/admin/account/2fa/disable", model.PermDashboard, func(s *Server) handlerFunc { return s.disableTOTP }},
 
 	{"GET", "/admin/stories", model.PermStories, func(s *Server) handlerFunc { return s.adminStories }},
 	{"GET", "/admin/stories/new", model.PermStories, func(s *Server) handlerFunc { return s.newStory }},
@@ -46,6 +50,7 @@ var adminRoutes = []adminRoute{
 	{"POST", "/admin/users/{id}/role", model.PermUsers, func(s *Server) handlerFunc { return s.changeRole }},
 	{"POST", "/admin/users/{id}/disable", model.PermUsers, func(s *Server) handlerFunc { return s.setDisabled(true) }},
 	{"POST", "/admin/users/{id}/enable", model.PermUsers, func(s *Server) handlerFunc { return s.setDisabled(false) }},
+	{"POST", "/admin/users/{id}/reset-2fa", model.PermUsers, func(s *Server) handlerFunc { return s.resetTOTP }},
 
 	{"GET", "/admin/outbox", model.PermOutbox, func(s *Server) handlerFunc { return s.adminOutbox }},
 	{"GET", "/admin/outbox/{id}", model.PermOutbox, func(s *Server) handlerFunc { return s.adminOutboxMessage }},
@@ -96,6 +101,8 @@ func (s *Server) Handler() http.Handler {
 	sessions := s.sm.LoadAndSave
 	mux.Handle("GET /admin/login", sessions(s.handle(s.loginForm)))
 	mux.Handle("POST /admin/login", sessions(s.handle(s.login)))
+	mux.Handle("GET /admin/login/code", sessions(s.handle(s.secondStepForm)))
+	mux.Handle("POST /admin/login/code", sessions(s.handle(s.secondStep)))
 	mux.Handle("GET /admin/password/forgot", sessions(s.handle(s.forgotForm)))
 	mux.Handle("POST /admin/password/forgot", sessions(s.handle(s.forgot)))
 	mux.Handle("GET /admin/password/reset", sessions(s.handle(s.resetForm)))
