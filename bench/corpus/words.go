@@ -8,7 +8,10 @@ import "strings"
 // money. Written for this project; a Zipf distribution over the order gives
 // the corpus realistic word frequencies (a few words very common, a long
 // tail of rare ones), which is what search and compression see in real sites.
-var vocabulary = strings.Fields(`
+var vocabulary = append(strings.Fields(common), tail(12000)...)
+
+// common is the hand-written head of the vocabulary.
+const common = `
 the I and to a of my it that in is was me he not for but have with we on be you this so
 at do she they all had his her are just what as when about or like because if him one
 can from them would there no out know up been feel time how get even very think now
@@ -57,4 +60,34 @@ care cared caring comfort safe safety danger dangerous risk harm hurt hurting
 normal strange weird stupid silly crazy mad upset calm relaxed nervous shy
 confident confidence lonely loneliness isolated isolation connection connected
 future tomorrow someday somewhere somehow anyway whatever whenever wherever
-`)
+`
+
+// tail makes n distinct made-up words from English-like syllables, in a fixed
+// order. Real text has a long tail of rare words (names, places, jargon);
+// without one every story would contain nearly every word, and search, which
+// lives on rare words, would be measured on a corpus unlike any real site.
+func tail(n int) []string {
+	onsets := strings.Fields("b bl br c ch cl cr d dr f fl fr g gl gr h j k l m n p pl pr r s sc sh sl sp st str t th tr v w")
+	vowels := strings.Fields("a e i o u ai ea ee oa ou")
+	codas := strings.Fields("ck ft ld lm mp nd ng nt rd rk rn rt sh sk st th")
+	seen := map[string]bool{}
+	out := make([]string, 0, n)
+	for i := 0; len(out) < n; i++ {
+		// Walk the syllable space with strides that are prime to its sizes,
+		// so neighbouring words differ in every part.
+		a, b, c := onsets[i%len(onsets)], vowels[(i*7)%len(vowels)], codas[(i*5)%len(codas)]
+		d, e := onsets[(i/len(onsets)*11+i)%len(onsets)], vowels[(i/len(vowels)*3+i)%len(vowels)]
+		w := a + b + c
+		if i%3 != 0 {
+			w = a + b + d + e + c
+		}
+		if i >= 3*len(onsets)*len(vowels)*len(codas) {
+			w += strings.Repeat("er", i/(3*len(onsets)*len(vowels)*len(codas)))
+		}
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}

@@ -58,3 +58,22 @@ type StoryStamp struct {
 	Slug      string
 	UpdatedAt time.Time
 }
+
+// SearchFilter narrows a full-text search of stories.
+type SearchFilter struct {
+	SectionID int64  // 0: every section
+	Status    string // "": every status (the admin area); readers only see published
+	ExcludeID int64  // leave this story out (related stories)
+	Limit     int
+	Offset    int
+	MaxTotal  int  // stop counting matches here; 0: count them all
+	Newest    bool // newest first instead of best first (feeds)
+}
+
+// SearchHit is a story found by a search, with a passage of its text where
+// the query's words are marked (by the search package's markers: the text is
+// not yet escaped).
+type SearchHit struct {
+	Story   Story
+	Snippet string
+}

@@ -2,31 +2,58 @@ package service
 
 import (
 	"context"
+	"fmt"
+	"html/template"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/search"
 )
+
+// MaxSearchResults is where counting search matches stops: past it the page
+// says "more than", and nobody reads a hundred pages of results.
+const MaxSearchResults = 1000
+
+// SearchHit is a found story with its highlighted passage (safe HTML).
+type SearchHit struct {
+	Story   model.Story
+	Snippet template.HTML
+}
 
 // SearchResult is one page of search results.
 type SearchResult struct {
-	Query   string
+	Query   string // as typed, trimmed
+	Cleaned search.Query
 	Section *model.Section
-	Stories []model.Story
+	Hits    []SearchHit
 	Page    model.Pagination
+	More    bool   // there are more than Page.Total matches
+	Message string // why nothing was searched, or what was left out of the query
 }
 
-// maxSearchWords bounds the work one query can cause.
-const maxSearchWords = 8
-
-// SearchStories finds published stories containing every word of q, in a
-// section when sectionSlug is set. Until ranked full-text search lands this
-// is a plain substring match, newest first.
+// SearchStories runs a reader's search over published stories, in a section
+// when sectionSlug is set. Whatever was typed, it answers with results or a
+// message, never with an error from the engine.
 func (s *Service) SearchStories(ctx context.Context, q, sectionSlug string, page int) (*SearchResult, error) {
-	if utf8.RuneCountInString(q) > 500 {
-		q = string([]rune(q)[:500])
+	return s.searchStories(ctx, q, sectionSlug, page, model.StoryPublished, StoriesPerPage, false)
+}
+
+// SearchFeed returns the newest published stories matching q, for
+// /search.atom; a feed follows a topic, so it is ordered by date.
+func (s *Service) SearchFeed(ctx context.Context, q, sectionSlug string) (*SearchResult, error) {
+	return s.searchStories(ctx, q, sectionSlug, 1, model.StoryPublished, FeedSize, true)
+}
+
+// AdminSearchStories searches every story, drafts and withdrawn ones too.
+func (s *Service) AdminSearchStories(ctx context.Context, q string, page int) (*SearchResult, error) {
+	return s.searchStories(ctx, q, "", page, "", AdminStoriesPerPage, false)
+}
+
+func (s *Service) searchStories(ctx context.Context, q, sectionSlug string, page int, status string, size int, newest bool) (*SearchResult, error) {
+	res := &SearchResult{Query: strings.TrimSpace(q), Page: model.Pagination{Number: 1, Size: size}}
+	if len(res.Query) > 4*search.MaxInput {
+		res.Query = res.Query[:4*search.MaxInput]
 	}
-	res := &SearchResult{Query: strings.TrimSpace(q), Page: model.Pagination{Number: 1, Size: StoriesPerPage}}
 	var sectionID int64
 	if sectionSlug != "" {
 		sec, err := s.store.SectionBySlug(ctx, sectionSlug)
@@ -35,21 +62,56 @@ func (s *Service) SearchStories(ctx context.Context, q, sectionSlug string, page
 		}
 		res.Section, sectionID = sec, sec.ID
 	}
-	words := strings.Fields(strings.ToLower(res.Query))
-	if len(words) > maxSearchWords {
-		words = words[:maxSearchWords]
+	res.Cleaned = search.Parse(res.Query)
+	if res.Query == "" {
+		return res, nil
 	}
-	if len(words) == 0 {
+	res.Message = queryMessage(res.Cleaned)
+	if res.Cleaned.Empty() {
 		return res, nil
 	}
 	if page < 1 {
 		return nil, model.Errorf(model.ENOTFOUND, "There is no page %d here.", page)
 	}
-	list, total, err := s.store.SearchStoriesSimple(ctx, words, sectionID, StoriesPerPage, (page-1)*StoriesPerPage)
+	hits, total, err := s.store.SearchStories(ctx, res.Cleaned, model.SearchFilter{
+		SectionID: sectionID, Status: status, Limit: size, Offset: (page - 1) * size, MaxTotal: MaxSearchResults + 1,
+		Newest: newest,
+	})
 	if err != nil {
 		return nil, err
 	}
-	p, err := paginate(page, StoriesPerPage, total)
-	res.Stories, res.Page = list, p
-	return res, err
+	if total > MaxSearchResults {
+		total, res.More = MaxSearchResults, true
+	}
+	p, err := paginate(page, size, total)
+	if err != nil {
+		return nil, err
+	}
+	res.Page = p
+	for _, h := range hits {
+		res.Hits = append(res.Hits, SearchHit{Story: h.Story, Snippet: search.Highlight(h.Snippet)})
+	}
+	return res, nil
+}
+
+// queryMessage explains what the cleaner did with a query, in words a reader
+// in distress can act on.
+func queryMessage(q search.Query) string {
+	switch {
+	case q.Empty() && len(q.Exclude()) > 0:
+		return "A minus sign only leaves words out. Add a word to look for, for example: lonely -work."
+	case q.Empty() && len(q.Dropped) > 0:
+		return fmt.Sprintf("“%s” has only very common words, which search leaves out. Try words that say what is happening, like “lonely”, “divorce” or “debt”.",
+			strings.Join(q.Dropped, " "))
+	case q.Empty():
+		return "Type a few words to look for, for example: lonely after divorce."
+	}
+	var parts []string
+	if len(q.Dropped) > 0 {
+		parts = append(parts, fmt.Sprintf("Very common words were left out: %s.", strings.Join(q.Dropped, ", ")))
+	}
+	if q.Cut {
+		parts = append(parts, "Your search was long, so only part of it was used.")
+	}
+	return strings.Join(parts, " ")
 }

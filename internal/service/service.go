@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/search"
 )
 
 // Store is what the services need of the database. *store.Store implements it.
@@ -33,7 +34,8 @@ type Store interface {
 	DeleteStory(ctx context.Context, id int64) error
 	AdminStories(ctx context.Context, query, status string, limit, offset int) ([]model.Story, int, error)
 	PublishedStamps(ctx context.Context, limit int) ([]model.StoryStamp, error)
-	SearchStoriesSimple(ctx context.Context, words []string, sectionID int64, limit, offset int) ([]model.Story, int, error)
+	SearchStories(ctx context.Context, q search.Query, f model.SearchFilter) ([]model.SearchHit, int, error)
+	SearchVersion(ctx context.Context) (int64, error)
 
 	StoryComments(ctx context.Context, storyID int64, status string) ([]model.Comment, error)
 	LatestComments(ctx context.Context, limit, offset int, count bool) ([]model.Comment, int, error)
@@ -90,6 +92,7 @@ type Service struct {
 	opts  Options
 
 	version versionCache
+	related relatedCache
 }
 
 // VersionMaxAge is how long the service trusts the content version it last

@@ -5,47 +5,282 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/search"
 )
 
-// SearchStoriesSimple finds published stories that contain every word, in the
-// title, letter or reply, newest first. It is a plain substring match that
-// scans the table: a stop-gap until ranked full-text search lands.
-func (s *Store) SearchStoriesSimple(ctx context.Context, words []string, sectionID int64, limit, offset int) ([]model.Story, int, error) {
-	cond := []string{"s.status = 'published'"}
-	var args []any
-	for _, w := range words {
-		args = append(args, "%"+likeEscape(strings.ToLower(w))+"%")
-		n := len(args)
-		cond = append(cond, fmt.Sprintf(`(lower(s.title) LIKE $%d ESCAPE '\' OR lower(s.letter) LIKE $%d ESCAPE '\' OR lower(s.reply) LIKE $%d ESCAPE '\')`, n, n, n))
+// Full-text search lives here in two dialects: SQLite's FTS5 (stories_fts, an
+// external-content index kept by triggers) and PostgreSQL's text search
+// (stories.search, a generated tsvector with a GIN index). Both get the same
+// cleaned search.Query and render it into their own syntax, quoting every
+// word, so no input can be read as syntax. A new kind of document (letters,
+// comments) is a new index in a migration and a new searchable below.
+
+// searchable describes one kind of document that can be searched.
+type searchable struct {
+	fts      string // SQLite: the FTS5 table
+	table    string // the content table; its id is the FTS rowid
+	filterIx string // SQLite: narrow index answering status and section per match
+	snippets []int  // SQLite: FTS columns to take a snippet from, best first
+	textCols []string
+}
+
+var storiesSearch = searchable{
+	fts: "stories_fts", table: "stories", filterIx: "stories_search_filter",
+	snippets: []int{1, 2}, textCols: []string{"letter", "reply"},
+}
+
+// SearchStories runs q over stories and returns one page of hits, best first,
+// and the number of matches (counted up to f.MaxTotal when that is set).
+func (s *Store) SearchStories(ctx context.Context, q search.Query, f model.SearchFilter) ([]model.SearchHit, int, error) {
+	if q.Empty() {
+		return nil, 0, nil
 	}
-	if sectionID != 0 {
-		args = append(args, sectionID)
-		cond = append(cond, fmt.Sprintf("s.section_id = $%d", len(args)))
+	ids, total, err := s.searchIDs(ctx, storiesSearch, q, f)
+	if err != nil || len(ids) == 0 {
+		return nil, total, err
 	}
-	where := " WHERE " + strings.Join(cond, " AND ")
-	var total int
-	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM stories s`+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: search count: %w", err)
-	}
-	args = append(args, limit, offset)
-	rows, err := s.reader(ctx).QueryContext(ctx, listColumns+storyFrom+where+
-		fmt.Sprintf(" ORDER BY s.published_at DESC, s.id DESC LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args...)
+	stories, err := s.storiesByID(ctx, ids)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: search: %w", err)
+		return nil, 0, err
+	}
+	snippets, err := s.snippets(ctx, storiesSearch, q, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	hits := make([]model.SearchHit, 0, len(ids))
+	for _, id := range ids {
+		if st, ok := stories[id]; ok {
+			hits = append(hits, model.SearchHit{Story: st, Snippet: snippets[id]})
+		}
+	}
+	return hits, total, nil
+}
+
+// matchSQL returns the engine's condition that row alias "d" matches q, with
+// its arguments numbered from $next, and the expression to order by (best
+// first).
+func (s *Store) matchSQL(doc searchable, q search.Query, next int) (cond, rank string, args []any) {
+	if s.db.Dialect == database.SQLite {
+		return fmt.Sprintf("f.%s MATCH $%d", doc.fts, next), "f.rank", []any{fts5Query(q)}
+	}
+	expr, args := tsQuery(q, next)
+	return "d.search @@ " + expr, "ts_rank(d.search, " + expr + ") DESC", args
+}
+
+func (s *Store) searchIDs(ctx context.Context, doc searchable, q search.Query, f model.SearchFilter) ([]int64, int, error) {
+	cond, rank, args := s.matchSQL(doc, q, 1)
+	from := " FROM " + doc.table + " d"
+	if s.db.Dialect == database.SQLite {
+		from = fmt.Sprintf(" FROM %s f JOIN %s d INDEXED BY %s ON d.id = f.rowid", doc.fts, doc.table, doc.filterIx)
+	}
+	where := []string{cond}
+	if f.Status != "" {
+		args = append(args, f.Status)
+		where = append(where, fmt.Sprintf("d.status = $%d", len(args)))
+	}
+	if f.SectionID != 0 {
+		args = append(args, f.SectionID)
+		where = append(where, fmt.Sprintf("d.section_id = $%d", len(args)))
+	}
+	if f.ExcludeID != 0 {
+		args = append(args, f.ExcludeID)
+		where = append(where, fmt.Sprintf("d.id <> $%d", len(args)))
+	}
+	body := from + " WHERE " + strings.Join(where, " AND ")
+
+	var total int
+	countSQL := "SELECT count(*)" + body
+	if f.MaxTotal > 0 {
+		countSQL = fmt.Sprintf("SELECT count(*) FROM (SELECT 1%s LIMIT %d) m", body, f.MaxTotal)
+	}
+	if err := s.reader(ctx).QueryRowContext(ctx, countSQL, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: search %s: count: %w", doc.table, err)
+	}
+	if total <= f.Offset {
+		return nil, total, nil
+	}
+	if f.Newest {
+		rank = "d.published_at DESC"
+	}
+	n := len(args)
+	rows, err := s.reader(ctx).QueryContext(ctx, fmt.Sprintf("SELECT d.id%s ORDER BY %s, d.published_at DESC, d.id DESC LIMIT $%d OFFSET $%d",
+		body, rank, n+1, n+2), append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: search %s: %w", doc.table, err)
 	}
 	defer rows.Close()
-	var out []model.Story
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, 0, fmt.Errorf("store: search %s: %w", doc.table, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, total, rows.Err()
+}
+
+// snippets returns, for each id, a passage of the document's text with the
+// query's words between search.MarkStart and search.MarkEnd. They are taken
+// for one page of hits only: making them is the costly part of a search.
+func (s *Store) snippets(ctx context.Context, doc searchable, q search.Query, ids []int64) (map[int64]string, error) {
+	var sqlText string
+	var args []any
+	marks := []any{search.MarkStart, search.MarkEnd}
+	if s.db.Dialect == database.SQLite {
+		cols := make([]string, len(doc.snippets))
+		for i, c := range doc.snippets {
+			cols[i] = fmt.Sprintf("snippet(%s, %d, $2, $3, '…', 24)", doc.fts, c)
+		}
+		sqlText = fmt.Sprintf("SELECT rowid, %s FROM %s WHERE %s MATCH $1 AND rowid IN (%s)",
+			strings.Join(cols, ", "), doc.fts, doc.fts, placeholders(4, len(ids)))
+		args = append([]any{fts5Query(q)}, marks...)
+	} else {
+		expr, qargs := tsQuery(q, 2)
+		opts := fmt.Sprintf("$%d", len(qargs)+2)
+		cols := make([]string, len(doc.textCols))
+		for i, c := range doc.textCols {
+			cols[i] = fmt.Sprintf("ts_headline('english', %s, %s, %s)", c, expr, opts)
+		}
+		sqlText = fmt.Sprintf("SELECT id, %s FROM %s WHERE id = ANY($1)", strings.Join(cols, ", "), doc.table)
+		args = append([]any{ids}, qargs...)
+		args = append(args, fmt.Sprintf("StartSel=%s, StopSel=%s, MaxWords=30, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"",
+			search.MarkStart, search.MarkEnd))
+	}
+	if s.db.Dialect == database.SQLite {
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	rows, err := s.reader(ctx).QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: search %s: snippets: %w", doc.table, err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		texts := make([]string, len(doc.textCols))
+		dest := []any{&id}
+		for i := range texts {
+			dest = append(dest, &texts[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("store: search %s: snippets: %w", doc.table, err)
+		}
+		// The first text where a word is marked; else the first.
+		out[id] = texts[0]
+		for _, t := range texts {
+			if strings.Contains(t, search.MarkStart) {
+				out[id] = t
+				break
+			}
+		}
+	}
+	return out, rows.Err()
+}
+
+// storiesByID reads stories (for lists: no reply) by id.
+func (s *Store) storiesByID(ctx context.Context, ids []int64) (map[int64]model.Story, error) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.reader(ctx).QueryContext(ctx, listColumns+storyFrom+" WHERE s.id IN ("+placeholders(1, len(ids))+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: stories by id: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]model.Story{}
 	for rows.Next() {
 		st, err := scanStory(rows)
 		if err != nil {
-			return nil, 0, fmt.Errorf("store: search: %w", err)
+			return nil, fmt.Errorf("store: stories by id: %w", err)
 		}
-		out = append(out, st)
+		out[st.ID] = st
 	}
-	return out, total, rows.Err()
+	return out, rows.Err()
 }
 
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+// placeholders returns "$from, $from+1, …" for n arguments.
+func placeholders(from, n int) string {
+	p := make([]string, n)
+	for i := range p {
+		p[i] = fmt.Sprintf("$%d", from+i)
+	}
+	return strings.Join(p, ", ")
+}
+
+// fts5Query renders q in FTS5's query syntax. Every word is a quoted string,
+// so nothing a reader typed can be an operator: `"trust" AND "lie"*`, phrases
+// as one quoted string, exclusions as NOT.
+func fts5Query(q search.Query) string {
+	term := func(t search.Term) string {
+		s := `"` + strings.Join(t.Words, " ") + `"`
+		if t.Prefix {
+			s += "*"
+		}
+		return s
+	}
+	var inc []string
+	for _, t := range q.Include() {
+		inc = append(inc, term(t))
+	}
+	op := " AND "
+	if q.Any {
+		op = " OR "
+	}
+	out := "(" + strings.Join(inc, op) + ")"
+	for _, t := range q.Exclude() {
+		out += " NOT " + term(t)
+	}
+	return out
+}
+
+// tsQuery renders q as a PostgreSQL tsquery expression with its words as
+// arguments numbered from $next: words through plainto_tsquery (stemmed,
+// like the index), phrases through phraseto_tsquery, beginnings through
+// to_tsquery('simple', 'word:*'), which is safe because a cleaned word has
+// only letters and digits.
+func tsQuery(q search.Query, next int) (string, []any) {
+	var args []any
+	term := func(t search.Term) string {
+		switch {
+		case t.Prefix:
+			args = append(args, t.Words[0]+":*")
+			return fmt.Sprintf("to_tsquery('simple', $%d)", next+len(args)-1)
+		case t.Phrase():
+			args = append(args, strings.Join(t.Words, " "))
+			return fmt.Sprintf("phraseto_tsquery('english', $%d)", next+len(args)-1)
+		default:
+			args = append(args, t.Words[0])
+			return fmt.Sprintf("plainto_tsquery('english', $%d)", next+len(args)-1)
+		}
+	}
+	var inc []string
+	for _, t := range q.Include() {
+		inc = append(inc, term(t))
+	}
+	op := " && "
+	if q.Any {
+		op = " || "
+	}
+	out := "(" + strings.Join(inc, op) + ")"
+	for _, t := range q.Exclude() {
+		out += " && !!" + term(t)
+	}
+	return "(" + out + ")", args
+}
+
+// SearchVersion goes up with every change to a story's text, section or
+// status (triggers keep it, in the same transaction), so lists derived from
+// search, like related stories, know when they are stale.
+func (s *Store) SearchVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT version FROM search_state WHERE id = 1`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("store: search version: %w", err)
+	}
+	return v, nil
 }

@@ -233,25 +233,6 @@ func TestInTxRollsBack(t *testing.T) {
 	})
 }
 
-func TestSearchSimple(t *testing.T) {
-	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
-		ctx := context.Background()
-		f := newFixture(t, db)
-		got, total, err := f.st.SearchStoriesSimple(ctx, []string{"LETTER", "fresh"}, 0, 10, 0)
-		if err != nil || total != 1 || got[0].Slug != "fresh-story" {
-			t.Fatalf("search: %v %d %v", slugs(got), total, err)
-		}
-		// The draft never appears; % is matched literally.
-		got, total, err = f.st.SearchStoriesSimple(ctx, []string{"draft"}, 0, 10, 0)
-		if err != nil || total != 0 {
-			t.Fatalf("draft found: %v %v", slugs(got), err)
-		}
-		if _, total, err = f.st.SearchStoriesSimple(ctx, []string{"%"}, 0, 10, 0); err != nil || total != 0 {
-			t.Fatalf("%% should match literally: %d %v", total, err)
-		}
-	})
-}
-
 func slugs(list []model.Story) []string {
 	var out []string
 	for _, s := range list {

@@ -242,3 +242,7 @@ func (s *Store) AdminStories(ctx context.Context, query, status string, limit, o
 	}
 	return out, total, rows.Err()
 }
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

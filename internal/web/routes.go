@@ -82,6 +82,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /stories/{slug}", s.handle(s.cached(s.story)))
 	mux.Handle("GET /comments", s.handle(s.cached(s.comments)))
 	mux.Handle("GET /search", s.handle(s.search))
+	mux.Handle("GET /search.atom", s.handle(s.searchFeed))
 
 	// Pages
 	mux.Handle("GET /about", s.handle(s.cached(s.editablePage("about"))))

@@ -3,7 +3,19 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"time"
+
+	"github.com/confide/confide/internal/markup"
 )
+
+// searchParams is the query string of a search: the words and the section.
+func searchParams(q, section string) url.Values {
+	params := url.Values{"q": {q}}
+	if section != "" {
+		params.Set("section", section)
+	}
+	return params
+}
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	n, err := pageParam(r)
@@ -25,15 +37,53 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Query = res.Query
-	params := url.Values{"q": {res.Query}}
-	if section != "" {
-		params.Set("section", section)
-	}
+	params := searchParams(res.Query, section).Encode()
 	v.Data = struct {
 		Result  any
 		BaseURL string
-	}{res, "/search?" + params.Encode()}
+		FeedURL string
+	}{res, "/search?" + params, "/search.atom?" + params}
 	// Result pages are not for search engines: they would index every query.
 	w.Header().Set("X-Robots-Tag", "noindex")
 	return s.render(w, r, http.StatusOK, "search", v)
+}
+
+// searchFeed is /search.atom: the newest stories matching a search, so a
+// reader can follow a topic in a feed reader.
+func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query().Get("q")
+	section := r.URL.Query().Get("section")
+	res, err := s.svc.SearchFeed(r.Context(), q, section)
+	if err != nil {
+		return err
+	}
+	site, err := s.svc.SiteSettings(r.Context())
+	if err != nil {
+		return err
+	}
+	params := searchParams(res.Query, section).Encode()
+	self := s.baseURL + "/search.atom?" + params
+	f := &atomFeed{
+		Title: site.SiteName + ": stories about “" + res.Cleaned.String() + "”", ID: self,
+		Author: atomPerson{Name: site.SiteName},
+		Links: []atomLink{{Rel: "self", Href: self, Type: "application/atom+xml"},
+			{Rel: "alternate", Href: s.baseURL + "/search?" + params}},
+	}
+	updated := time.Unix(0, 0)
+	for _, h := range res.Hits {
+		st := h.Story
+		if st.UpdatedAt.After(updated) {
+			updated = st.UpdatedAt
+		}
+		link := s.baseURL + "/stories/" + st.Slug
+		f.Entries = append(f.Entries, atomEntry{
+			Title: st.Title, ID: link, Updated: atomTime(st.UpdatedAt), Published: atomTime(st.PublishedAt),
+			Links:   []atomLink{{Rel: "alternate", Href: link}},
+			Author:  atomPerson{Name: site.SiteName},
+			Summary: &atomText{Type: "text", Body: markup.Excerpt(st.Letter, 300)},
+		})
+	}
+	f.Updated = atomTime(updated)
+	w.Header().Set("X-Robots-Tag", "noindex")
+	return s.writeFeed(w, r, f)
 }

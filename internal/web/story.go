@@ -13,12 +13,17 @@ import (
 type storyPage struct {
 	Story    *model.Story
 	Comments []model.Comment
-	Advisor  string // who signs the reply
-	MailLink string // mailto: link that e-mails the story to a friend
+	Related  []model.Story // stories most like this one
+	Advisor  string        // who signs the reply
+	MailLink string        // mailto: link that e-mails the story to a friend
 }
 
 func (s *Server) story(w http.ResponseWriter, r *http.Request) error {
 	st, comments, err := s.svc.PublishedStory(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	related, err := s.svc.RelatedStories(r.Context(), st)
 	if err != nil {
 		return err
 	}
@@ -32,7 +37,7 @@ func (s *Server) story(w http.ResponseWriter, r *http.Request) error {
 	if advisor == "" {
 		advisor = v.Site.AdvisorName
 	}
-	v.Data = storyPage{Story: st, Comments: comments, Advisor: advisor, MailLink: mailtoStory(v.Site.SiteName, st.Title, v.Canonical)}
+	v.Data = storyPage{Story: st, Comments: comments, Related: related, Advisor: advisor, MailLink: mailtoStory(v.Site.SiteName, st.Title, v.Canonical)}
 	return s.render(w, r, http.StatusOK, "story", v)
 }
 

@@ -1,0 +1,288 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/confide/confide/internal/database"
+	"github.com/confide/confide/internal/database/dbtest"
+	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/search"
+	"github.com/confide/confide/internal/store"
+)
+
+// anyStatus asks find for stories of every status, as the admin area does.
+var anyStatus = model.SearchFilter{Status: "any"}
+
+// searchSite is a small site written for the search tests: each story holds
+// the words one test looks for, and nothing else does.
+type searchSite struct {
+	st             *store.Store
+	family, work   model.Section
+	byKey          map[string]model.Story
+	published, all int
+}
+
+func newSearchSite(t *testing.T, db *database.DB) *searchSite {
+	t.Helper()
+	ctx := context.Background()
+	s := &searchSite{st: store.New(db), byKey: map[string]model.Story{}}
+	s.family = model.Section{Slug: "family", Name: "Family", CreatedAt: t0}
+	s.work = model.Section{Slug: "work", Name: "Work", CreatedAt: t0}
+	for _, sec := range []*model.Section{&s.family, &s.work} {
+		if err := s.st.CreateSection(ctx, sec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stories := []struct {
+		key, title, letter, reply, status string
+		sec                               model.Section
+	}{
+		{"title-trust", "I cannot trust him any more", "We have been together six years and lately he hides his phone.",
+			"Six years is a long time to build something together.", model.StoryPublished, s.family},
+		{"reply-trust", "My sister never calls", "She moved abroad and the calls stopped coming in the spring.",
+			"Distance changes families. In time you may learn to trust the quiet, too.", model.StoryPublished, s.family},
+		{"trusting", "Starting again at fifty", "Trusting people again after what happened at the factory feels impossible.",
+			"Fifty is not late. Start small.", model.StoryPublished, s.work},
+		{"phrase", "Evenings are the hardest", "Since the evening after the divorce the flat has been too quiet.",
+			"Quiet evenings can be filled slowly: a class, a walk, a call.", model.StoryPublished, s.family},
+		{"apart", "The divorce came after years", "The divorce was final in March. After that, nothing.",
+			"March is behind you now.", model.StoryPublished, s.family},
+		{"lonely-work", "Lonely in an open office", "Forty colleagues around me and I feel lonely every single day at work.",
+			"Being lonely among people is its own kind of hard.", model.StoryPublished, s.work},
+		{"lonely-home", "Lonely since the children left", "The house is lonely and so am I.",
+			"Many parents feel this when the nest empties.", model.StoryPublished, s.family},
+		{"script", "A <script> in my title", `I wrote <script>alert("x")</script> and <b>bold</b> about my anxiety.`,
+			"Your anxiety is real.", model.StoryPublished, s.family},
+		{"draft", "A draft about gardening", "Gardening helped me through the winter.", "", model.StoryDraft, s.family},
+		{"withdrawn", "Withdrawn gardening story", "My gardening story, which I took back.", "Gardening heals.", model.StoryWithdrawn, s.family},
+	}
+	for i, d := range stories {
+		st := model.Story{Slug: d.key, SectionID: d.sec.ID, Title: d.title, Letter: d.letter, Reply: d.reply,
+			Status: d.status, CreatedAt: t0, UpdatedAt: t0}
+		if d.status == model.StoryPublished {
+			st.PublishedAt = t0.Add(time.Duration(i) * time.Hour)
+			s.published++
+		}
+		if err := s.st.CreateStory(ctx, &st); err != nil {
+			t.Fatal(err)
+		}
+		s.byKey[d.key] = st
+		s.all++
+	}
+	return s
+}
+
+func (s *searchSite) find(t *testing.T, query string, f model.SearchFilter) ([]string, int) {
+	t.Helper()
+	if f.Limit == 0 {
+		f.Limit = 20
+	}
+	switch f.Status {
+	case "":
+		f.Status = model.StoryPublished
+	case "any":
+		f.Status = ""
+	}
+	hits, total, err := s.st.SearchStories(context.Background(), search.Parse(query), f)
+	if err != nil {
+		t.Fatalf("search %q: %v", query, err)
+	}
+	var keys []string
+	for _, h := range hits {
+		keys = append(keys, h.Story.Slug)
+	}
+	return keys, total
+}
+
+func TestSearchLanguage(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		s := newSearchSite(t, db)
+		tests := []struct {
+			name, query string
+			filter      model.SearchFilter
+			want        []string // in this order
+			anyOrder    bool
+		}{
+			// A title match ranks above a single mention in the reply;
+			// stemming finds "trusting" for "trust".
+			{name: "ranking", query: "trust", want: []string{"title-trust", "trusting", "reply-trust"}},
+			{name: "stemming", query: "trusting", want: []string{"title-trust", "trusting", "reply-trust"}},
+			{name: "all words must match", query: "lonely office", want: []string{"lonely-work"}},
+			{name: "phrase", query: `"evening after the divorce"`, want: []string{"phrase"}},
+			{name: "phrase ends are trimmed", query: `"after the divorce"`, want: []string{"apart", "phrase"}, anyOrder: true},
+			{name: "words of the phrase apart", query: "after divorce", want: []string{"apart", "phrase"}, anyOrder: true},
+			{name: "exclusion", query: "lonely -work", want: []string{"lonely-home"}},
+			{name: "phrase exclusion", query: `divorce -"evening after the divorce"`, want: []string{"apart"}},
+			{name: "prefix", query: "trus*", want: []string{"title-trust", "trusting", "reply-trust"}, anyOrder: true},
+			{name: "section", query: "lonely", filter: model.SearchFilter{SectionID: s.work.ID}, want: []string{"lonely-work"}},
+			{name: "case", query: "LONELY OFFICE", want: []string{"lonely-work"}},
+			{name: "stop words left out", query: "the lonely and the office", want: []string{"lonely-work"}},
+			{name: "drafts and withdrawn never", query: "gardening", want: nil},
+			{name: "operators are words", query: `lonely AND OR NOT NEAR( "`, want: nil},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				got, total := s.find(t, tc.query, tc.filter)
+				if tc.anyOrder {
+					slices.Sort(got)
+					tc.want = slices.Clone(tc.want)
+					slices.Sort(tc.want)
+				}
+				if !slices.Equal(got, tc.want) || total != len(tc.want) {
+					t.Errorf("%q found %v (total %d), want %v", tc.query, got, total, tc.want)
+				}
+			})
+		}
+	})
+}
+
+func TestSearchPagesAndLimits(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		s := newSearchSite(t, db)
+		all, total := s.find(t, "lonely", model.SearchFilter{})
+		if total != 2 || len(all) != 2 {
+			t.Fatalf("lonely: %v %d", all, total)
+		}
+		first, total := s.find(t, "lonely", model.SearchFilter{Limit: 1})
+		second, total2 := s.find(t, "lonely", model.SearchFilter{Limit: 1, Offset: 1})
+		if total != 2 || total2 != 2 || len(first) != 1 || len(second) != 1 || first[0] != all[0] || second[0] != all[1] {
+			t.Fatalf("pages: %v %v of %v", first, second, all)
+		}
+		if past, total := s.find(t, "lonely", model.SearchFilter{Offset: 5}); len(past) != 0 || total != 2 {
+			t.Fatalf("past the end: %v %d", past, total)
+		}
+		// Counting stops at MaxTotal.
+		if _, total := s.find(t, "trust", model.SearchFilter{MaxTotal: 2}); total != 2 {
+			t.Fatalf("capped count = %d, want 2", total)
+		}
+		// Newest first for feeds.
+		if got, _ := s.find(t, "trust", model.SearchFilter{Newest: true}); !slices.Equal(got, []string{"trusting", "reply-trust", "title-trust"}) {
+			t.Fatalf("newest first: %v", got)
+		}
+		// Related stories leave the story itself out.
+		if got, _ := s.find(t, "lonely", model.SearchFilter{ExcludeID: s.byKey["lonely-home"].ID}); !slices.Equal(got, []string{"lonely-work"}) {
+			t.Fatalf("exclude id: %v", got)
+		}
+	})
+}
+
+func TestSearchAdminSeesEveryStatus(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		s := newSearchSite(t, db)
+		got, _ := s.find(t, "gardening", anyStatus)
+		slices.Sort(got)
+		if !slices.Equal(got, []string{"draft", "withdrawn"}) {
+			t.Fatalf("admin search: %v", got)
+		}
+	})
+}
+
+func TestSearchSnippets(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		s := newSearchSite(t, db)
+		hits, _, err := s.st.SearchStories(context.Background(), search.Parse("anxiety"), model.SearchFilter{Status: model.StoryPublished, Limit: 5})
+		if err != nil || len(hits) != 1 {
+			t.Fatalf("%v %v", hits, err)
+		}
+		html := string(search.Highlight(hits[0].Snippet))
+		if !strings.Contains(html, "<mark>anxiety</mark>") {
+			t.Errorf("snippet does not mark the word: %q", html)
+		}
+		// FTS5 keeps the writer's tags as text (escaped here); PostgreSQL's
+		// parser drops them from the passage. Neither may reach the page.
+		if strings.Contains(html, "<script") || strings.Contains(html, "<b>") {
+			t.Errorf("snippet not escaped: %q", html)
+		}
+		// A word found only in the reply gives a snippet of the reply.
+		hits, _, err = s.st.SearchStories(context.Background(), search.Parse("nest"), model.SearchFilter{Status: model.StoryPublished, Limit: 5})
+		if err != nil || len(hits) != 1 || !strings.Contains(string(search.Highlight(hits[0].Snippet)), "the <mark>nest</mark> empties") {
+			t.Errorf("reply snippet: %+v %v", hits, err)
+		}
+	})
+}
+
+func TestSearchFollowsChanges(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		s := newSearchSite(t, db)
+		v0, err := s.st.SearchVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A comment does not change what search sees.
+		if err := s.st.CreateComment(ctx, &model.Comment{StoryID: s.byKey["phrase"].ID, AuthorName: "A", Body: "hugs",
+			Status: model.CommentApproved, CreatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := s.st.SearchVersion(ctx); v != v0 {
+			t.Errorf("a comment moved the search version %d → %d", v0, v)
+		}
+
+		// An edit is searchable at once, and the old words are gone.
+		st, err := s.st.StoryByID(ctx, s.byKey["phrase"].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Letter = "Since the mortgage went up I count every coin."
+		if err := s.st.UpdateStory(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.find(t, "mortgage", model.SearchFilter{}); !slices.Equal(got, []string{"phrase"}) {
+			t.Errorf("edited story not found: %v", got)
+		}
+		if got, _ := s.find(t, `"evening after the divorce"`, model.SearchFilter{}); len(got) != 0 {
+			t.Errorf("old text still found: %v", got)
+		}
+		v1, _ := s.st.SearchVersion(ctx)
+		if v1 <= v0 {
+			t.Errorf("edit did not move the search version: %d → %d", v0, v1)
+		}
+
+		// Unpublished: gone at once. Deleted: gone from the index.
+		st.Status = model.StoryDraft
+		if err := s.st.UpdateStory(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.find(t, "mortgage", model.SearchFilter{}); len(got) != 0 {
+			t.Errorf("unpublished story still found: %v", got)
+		}
+		if v2, _ := s.st.SearchVersion(ctx); v2 <= v1 {
+			t.Errorf("unpublishing did not move the search version")
+		}
+		if err := s.st.DeleteStory(ctx, st.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.find(t, "mortgage", anyStatus); len(got) != 0 {
+			t.Errorf("deleted story still found: %v", got)
+		}
+	})
+}
+
+// hostileQueries are inputs that break naive full-text search; none may make
+// an engine fail. They seed the fuzz test too.
+var hostileQueries = []string{
+	`"`, `""`, `"""`, `AND OR`, `*`, `**`, `NEAR(`, `NEAR(a b, 2)`, `a NOT`, `NOT a`, `-`, `--`, `-"`, `- -x`,
+	`(`, `)`, `a:b`, `title:trust`, `^trust`, `{trust}`, `trust +`, `'`, `'; DROP TABLE stories; --`,
+	`\`, `\"`, `%`, `_`, `a & b`, `a | b`, `!a`, `a <-> b`, `a:*`, `:*`, `trust:* & !`, "\x00", "tab\tand\nnewline",
+	"\uE000mark\uE001", "日本語 検索", "ünïcödé", "emoji 😢 sad", strings.Repeat("lonely ", 2000),
+	strings.Repeat("a", 10000), strings.Repeat(`"`, 501), "the a an of", `-trust`, `"the of"`, `tr*`,
+}
+
+func TestSearchHostileQueries(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		s := newSearchSite(t, db)
+		for _, q := range hostileQueries {
+			for _, any := range []bool{false, true} {
+				pq := search.Parse(q)
+				pq.Any = any
+				if _, _, err := s.st.SearchStories(context.Background(), pq, model.SearchFilter{Status: model.StoryPublished, Limit: 10}); err != nil {
+					t.Errorf("%.40q (any=%v): %v", q, any, err)
+				}
+			}
+		}
+	})
+}
