@@ -25,6 +25,7 @@ var forbidden = map[string][]string{
 	"config":   {"app", "service", "store", "database", "web", "model"},
 	"mail":     {"app", "service", "store", "database", "web", "config", "worker"},
 	"worker":   {"app", "store", "database", "web", "config"},
+	"search":   {"config", "app", "service", "store", "database", "web", "model", "markup", "demo"},
 	"password": {"app", "service", "store", "database", "web", "model", "config", "markup", "demo"},
 }
 

@@ -16,7 +16,7 @@ const (
 
 // markdownMarks are the Markdown characters a snippet of a reply may carry;
 // in a passage out of context they are noise.
-var markdownMarks = strings.NewReplacer("**", "", "__", "", "`", "", "# ", "", "> ", "", "](", " (")
+var markdownMarks = strings.NewReplacer("**", "", "__", "", "`", "", "# ", "", "> ", "")
 
 // Highlight turns a snippet from the store into safe HTML: the text is
 // escaped and the matched words are wrapped in <mark>. Marks that do not

@@ -117,6 +117,10 @@ func Parse(input string) Query {
 	var q Query
 	if utf8.RuneCountInString(input) > MaxInput {
 		input = string([]rune(input)[:MaxInput])
+		// Cut at a space, so no half word is searched for.
+		if i := strings.LastIndexFunc(input, unicode.IsSpace); i > 0 {
+			input = input[:i]
+		}
 		q.Cut = true
 	}
 	input = strings.ToValidUTF8(input, " ")

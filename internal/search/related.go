@@ -13,7 +13,15 @@ const RelatedTerms = 12
 // everyday are words that are not stop words but say little about what a
 // story is about: nearly every letter has them. Composed for Confide from the
 // words its letters use most; a story's related query prefers other words.
-var everyday = toSet(`also always another anyone anything around away back bad best better
+var everyday = toSet(`about across after again almost alone already although among anybody
+anymore anyway ask asked back bit both call called came cannot care could does doing done
+else enough especially everybody except far feels friend friends happen happened having
+hear heard help home hope inside instead kind knew lately least left less let lives living
+mean means mind month months morning moved nobody night often once others part perhaps
+person place point quite rather reason seems seen show side small someone somebody start
+started stop talk talked talking talks thank thanks today together told tomorrow took
+turn understand usually wait walk whatever while whose wish wonder work working world write
+writing wrote yesterday young also always another anyone anything around away back bad best better
 big came come could day days different done even ever every everyone everything feel feeling
 feels felt find first get gets getting give go goes going gone good got great hard help
 just keep know last life like little long look lot made make many may maybe might much must
@@ -31,21 +39,19 @@ func toSet(s string) map[string]bool {
 
 // Related builds the query that finds stories like one with this title and
 // text: its most frequent telling words (title words count three times),
-// any of which may match; the engine's ranking (bm25, ts_rank) then prefers
-// stories sharing the rarer ones.
+// any of which may match; the engine's ranking then prefers stories sharing
+// more of them. Everyday words are left out: PostgreSQL's ts_rank knows
+// nothing of how rare a word is, so a common word in the query would favour
+// long stories over similar ones.
 func Related(title, text string) Query {
 	count := map[string]float64{}
 	add := func(s string, weight float64) {
 		for _, w := range Words(s) {
 			n := utf8.RuneCountInString(w)
-			if n < 3 || n > MaxWordRunes || stopwords[w] || isNumber(w) {
+			if n < 3 || n > MaxWordRunes || stopwords[w] || everyday[w] || isNumber(w) {
 				continue
 			}
-			if everyday[w] {
-				count[w] += weight / 4
-			} else {
-				count[w] += weight
-			}
+			count[w] += weight
 		}
 	}
 	add(title, 3)

@@ -24,12 +24,13 @@ type searchSite struct {
 	family, work   model.Section
 	byKey          map[string]model.Story
 	published, all int
+	dialect        database.Dialect
 }
 
-func newSearchSite(t *testing.T, db *database.DB) *searchSite {
+func newSearchSite(t testing.TB, db *database.DB) *searchSite {
 	t.Helper()
 	ctx := context.Background()
-	s := &searchSite{st: store.New(db), byKey: map[string]model.Story{}}
+	s := &searchSite{st: store.New(db), byKey: map[string]model.Story{}, dialect: db.Dialect}
 	s.family = model.Section{Slug: "family", Name: "Family", CreatedAt: t0}
 	s.work = model.Section{Slug: "work", Name: "Work", CreatedAt: t0}
 	for _, sec := range []*model.Section{&s.family, &s.work} {

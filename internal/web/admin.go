@@ -31,6 +31,7 @@ var adminNav = []struct {
 }{
 	{model.PermDashboard, "/admin/", "Dashboard"},
 	{model.PermStories, "/admin/stories", "Stories"},
+	{model.PermStories, "/admin/search", "Search"},
 	{model.PermSections, "/admin/sections", "Sections"},
 	{model.PermSite, "/admin/settings", "Settings"},
 	{model.PermSite, "/admin/pages/about", "Pages"},

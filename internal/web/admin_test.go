@@ -220,6 +220,7 @@ var wantAccess = map[string][]model.Role{
 	"POST /admin/users/{id}/reset-2fa": {model.RoleAdmin},
 
 	"GET /admin/stories":                 {model.RoleAdmin, model.RoleAdvisor},
+	"GET /admin/search":                  {model.RoleAdmin, model.RoleAdvisor},
 	"GET /admin/stories/new":             {model.RoleAdmin, model.RoleAdvisor},
 	"POST /admin/stories":                {model.RoleAdmin, model.RoleAdvisor},
 	"GET /admin/stories/{id}":            {model.RoleAdmin, model.RoleAdvisor},

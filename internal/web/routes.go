@@ -25,6 +25,7 @@ var adminRoutes = []adminRoute{
 	{"POST", "/admin/account/2fa/disable", model.PermDashboard, func(s *Server) handlerFunc { return s.disableTOTP }},
 
 	{"GET", "/admin/stories", model.PermStories, func(s *Server) handlerFunc { return s.adminStories }},
+	{"GET", "/admin/search", model.PermStories, func(s *Server) handlerFunc { return s.adminSearch }},
 	{"GET", "/admin/stories/new", model.PermStories, func(s *Server) handlerFunc { return s.newStory }},
 	{"POST", "/admin/stories", model.PermStories, func(s *Server) handlerFunc { return s.createStory }},
 	{"GET", "/admin/stories/{id}", model.PermStories, func(s *Server) handlerFunc { return s.editStory }},

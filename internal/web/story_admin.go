@@ -236,3 +236,27 @@ func (s *Server) deleteStory(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, "/admin/stories", http.StatusSeeOther)
 	return nil
 }
+
+// adminSearch is full-text search over every story, drafts and withdrawn
+// ones too, ranked like the public search.
+func (s *Server) adminSearch(w http.ResponseWriter, r *http.Request) error {
+	n, err := pageParam(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query().Get("q")
+	res, err := s.svc.AdminSearchStories(r.Context(), q, n)
+	if err != nil {
+		return err
+	}
+	v, err := s.adminPage(r, "Search")
+	if err != nil {
+		return err
+	}
+	v.Form = form{Values: map[string]string{"q": res.Query}}
+	v.Data = struct {
+		Result  *service.SearchResult
+		BaseURL string
+	}{res, "/admin/search?" + url.Values{"q": {res.Query}}.Encode()}
+	return s.renderAdmin(w, r, http.StatusOK, "search", v)
+}

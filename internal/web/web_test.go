@@ -138,7 +138,7 @@ func TestReadingPages(t *testing.T) {
 			{name: "help", url: "/help", wantStatus: 200, wantBody: []string{"Samaritans", "988", "emergency number"}},
 			{name: "share", url: "/share", wantStatus: 200, wantBody: []string{"letters@confide.local"}},
 			{name: "search", url: "/search?q=Divorce+evenings", wantStatus: 200,
-				wantBody: []string{"1 story found", "After the divorce the evenings are the worst"}},
+				wantBody: []string{"stories found", "After the divorce the evenings are the worst", "<mark>"}},
 			{name: "search in section", url: "/search?q=divorce&section=family", wantStatus: 200, wantBody: []string{"0 stories found", "share your story"}},
 			{name: "search script", url: "/search?q=%3Cscript%3Ealert(1)%3C/script%3E", wantStatus: 200,
 				wantBody: []string{"&lt;script&gt;alert(1)&lt;/script&gt;"}, notBody: []string{"<script>alert(1)"}},
