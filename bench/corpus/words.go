@@ -91,3 +91,6 @@ func tail(n int) []string {
 	}
 	return out
 }
+
+// Vocabulary returns the corpus's words, commonest first.
+func Vocabulary() []string { return append([]string(nil), vocabulary...) }

@@ -66,3 +66,11 @@ func (s *Service) RelatedStories(ctx context.Context, st *model.Story) ([]model.
 	}
 	return list, nil
 }
+
+// ForgetRelated empties the related-stories cache (benchmarks measure the
+// cold path with it).
+func (s *Service) ForgetRelated() {
+	s.related.mu.Lock()
+	s.related.lists = nil
+	s.related.mu.Unlock()
+}

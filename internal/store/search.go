@@ -24,11 +24,12 @@ type searchable struct {
 	filterIx string // SQLite: narrow index answering status and section per match
 	snippets []int  // SQLite: FTS columns to take a snippet from, best first
 	textCols []string
+	titleCol string // weighted highest; broad queries rank title matches
 }
 
 var storiesSearch = searchable{
 	fts: "stories_fts", table: "stories", filterIx: "stories_search_filter",
-	snippets: []int{1, 2}, textCols: []string{"letter", "reply"},
+	snippets: []int{1, 2}, textCols: []string{"letter", "reply"}, titleCol: "title",
 }
 
 // SearchStories runs q over stories and returns one page of hits, best first,
@@ -90,12 +91,24 @@ func (s *Store) searchIDs(ctx context.Context, doc searchable, q search.Query, f
 	}
 	body := from + " WHERE " + strings.Join(where, " AND ")
 
+	// The count: with a limit, it is the matches themselves, newest first,
+	// so that one pass also tells where the newest rankCandidates begin.
 	var total int
-	countSQL := "SELECT count(*)" + body
+	var newest []int64
 	if f.MaxTotal > 0 {
-		countSQL = fmt.Sprintf("SELECT count(*) FROM (SELECT 1%s LIMIT %d) m", body, f.MaxTotal)
-	}
-	if err := s.reader(ctx).QueryRowContext(ctx, countSQL, args...).Scan(&total); err != nil {
+		var err error
+		// On SQLite the order must name the FTS rowid, which FTS5 walks
+		// backwards itself, rather than sort every match.
+		order := "d.id"
+		if s.db.Dialect == database.SQLite {
+			order = "f.rowid"
+		}
+		newest, err = s.ids(ctx, fmt.Sprintf("SELECT d.id%s ORDER BY %s DESC LIMIT %d", body, order, f.MaxTotal), args)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: search %s: count: %w", doc.table, err)
+		}
+		total = len(newest)
+	} else if err := s.reader(ctx).QueryRowContext(ctx, "SELECT count(*)"+body, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: search %s: count: %w", doc.table, err)
 	}
 	if total <= f.Offset {
@@ -103,81 +116,121 @@ func (s *Store) searchIDs(ctx context.Context, doc searchable, q search.Query, f
 	}
 	if f.Newest {
 		rank = "d.published_at DESC"
+	} else if f.MaxTotal > 0 && total >= f.MaxTotal && total > rankCandidates {
+		// A broad query: ranking every match (tens of thousands on a big
+		// site) costs far more than a reader waits. Rank the stories whose
+		// title matches and the newest rankCandidates matches.
+		cond, cargs := s.candidates(doc, q, newest[rankCandidates-1], len(args)+1)
+		args = append(args, cargs...)
+		body += " AND " + cond
 	}
 	n := len(args)
-	rows, err := s.reader(ctx).QueryContext(ctx, fmt.Sprintf("SELECT d.id%s ORDER BY %s, d.published_at DESC, d.id DESC LIMIT $%d OFFSET $%d",
-		body, rank, n+1, n+2), append(args, f.Limit, f.Offset)...)
+	ids, err := s.ids(ctx, fmt.Sprintf("SELECT d.id%s ORDER BY %s, d.published_at DESC, d.id DESC LIMIT $%d OFFSET $%d",
+		body, rank, n+1, n+2), append(args, f.Limit, f.Offset))
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: search %s: %w", doc.table, err)
+	}
+	return ids, total, nil
+}
+
+// ids runs a query of one id column.
+func (s *Store) ids(ctx context.Context, query string, args []any) ([]int64, error) {
+	rows, err := s.reader(ctx).QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, 0, fmt.Errorf("store: search %s: %w", doc.table, err)
+			return nil, err
 		}
 		ids = append(ids, id)
 	}
-	return ids, total, rows.Err()
+	return ids, rows.Err()
+}
+
+// rankCandidates is how many of the newest matches a broad query ranks,
+// besides those whose title matches.
+var rankCandidates = 1000
+
+// candidates returns a condition that keeps, of q's matches, those whose
+// title matches q's words and those from minID on (the newest), with its
+// arguments numbered from $next.
+func (s *Store) candidates(doc searchable, q search.Query, minID int64, next int) (string, []any) {
+	include := search.Query{Terms: q.Include(), Any: q.Any}
+	if s.db.Dialect == database.SQLite {
+		return fmt.Sprintf("(f.rowid >= $%d OR f.rowid IN (SELECT rowid FROM %s WHERE %s MATCH $%d))", next, doc.fts, doc.fts, next+1),
+			[]any{minID, "{" + doc.titleCol + "} : " + fts5Query(include)}
+	}
+	expr, targs := tsQuery(include, next+1)
+	return fmt.Sprintf("(d.id >= $%d OR d.id IN (SELECT id FROM %s WHERE to_tsvector('english', %s) @@ %s))", next, doc.table, doc.titleCol, expr),
+		append([]any{minID}, targs...)
 }
 
 // snippets returns, for each id, a passage of the document's text with the
-// query's words between search.MarkStart and search.MarkEnd. They are taken
-// for one page of hits only: making them is the costly part of a search.
+// query's words between search.MarkStart and search.MarkEnd: from the first
+// text column where a word is marked (a letter before its reply), else the
+// first column. They are made for one page of hits only, one column at a
+// time: making them is the costly part of a search.
 func (s *Store) snippets(ctx context.Context, doc searchable, q search.Query, ids []int64) (map[int64]string, error) {
-	var sqlText string
-	var args []any
-	marks := []any{search.MarkStart, search.MarkEnd}
-	if s.db.Dialect == database.SQLite {
-		cols := make([]string, len(doc.snippets))
-		for i, c := range doc.snippets {
-			cols[i] = fmt.Sprintf("snippet(%s, %d, $2, $3, '…', 24)", doc.fts, c)
+	out := map[int64]string{}
+	todo := ids
+	for i := range doc.textCols {
+		got, err := s.snippetsOf(ctx, doc, i, q, todo)
+		if err != nil {
+			return nil, fmt.Errorf("store: search %s: snippets: %w", doc.table, err)
 		}
-		sqlText = fmt.Sprintf("SELECT rowid, %s FROM %s WHERE %s MATCH $1 AND rowid IN (%s)",
-			strings.Join(cols, ", "), doc.fts, doc.fts, placeholders(4, len(ids)))
-		args = append([]any{fts5Query(q)}, marks...)
-	} else {
-		expr, qargs := tsQuery(q, 2)
-		opts := fmt.Sprintf("$%d", len(qargs)+2)
-		cols := make([]string, len(doc.textCols))
-		for i, c := range doc.textCols {
-			cols[i] = fmt.Sprintf("ts_headline('english', %s, %s, %s)", c, expr, opts)
+		var rest []int64
+		for _, id := range todo {
+			text, ok := got[id]
+			if i == 0 || ok && strings.Contains(text, search.MarkStart) {
+				out[id] = text
+			}
+			if !strings.Contains(text, search.MarkStart) {
+				rest = append(rest, id)
+			}
 		}
-		sqlText = fmt.Sprintf("SELECT id, %s FROM %s WHERE id = ANY($1)", strings.Join(cols, ", "), doc.table)
-		args = append([]any{ids}, qargs...)
-		args = append(args, fmt.Sprintf("StartSel=%s, StopSel=%s, MaxWords=30, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"",
-			search.MarkStart, search.MarkEnd))
+		if todo = rest; len(todo) == 0 {
+			break
+		}
 	}
+	return out, nil
+}
+
+// snippetsOf makes the snippets of text column col for ids.
+func (s *Store) snippetsOf(ctx context.Context, doc searchable, col int, q search.Query, ids []int64) (map[int64]string, error) {
+	var query string
+	var args []any
 	if s.db.Dialect == database.SQLite {
+		query = fmt.Sprintf("SELECT rowid, snippet(%s, %d, $2, $3, '…', 24) FROM %s WHERE %s MATCH $1 AND rowid IN (%s)",
+			doc.fts, doc.snippets[col], doc.fts, doc.fts, placeholders(4, len(ids)))
+		args = []any{fts5Query(q), search.MarkStart, search.MarkEnd}
 		for _, id := range ids {
 			args = append(args, id)
 		}
+	} else {
+		expr, qargs := tsQuery(q, 2)
+		query = fmt.Sprintf("SELECT id, ts_headline('english', %s, %s, $%d) FROM %s WHERE id = ANY($1)",
+			doc.textCols[col], expr, len(qargs)+2, doc.table)
+		args = append(append([]any{ids}, qargs...), fmt.Sprintf(
+			"StartSel=%s, StopSel=%s, MaxWords=30, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"",
+			search.MarkStart, search.MarkEnd))
 	}
-	rows, err := s.reader(ctx).QueryContext(ctx, sqlText, args...)
+	rows, err := s.reader(ctx).QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: search %s: snippets: %w", doc.table, err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := map[int64]string{}
 	for rows.Next() {
 		var id int64
-		texts := make([]string, len(doc.textCols))
-		dest := []any{&id}
-		for i := range texts {
-			dest = append(dest, &texts[i])
+		var text string
+		if err := rows.Scan(&id, &text); err != nil {
+			return nil, err
 		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("store: search %s: snippets: %w", doc.table, err)
-		}
-		// The first text where a word is marked; else the first.
-		out[id] = texts[0]
-		for _, t := range texts {
-			if strings.Contains(t, search.MarkStart) {
-				out[id] = t
-				break
-			}
-		}
+		out[id] = text
 	}
 	return out, rows.Err()
 }
@@ -283,4 +336,18 @@ func (s *Store) SearchVersion(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("store: search version: %w", err)
 	}
 	return v, nil
+}
+
+// OptimizeSearch compacts the search index after a bulk load: on SQLite it
+// merges the FTS5 index into one segment (reads walk fewer b-trees), on
+// PostgreSQL it refreshes the planner's statistics. Importers call it.
+func (s *Store) OptimizeSearch(ctx context.Context) error {
+	q := `ANALYZE stories`
+	if s.db.Dialect == database.SQLite {
+		q = `INSERT INTO stories_fts (stories_fts) VALUES ('optimize')`
+	}
+	if _, err := s.db.Write.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("store: optimize search: %w", err)
+	}
+	return nil
 }

@@ -287,3 +287,21 @@ func TestSearchHostileQueries(t *testing.T) {
 		}
 	})
 }
+
+// A broad query (as many matches as MaxTotal) ranks only the stories whose
+// title matches and the newest matches: here the title match and the one
+// newest match, and not the older mention in a reply.
+func TestSearchBroadQueryRanksCandidates(t *testing.T) {
+	defer store.SetRankCandidates(1)()
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		s := newSearchSite(t, db)
+		got, total := s.find(t, "trust", model.SearchFilter{MaxTotal: 3})
+		if !slices.Equal(got, []string{"title-trust", "trusting"}) || total != 3 {
+			t.Fatalf("broad query: %v (total %d)", got, total)
+		}
+		// Below MaxTotal every match is ranked.
+		if got, _ := s.find(t, "trust", model.SearchFilter{MaxTotal: 4}); len(got) != 3 {
+			t.Fatalf("narrow query: %v", got)
+		}
+	})
+}

@@ -61,6 +61,9 @@ func run(dbURL string, n int, seed int64, batch int) error {
 	if err != nil {
 		return err
 	}
+	if err := st.OptimizeSearch(ctx); err != nil {
+		return err
+	}
 	fmt.Printf("corpus: %d stories and %d comments in %s\n", n, comments, time.Since(start).Round(time.Millisecond))
 	return nil
 }
