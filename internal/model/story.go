@@ -68,6 +68,7 @@ type SearchFilter struct {
 	Offset    int
 	MaxTotal  int  // stop counting matches here; 0: count them all
 	Newest    bool // newest first instead of best first (feeds)
+	NoSnippet bool // leave SearchHit.Snippet empty (lists that show none)
 }
 
 // SearchHit is a story found by a search, with a passage of its text where

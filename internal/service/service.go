@@ -36,6 +36,7 @@ type Store interface {
 	PublishedStamps(ctx context.Context, limit int) ([]model.StoryStamp, error)
 	SearchStories(ctx context.Context, q search.Query, f model.SearchFilter) ([]model.SearchHit, int, error)
 	SearchVersion(ctx context.Context) (int64, error)
+	PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, error)
 
 	StoryComments(ctx context.Context, storyID int64, status string) ([]model.Comment, error)
 	LatestComments(ctx context.Context, limit, offset int, count bool) ([]model.Comment, int, error)

@@ -46,9 +46,11 @@ func (s *Store) SearchStories(ctx context.Context, q search.Query, f model.Searc
 	if err != nil {
 		return nil, 0, err
 	}
-	snippets, err := s.snippets(ctx, storiesSearch, q, ids)
-	if err != nil {
-		return nil, 0, err
+	snippets := map[int64]string{}
+	if !f.NoSnippet {
+		if snippets, err = s.snippets(ctx, storiesSearch, q, ids); err != nil {
+			return nil, 0, err
+		}
 	}
 	hits := make([]model.SearchHit, 0, len(ids))
 	for _, id := range ids {
@@ -350,4 +352,24 @@ func (s *Store) OptimizeSearch(ctx context.Context) error {
 		return fmt.Errorf("store: optimize search: %w", err)
 	}
 	return nil
+}
+
+// PublishedIDs reports which of ids are published stories.
+func (s *Store) PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	live, err := s.ids(ctx, "SELECT id FROM stories WHERE status = 'published' AND id IN ("+placeholders(1, len(ids))+")", args)
+	if err != nil {
+		return nil, fmt.Errorf("store: published ids: %w", err)
+	}
+	for _, id := range live {
+		out[id] = true
+	}
+	return out, nil
 }

@@ -131,5 +131,28 @@ func TestRelatedStories(t *testing.T) {
 			t.Fatal(err)
 		}
 		scenario{url: page, wantStatus: 200, wantBody: []string{"Stories like this one"}, notBody: []string{b.Slug}}.run(t, site.URL)
+
+		// A new story like it joins the list once the stale list has been
+		// made again in the background.
+		site.Service.WaitRelated() // the page view above started a refresh
+		c := add("Beekeeping club again", "The beekeeping club asked me back to the hives.")
+		list, err := site.Service.RelatedStories(ctx, &a)
+		if err != nil || slugIn(list, c.Slug) {
+			t.Fatalf("stale list should be served first: %v %v", list, err)
+		}
+		site.Service.WaitRelated()
+		list, err = site.Service.RelatedStories(ctx, &a)
+		if err != nil || len(list) == 0 || list[0].Slug != c.Slug {
+			t.Fatalf("refreshed list should start with %s: %v %v", c.Slug, list, err)
+		}
 	})
+}
+
+func slugIn(list []model.Story, slug string) bool {
+	for _, st := range list {
+		if st.Slug == slug {
+			return true
+		}
+	}
+	return false
 }
