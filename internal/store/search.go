@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -38,6 +39,40 @@ func (s *Store) SearchStories(ctx context.Context, q search.Query, f model.Searc
 	if q.Empty() {
 		return nil, 0, nil
 	}
+	var hits []model.SearchHit
+	var total int
+	err := s.searchTx(ctx, func(ctx context.Context) error {
+		var err error
+		hits, total, err = s.searchStories(ctx, q, f)
+		return err
+	})
+	return hits, total, err
+}
+
+// searchTx runs a search. On PostgreSQL it runs in a read-only transaction
+// that steers the planner to bitmap scans of the text indexes: its cost
+// model does not know that testing a match on a row means reading its whole
+// stored tsvector, and would otherwise walk the table in id order testing
+// every row (a hundred times slower on a big site).
+func (s *Store) searchTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if s.db.Dialect != database.Postgres || txOf(ctx) != nil {
+		return fn(ctx)
+	}
+	tx, err := s.db.Read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("store: search: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"); err != nil {
+		return fmt.Errorf("store: search: planner settings: %w", err)
+	}
+	if err := fn(context.WithValue(ctx, txKey{}, &txState{tx: tx})); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *Store) searchStories(ctx context.Context, q search.Query, f model.SearchFilter) ([]model.SearchHit, int, error) {
 	ids, total, err := s.searchIDs(ctx, storiesSearch, q, f)
 	if err != nil || len(ids) == 0 {
 		return nil, total, err
@@ -93,25 +128,30 @@ func (s *Store) searchIDs(ctx context.Context, doc searchable, q search.Query, f
 	}
 	body := from + " WHERE " + strings.Join(where, " AND ")
 
-	// The count: with a limit, it is the matches themselves, newest first,
-	// so that one pass also tells where the newest rankCandidates begin.
+	// The count. On SQLite, with a limit, it is the matches themselves,
+	// newest first (FTS5 walks its rowids backwards without sorting), so the
+	// same pass tells where the newest rankCandidates begin. On PostgreSQL
+	// a count that stops at the limit is far cheaper than ordering every
+	// match, so the newest are taken as a window of ids instead.
 	var total int
 	var newest []int64
-	if f.MaxTotal > 0 {
+	switch {
+	case f.MaxTotal > 0 && s.db.Dialect == database.SQLite:
 		var err error
-		// On SQLite the order must name the FTS rowid, which FTS5 walks
-		// backwards itself, rather than sort every match.
-		order := "d.id"
-		if s.db.Dialect == database.SQLite {
-			order = "f.rowid"
-		}
-		newest, err = s.ids(ctx, fmt.Sprintf("SELECT d.id%s ORDER BY %s DESC LIMIT %d", body, order, f.MaxTotal), args)
+		newest, err = s.ids(ctx, fmt.Sprintf("SELECT d.id%s ORDER BY f.rowid DESC LIMIT %d", body, f.MaxTotal), args)
 		if err != nil {
 			return nil, 0, fmt.Errorf("store: search %s: count: %w", doc.table, err)
 		}
 		total = len(newest)
-	} else if err := s.reader(ctx).QueryRowContext(ctx, "SELECT count(*)"+body, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: search %s: count: %w", doc.table, err)
+	case f.MaxTotal > 0:
+		if err := s.reader(ctx).QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1%s LIMIT %d) m", body, f.MaxTotal),
+			args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("store: search %s: count: %w", doc.table, err)
+		}
+	default:
+		if err := s.reader(ctx).QueryRowContext(ctx, "SELECT count(*)"+body, args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("store: search %s: count: %w", doc.table, err)
+		}
 	}
 	if total <= f.Offset {
 		return nil, total, nil
@@ -121,8 +161,17 @@ func (s *Store) searchIDs(ctx context.Context, doc searchable, q search.Query, f
 	} else if f.MaxTotal > 0 && total >= f.MaxTotal && total > rankCandidates {
 		// A broad query: ranking every match (tens of thousands on a big
 		// site) costs far more than a reader waits. Rank the stories whose
-		// title matches and the newest rankCandidates matches.
-		cond, cargs := s.candidates(doc, q, newest[rankCandidates-1], len(args)+1)
+		// title matches and the newest matches.
+		var minID int64
+		if newest != nil {
+			minID = newest[rankCandidates-1]
+		} else {
+			if err := s.reader(ctx).QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM "+doc.table).Scan(&minID); err != nil {
+				return nil, 0, fmt.Errorf("store: search %s: newest: %w", doc.table, err)
+			}
+			minID -= int64(rankWindow * rankCandidates)
+		}
+		cond, cargs := s.candidates(doc, q, minID, len(args)+1)
 		args = append(args, cargs...)
 		body += " AND " + cond
 	}
@@ -157,6 +206,10 @@ func (s *Store) ids(ctx context.Context, query string, args []any) ([]int64, err
 // besides those whose title matches.
 var rankCandidates = 1000
 
+// rankWindow: on PostgreSQL the newest candidates of a broad query are its
+// matches among the newest rankWindow × rankCandidates documents.
+const rankWindow = 2
+
 // candidates returns a condition that keeps, of q's matches, those whose
 // title matches q's words and those from minID on (the newest), with its
 // arguments numbered from $next.
@@ -166,8 +219,10 @@ func (s *Store) candidates(doc searchable, q search.Query, minID int64, next int
 		return fmt.Sprintf("(f.rowid >= $%d OR f.rowid IN (SELECT rowid FROM %s WHERE %s MATCH $%d))", next, doc.fts, doc.fts, next+1),
 			[]any{minID, "{" + doc.titleCol + "} : " + fts5Query(include)}
 	}
+	// Written on d itself, so PostgreSQL combines the id range and the
+	// title index (stories_title_search) with the search index in bitmaps.
 	expr, targs := tsQuery(include, next+1)
-	return fmt.Sprintf("(d.id >= $%d OR d.id IN (SELECT id FROM %s WHERE to_tsvector('english', %s) @@ %s))", next, doc.table, doc.titleCol, expr),
+	return fmt.Sprintf("(d.id >= $%d OR to_tsvector('english', d.%s) @@ %s)", next, doc.titleCol, expr),
 		append([]any{minID}, targs...)
 }
 
@@ -217,7 +272,7 @@ func (s *Store) snippetsOf(ctx context.Context, doc searchable, col int, q searc
 		query = fmt.Sprintf("SELECT id, ts_headline('english', %s, %s, $%d) FROM %s WHERE id = ANY($1)",
 			doc.textCols[col], expr, len(qargs)+2, doc.table)
 		args = append(append([]any{ids}, qargs...), fmt.Sprintf(
-			"StartSel=%s, StopSel=%s, MaxWords=30, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \"",
+			"StartSel=%s, StopSel=%s, MaxWords=30, MinWords=15",
 			search.MarkStart, search.MarkEnd))
 	}
 	rows, err := s.reader(ctx).QueryContext(ctx, query, args...)
