@@ -208,7 +208,7 @@ var rankCandidates = 1000
 
 // rankWindow: on PostgreSQL the newest candidates of a broad query are its
 // matches among the newest rankWindow × rankCandidates documents.
-const rankWindow = 2
+const rankWindow = 1
 
 // candidates returns a condition that keeps, of q's matches, those whose
 // title matches q's words and those from minID on (the newest), with its
@@ -256,6 +256,9 @@ func (s *Store) snippets(ctx context.Context, doc searchable, q search.Query, id
 	return out, nil
 }
 
+// headlineChars bounds the text PostgreSQL searches for a passage to show.
+const headlineChars = 2000
+
 // snippetsOf makes the snippets of text column col for ids.
 func (s *Store) snippetsOf(ctx context.Context, doc searchable, col int, q search.Query, ids []int64) (map[int64]string, error) {
 	var query string
@@ -269,8 +272,10 @@ func (s *Store) snippetsOf(ctx context.Context, doc searchable, col int, q searc
 		}
 	} else {
 		expr, qargs := tsQuery(q, 2)
-		query = fmt.Sprintf("SELECT id, ts_headline('english', %s, %s, $%d) FROM %s WHERE id = ANY($1)",
-			doc.textCols[col], expr, len(qargs)+2, doc.table)
+		// ts_headline parses all the text it is given: the first
+		// headlineChars are where a passage is looked for.
+		query = fmt.Sprintf("SELECT id, ts_headline('english', left(%s, %d), %s, $%d) FROM %s WHERE id = ANY($1)",
+			doc.textCols[col], headlineChars, expr, len(qargs)+2, doc.table)
 		args = append(append([]any{ids}, qargs...), fmt.Sprintf(
 			"StartSel=%s, StopSel=%s, MaxWords=30, MinWords=15",
 			search.MarkStart, search.MarkEnd))
