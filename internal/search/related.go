@@ -8,7 +8,7 @@ import (
 
 // RelatedTerms is how many words of a story make up its "stories like this"
 // query.
-const RelatedTerms = 12
+const RelatedTerms = 8
 
 // everyday are words that are not stop words but say little about what a
 // story is about: nearly every letter has them. Composed for Confide from the

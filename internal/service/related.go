@@ -85,9 +85,12 @@ func (s *Service) computeRelated(ctx context.Context, st *model.Story, version i
 	if err != nil {
 		return nil, err
 	}
+	// Keep only what the list shows: a cached list must not hold five
+	// letters for every story of the site.
 	list := make([]model.Story, len(hits))
 	for i, h := range hits {
-		list[i] = h.Story
+		list[i] = model.Story{ID: h.Story.ID, Slug: h.Story.Slug, Title: h.Story.Title, SectionID: h.Story.SectionID,
+			SectionSlug: h.Story.SectionSlug, SectionName: h.Story.SectionName, PublishedAt: h.Story.PublishedAt}
 	}
 	c := &s.related
 	c.mu.Lock()
