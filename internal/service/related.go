@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/confide/confide/internal/model"
 	"github.com/confide/confide/internal/search"
@@ -16,17 +17,30 @@ const RelatedCount = 5
 // cache starts again empty (a list costs one search to rebuild).
 const relatedCacheSize = 50000
 
+// relatedQueueSize bounds the stories waiting for their list; a story left
+// out is queued again at its next view.
+const relatedQueueSize = 1000
+
+// relatedDuty is the share of one core the background maker of lists may
+// use: after each list it rests for (1/relatedDuty − 1) times as long as the
+// list took, so readers' pages always come first.
+const relatedDuty = 0.25
+
 // relatedCache holds each story's related stories and the search version
-// they were made at. When a story changes, every list is stale but still
-// served, less any story no longer published, while it is made again in
-// the background, one at a time: a publish on a site of 100,000 stories must
-// not cost 100,000 searches at once.
+// they were made at. Lists are made in the background, one at a time, never
+// while a reader waits: on a big site one list is a search over every story
+// (tens of milliseconds), and after a restart or a publish every story needs
+// one. Until its list is made a story page shows none; a stale list is shown,
+// less any story no longer published, until it is made again.
 type relatedCache struct {
-	mu         sync.Mutex
-	lists      map[int64]relatedList
-	refreshing map[int64]bool
-	busy       chan struct{} // one background refresh at a time
-	wg         sync.WaitGroup
+	mu      sync.Mutex
+	lists   map[int64]relatedList
+	queue   []model.Story
+	pending map[int64]bool
+	running bool
+	stopped bool
+	wg      sync.WaitGroup
+	ready   func(slug string) // called when a story's list was made
 }
 
 type relatedList struct {
@@ -34,8 +48,17 @@ type relatedList struct {
 	stories []model.Story
 }
 
+// OnRelatedReady registers fn to be called (from the background) when the
+// list of the story with this slug has been made, so a cached page can be
+// dropped and rendered again with it.
+func (s *Service) OnRelatedReady(fn func(slug string)) {
+	s.related.mu.Lock()
+	s.related.ready = fn
+	s.related.mu.Unlock()
+}
+
 // RelatedStories returns up to RelatedCount published stories most like st,
-// best first.
+// best first, as far as they are known now (see relatedCache).
 func (s *Service) RelatedStories(ctx context.Context, st *model.Story) ([]model.Story, error) {
 	version, err := s.store.SearchVersion(ctx)
 	if err != nil {
@@ -48,11 +71,11 @@ func (s *Service) RelatedStories(ctx context.Context, st *model.Story) ([]model.
 	if ok && cached.version >= version {
 		return cached.stories, nil
 	}
+	s.queueRelated(*st)
 	if !ok {
-		list, err := s.computeRelated(ctx, st, version)
-		return list, err
+		return nil, nil
 	}
-	// Stale: drop what is no longer published, and refresh in the background.
+	// Stale: drop what is no longer published.
 	live, err := s.store.PublishedIDs(ctx, storyIDs(cached.stories))
 	if err != nil {
 		return nil, err
@@ -63,7 +86,6 @@ func (s *Service) RelatedStories(ctx context.Context, st *model.Story) ([]model.
 			list = append(list, r)
 		}
 	}
-	s.refreshRelated(*st)
 	return list, nil
 }
 
@@ -75,15 +97,76 @@ func storyIDs(list []model.Story) []int64 {
 	return ids
 }
 
-// computeRelated runs the search behind st's related stories and caches it
-// as made at version.
-func (s *Service) computeRelated(ctx context.Context, st *model.Story, version int64) ([]model.Story, error) {
+// queueRelated asks for st's list to be made, and starts the maker if it
+// is not running.
+func (s *Service) queueRelated(st model.Story) {
+	c := &s.related
+	c.mu.Lock()
+	if c.pending == nil {
+		c.pending = map[int64]bool{}
+	}
+	if c.stopped || c.pending[st.ID] || len(c.queue) >= relatedQueueSize {
+		c.mu.Unlock()
+		return
+	}
+	c.pending[st.ID] = true
+	c.queue = append(c.queue, st)
+	start := !c.running
+	if start {
+		c.running = true
+		c.wg.Add(1)
+	}
+	c.mu.Unlock()
+	if start {
+		go s.makeRelated()
+	}
+}
+
+// makeRelated makes the queued lists one at a time, resting between them,
+// and stops when the queue is empty.
+func (s *Service) makeRelated() {
+	c := &s.related
+	defer c.wg.Done()
+	for {
+		c.mu.Lock()
+		if len(c.queue) == 0 || c.stopped {
+			c.running = false
+			c.mu.Unlock()
+			return
+		}
+		st := c.queue[0]
+		c.queue = c.queue[1:]
+		c.mu.Unlock()
+
+		start := time.Now()
+		err := s.computeRelated(context.Background(), &st)
+		took := time.Since(start)
+
+		c.mu.Lock()
+		delete(c.pending, st.ID)
+		ready := c.ready
+		c.mu.Unlock()
+		if err != nil {
+			slog.Warn("related stories: making a list failed", "story", st.ID, "err", err)
+		} else if ready != nil {
+			ready(st.Slug)
+		}
+		time.Sleep(time.Duration(float64(took) * (1/relatedDuty - 1)))
+	}
+}
+
+// computeRelated runs the search behind st's related stories and caches it.
+func (s *Service) computeRelated(ctx context.Context, st *model.Story) error {
+	version, err := s.store.SearchVersion(ctx)
+	if err != nil {
+		return err
+	}
 	q := search.Related(st.Title, st.Letter+"\n"+st.Reply)
 	hits, _, err := s.store.SearchStories(ctx, q, model.SearchFilter{
 		Status: model.StoryPublished, ExcludeID: st.ID, Limit: RelatedCount, MaxTotal: MaxSearchResults + 1, NoSnippet: true,
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// Keep only what the list shows: a cached list must not hold five
 	// letters for every story of the site.
@@ -101,39 +184,21 @@ func (s *Service) computeRelated(ctx context.Context, st *model.Story, version i
 	if old, ok := c.lists[st.ID]; !ok || old.version <= version {
 		c.lists[st.ID] = relatedList{version: version, stories: list}
 	}
-	return list, nil
+	return nil
 }
 
-// refreshRelated makes st's list again in the background, unless a refresh
-// is already running (the next view of a stale list asks again).
-func (s *Service) refreshRelated(st model.Story) {
+// StopRelated drops the lists waiting to be made and waits for the one
+// being made (shutdown): no list is made after it returns.
+func (s *Service) StopRelated() {
 	c := &s.related
 	c.mu.Lock()
-	if c.busy == nil {
-		c.busy = make(chan struct{}, 1)
-	}
+	c.stopped, c.queue = true, nil
 	c.mu.Unlock()
-	select {
-	case c.busy <- struct{}{}:
-	default:
-		return
-	}
-	c.wg.Add(1)
-	go func() {
-		defer func() { <-c.busy; c.wg.Done() }()
-		ctx := context.Background()
-		version, err := s.store.SearchVersion(ctx)
-		if err == nil {
-			_, err = s.computeRelated(ctx, &st, version)
-		}
-		if err != nil {
-			slog.Warn("related stories: refresh failed", "story", st.ID, "err", err)
-		}
-	}()
+	c.wg.Wait()
 }
 
-// WaitRelated waits for background refreshes of related stories to finish
-// (tests and shutdown).
+// WaitRelated waits until no list is being made or waiting (tests,
+// benchmarks and shutdown).
 func (s *Service) WaitRelated() { s.related.wg.Wait() }
 
 // ForgetRelated empties the related-stories cache (benchmarks measure the

@@ -87,6 +87,17 @@ func (c *pageCache) put(v int64, p *payload) {
 	}
 }
 
+// drop removes the page stored under key, if any.
+func (c *pageCache) drop(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[key]; ok {
+		c.size -= e.Value.(*payload).cost()
+		c.lru.Remove(e)
+		delete(c.items, key)
+	}
+}
+
 type versionKey struct{}
 
 // cacheSlot is where writeBody leaves the response of a cacheable request.

@@ -113,6 +113,10 @@ func TestRelatedStories(t *testing.T) {
 		a := add("My beekeeping club shuns me", "Since the beekeeping club elections nobody at the hives talks to me. Beekeeping was my whole life.")
 		b := add("Beekeeping after my stroke", "After the stroke my hands shake and the hives frighten me. I miss beekeeping.")
 		page := "/stories/" + a.Slug
+		// The list is made in the background after the first view; the
+		// cached page then makes way for one with it.
+		scenario{url: page, wantStatus: 200, notBody: []string{"Stories like this one"}}.run(t, site.URL)
+		site.Service.WaitRelated()
 		scenario{url: page, wantStatus: 200, wantBody: []string{"Stories like this one", `<a href="/stories/` + b.Slug + `">`}}.run(t, site.URL)
 		_, body := do(t, "GET", site.URL+page, nil)
 		related := body[strings.Index(body, "Stories like this one"):]
@@ -137,8 +141,8 @@ func TestRelatedStories(t *testing.T) {
 		site.Service.WaitRelated() // the page view above started a refresh
 		c := add("Beekeeping club again", "The beekeeping club asked me back to the hives.")
 		list, err := site.Service.RelatedStories(ctx, &a)
-		if err != nil || slugIn(list, c.Slug) {
-			t.Fatalf("stale list should be served first: %v %v", list, err)
+		if err != nil || slugIn(list, c.Slug) || len(list) == 0 {
+			t.Fatalf("the stale list should be served first: %v %v", list, err)
 		}
 		site.Service.WaitRelated()
 		list, err = site.Service.RelatedStories(ctx, &a)

@@ -82,6 +82,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.CacheBytes > 0 {
 		s.pages = newPageCache(opts.CacheBytes)
+		// A story's related stories are made in the background; when they
+		// are, its cached page (rendered without them) goes.
+		opts.Service.OnRelatedReady(func(slug string) { s.pages.drop("/stories/" + slug) })
 	}
 	s.sm = newSessionManager(opts.Sessions, s.secure)
 	if s.tmpl, err = parseTemplates(a); err != nil {

@@ -350,6 +350,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 func TestCachingAndCompression(t *testing.T) {
 	site := apptest.Start(t, dbtest.SQLite(t))
 	url := site.URL + "/stories/" + slugOf(lenaTitle)
+	warmStory(t, site, slugOf(lenaTitle))
 
 	resp, plain := do(t, "GET", url, nil)
 	etag := resp.Header.Get("ETag")

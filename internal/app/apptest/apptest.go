@@ -54,5 +54,7 @@ func Instance(t testing.TB, db *database.DB) *Site {
 	srv.Config = a.Web.HTTPServer("")
 	srv.Start()
 	t.Cleanup(srv.Close)
+	// Cleanups run last first: this one, before the database closes.
+	t.Cleanup(a.Service.StopRelated)
 	return &Site{App: a, URL: srv.URL, Server: srv}
 }
