@@ -38,6 +38,8 @@ func openCorpus(b *testing.B) (*app.App, []string) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Cleanup(a.Service.StopRelated) // before the database closes
+
 	stamps, err := a.Service.SitemapStories(context.Background())
 	if err != nil {
 		b.Fatal(err)

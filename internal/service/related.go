@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -35,12 +36,19 @@ const relatedDuty = 0.25
 type relatedCache struct {
 	mu      sync.Mutex
 	lists   map[int64]relatedList
-	queue   []model.Story
+	queue   []relatedJob
 	pending map[int64]bool
 	running bool
 	stopped bool
 	wg      sync.WaitGroup
 	ready   func(slug string) // called when a story's list was made
+}
+
+// relatedJob is a story waiting for its list: only its id and slug, so a
+// long queue holds no letters.
+type relatedJob struct {
+	id   int64
+	slug string
 }
 
 type relatedList struct {
@@ -71,7 +79,7 @@ func (s *Service) RelatedStories(ctx context.Context, st *model.Story) ([]model.
 	if ok && cached.version >= version {
 		return cached.stories, nil
 	}
-	s.queueRelated(*st)
+	s.queueRelated(st.ID, st.Slug)
 	if !ok {
 		return nil, nil
 	}
@@ -99,18 +107,18 @@ func storyIDs(list []model.Story) []int64 {
 
 // queueRelated asks for st's list to be made, and starts the maker if it
 // is not running.
-func (s *Service) queueRelated(st model.Story) {
+func (s *Service) queueRelated(id int64, slug string) {
 	c := &s.related
 	c.mu.Lock()
 	if c.pending == nil {
 		c.pending = map[int64]bool{}
 	}
-	if c.stopped || c.pending[st.ID] || len(c.queue) >= relatedQueueSize {
+	if c.stopped || c.pending[id] || len(c.queue) >= relatedQueueSize {
 		c.mu.Unlock()
 		return
 	}
-	c.pending[st.ID] = true
-	c.queue = append(c.queue, st)
+	c.pending[id] = true
+	c.queue = append(c.queue, relatedJob{id: id, slug: slug})
 	start := !c.running
 	if start {
 		c.running = true
@@ -134,22 +142,26 @@ func (s *Service) makeRelated() {
 			c.mu.Unlock()
 			return
 		}
-		st := c.queue[0]
+		job := c.queue[0]
 		c.queue = c.queue[1:]
 		c.mu.Unlock()
 
 		start := time.Now()
-		err := s.computeRelated(context.Background(), &st)
+		ctx := context.Background()
+		st, err := s.store.StoryByID(ctx, job.id)
+		if err == nil {
+			err = s.computeRelated(ctx, st)
+		}
 		took := time.Since(start)
 
 		c.mu.Lock()
-		delete(c.pending, st.ID)
+		delete(c.pending, job.id)
 		ready := c.ready
 		c.mu.Unlock()
-		if err != nil {
-			slog.Warn("related stories: making a list failed", "story", st.ID, "err", err)
-		} else if ready != nil {
-			ready(st.Slug)
+		if err != nil && !errors.Is(err, model.ErrNotFound) {
+			slog.Warn("related stories: making a list failed", "story", job.id, "err", err)
+		} else if err == nil && ready != nil {
+			ready(job.slug)
 		}
 		time.Sleep(time.Duration(float64(took) * (1/relatedDuty - 1)))
 	}

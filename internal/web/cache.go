@@ -27,6 +27,9 @@ type pageCache struct {
 	size    int
 	items   map[string]*list.Element
 	lru     list.List // of *payload, most recent first
+	// drops remembers when a page was last dropped, so that a page whose
+	// rendering began before it is not stored after it.
+	drops map[string]time.Time
 }
 
 func newPageCache(maxBytes int) *pageCache {
@@ -66,10 +69,14 @@ func (c *pageCache) get(v int64, key string) *payload {
 	return nil
 }
 
-func (c *pageCache) put(v int64, p *payload) {
+// put stores p, rendered from since on, for version v.
+func (c *pageCache) put(v int64, p *payload, since time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.turn(v) || p.cost() > c.max/8 {
+		return
+	}
+	if at, ok := c.drops[p.key]; ok && !at.Before(since) {
 		return
 	}
 	if e, ok := c.items[p.key]; ok {
@@ -91,6 +98,10 @@ func (c *pageCache) put(v int64, p *payload) {
 func (c *pageCache) drop(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.drops == nil || len(c.drops) >= 10000 {
+		c.drops = map[string]time.Time{}
+	}
+	c.drops[key] = time.Now()
 	if e, ok := c.items[key]; ok {
 		c.size -= e.Value.(*payload).cost()
 		c.lru.Remove(e)
@@ -130,6 +141,7 @@ func (s *Server) cached(h handlerFunc) handlerFunc {
 			s.send(w, r, http.StatusOK, p)
 			return nil
 		}
+		since := time.Now()
 		slot := &cacheSlot{}
 		ctx := context.WithValue(context.WithValue(r.Context(), versionKey{}, v), cacheSlotKey{}, slot)
 		if err := h(w, r.WithContext(ctx)); err != nil {
@@ -137,7 +149,7 @@ func (s *Server) cached(h handlerFunc) handlerFunc {
 		}
 		if slot.p != nil {
 			slot.p.key = key
-			s.pages.put(v, slot.p)
+			s.pages.put(v, slot.p, since)
 		}
 		return nil
 	}

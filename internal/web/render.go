@@ -201,7 +201,9 @@ func newPayload(ctype string, body []byte) *payload {
 	// CRC-32C runs in hardware; with the length it tells two versions of
 	// one URL apart, which is all an ETag has to do.
 	etag := fmt.Sprintf(`W/"%08x%x"`, crc32.Checksum(body, crcTable), len(body))
-	return &payload{ctype: ctype, gz: zbuf.Bytes(), size: len(body), made: time.Now(), etag: etag}
+	// The copy holds exactly the compressed bytes: the buffer grew past
+	// them, and thousands of cached pages would carry the slack.
+	return &payload{ctype: ctype, gz: bytes.Clone(zbuf.Bytes()), size: len(body), made: time.Now(), etag: etag}
 }
 
 // cost is the memory the payload holds, for the cache's budget.
