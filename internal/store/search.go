@@ -21,16 +21,20 @@ import (
 // searchable describes one kind of document that can be searched.
 type searchable struct {
 	fts      string // SQLite: the FTS5 table
+	titleFTS string // SQLite: the FTS5 table of titles alone
 	table    string // the content table; its id is the FTS rowid
 	filterIx string // SQLite: narrow index answering status and section per match
-	snippets []int  // SQLite: FTS columns to take a snippet from, best first
-	textCols []string
-	titleCol string // weighted highest; broad queries rank title matches
+	// SQLite: partial index of the documents readers may not see
+	unpublishedIx string
+	snippets      []int // SQLite: FTS columns to take a snippet from, best first
+	textCols      []string
+	titleCol      string // weighted highest; broad queries rank title matches
 }
 
 var storiesSearch = searchable{
-	fts: "stories_fts", table: "stories", filterIx: "stories_search_filter",
-	snippets: []int{1, 2}, textCols: []string{"letter", "reply"}, titleCol: "title",
+	fts: "stories_fts", titleFTS: "stories_title_fts", table: "stories", filterIx: "stories_search_filter",
+	unpublishedIx: "stories_unpublished",
+	snippets:      []int{1, 2}, textCols: []string{"letter", "reply"}, titleCol: "title",
 }
 
 // SearchStories runs q over stories and returns one page of hits, best first,
@@ -96,92 +100,11 @@ func (s *Store) searchStories(ctx context.Context, q search.Query, f model.Searc
 	return hits, total, nil
 }
 
-// matchSQL returns the engine's condition that row alias "d" matches q, with
-// its arguments numbered from $next, and the expression to order by (best
-// first).
-func (s *Store) matchSQL(doc searchable, q search.Query, next int) (cond, rank string, args []any) {
-	if s.db.Dialect == database.SQLite {
-		return fmt.Sprintf("f.%s MATCH $%d", doc.fts, next), "f.rank", []any{fts5Query(q)}
-	}
-	expr, args := tsQuery(q, next)
-	return "d.search @@ " + expr, "ts_rank(d.search, " + expr + ") DESC", args
-}
-
 func (s *Store) searchIDs(ctx context.Context, doc searchable, q search.Query, f model.SearchFilter) ([]int64, int, error) {
-	cond, rank, args := s.matchSQL(doc, q, 1)
-	from := " FROM " + doc.table + " d"
 	if s.db.Dialect == database.SQLite {
-		from = fmt.Sprintf(" FROM %s f JOIN %s d INDEXED BY %s ON d.id = f.rowid", doc.fts, doc.table, doc.filterIx)
+		return s.searchIDsSQLite(ctx, doc, q, f)
 	}
-	where := []string{cond}
-	if f.Status != "" {
-		args = append(args, f.Status)
-		where = append(where, fmt.Sprintf("d.status = $%d", len(args)))
-	}
-	if f.SectionID != 0 {
-		args = append(args, f.SectionID)
-		where = append(where, fmt.Sprintf("d.section_id = $%d", len(args)))
-	}
-	if f.ExcludeID != 0 {
-		args = append(args, f.ExcludeID)
-		where = append(where, fmt.Sprintf("d.id <> $%d", len(args)))
-	}
-	body := from + " WHERE " + strings.Join(where, " AND ")
-
-	// The count. On SQLite, with a limit, it is the matches themselves,
-	// newest first (FTS5 walks its rowids backwards without sorting), so the
-	// same pass tells where the newest rankCandidates begin. On PostgreSQL
-	// a count that stops at the limit is far cheaper than ordering every
-	// match, so the newest are taken as a window of ids instead.
-	var total int
-	var newest []int64
-	switch {
-	case f.MaxTotal > 0 && s.db.Dialect == database.SQLite:
-		var err error
-		newest, err = s.ids(ctx, fmt.Sprintf("SELECT d.id%s ORDER BY f.rowid DESC LIMIT %d", body, f.MaxTotal), args)
-		if err != nil {
-			return nil, 0, fmt.Errorf("store: search %s: count: %w", doc.table, err)
-		}
-		total = len(newest)
-	case f.MaxTotal > 0:
-		if err := s.reader(ctx).QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1%s LIMIT %d) m", body, f.MaxTotal),
-			args...).Scan(&total); err != nil {
-			return nil, 0, fmt.Errorf("store: search %s: count: %w", doc.table, err)
-		}
-	default:
-		if err := s.reader(ctx).QueryRowContext(ctx, "SELECT count(*)"+body, args...).Scan(&total); err != nil {
-			return nil, 0, fmt.Errorf("store: search %s: count: %w", doc.table, err)
-		}
-	}
-	if total <= f.Offset {
-		return nil, total, nil
-	}
-	if f.Newest {
-		rank = "d.published_at DESC"
-	} else if f.MaxTotal > 0 && total >= f.MaxTotal && total > rankCandidates {
-		// A broad query: ranking every match (tens of thousands on a big
-		// site) costs far more than a reader waits. Rank the stories whose
-		// title matches and the newest matches.
-		var minID int64
-		if newest != nil {
-			minID = newest[rankCandidates-1]
-		} else {
-			if err := s.reader(ctx).QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM "+doc.table).Scan(&minID); err != nil {
-				return nil, 0, fmt.Errorf("store: search %s: newest: %w", doc.table, err)
-			}
-			minID -= int64(rankWindow * rankCandidates)
-		}
-		cond, cargs := s.candidates(doc, q, minID, len(args)+1)
-		args = append(args, cargs...)
-		body += " AND " + cond
-	}
-	n := len(args)
-	ids, err := s.ids(ctx, fmt.Sprintf("SELECT d.id%s ORDER BY %s, d.published_at DESC, d.id DESC LIMIT $%d OFFSET $%d",
-		body, rank, n+1, n+2), append(args, f.Limit, f.Offset))
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: search %s: %w", doc.table, err)
-	}
-	return ids, total, nil
+	return s.searchIDsPostgres(ctx, doc, q, f)
 }
 
 // ids runs a query of one id column.
@@ -205,26 +128,6 @@ func (s *Store) ids(ctx context.Context, query string, args []any) ([]int64, err
 // rankCandidates is how many of the newest matches a broad query ranks,
 // besides those whose title matches.
 var rankCandidates = 1000
-
-// rankWindow: on PostgreSQL the newest candidates of a broad query are its
-// matches among the newest rankWindow × rankCandidates documents.
-const rankWindow = 1
-
-// candidates returns a condition that keeps, of q's matches, those whose
-// title matches q's words and those from minID on (the newest), with its
-// arguments numbered from $next.
-func (s *Store) candidates(doc searchable, q search.Query, minID int64, next int) (string, []any) {
-	include := search.Query{Terms: q.Include(), Any: q.Any}
-	if s.db.Dialect == database.SQLite {
-		return fmt.Sprintf("(f.rowid >= $%d OR f.rowid IN (SELECT rowid FROM %s WHERE %s MATCH $%d))", next, doc.fts, doc.fts, next+1),
-			[]any{minID, "{" + doc.titleCol + "} : " + fts5Query(include)}
-	}
-	// Written on d itself, so PostgreSQL combines the id range and the
-	// title index (stories_title_search) with the search index in bitmaps.
-	expr, targs := tsQuery(include, next+1)
-	return fmt.Sprintf("(d.id >= $%d OR to_tsvector('english', d.%s) @@ %s)", next, doc.titleCol, expr),
-		append([]any{minID}, targs...)
-}
 
 // snippets returns, for each id, a passage of the document's text with the
 // query's words between search.MarkStart and search.MarkEnd: from the first

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -308,6 +309,56 @@ func TestSearchBroadQueryRanksCandidates(t *testing.T) {
 		// Below MaxTotal every match is ranked.
 		if got, _ := s.find(t, "trust", model.SearchFilter{MaxTotal: 5}); len(got) != 4 {
 			t.Fatalf("narrow query: %v", got)
+		}
+	})
+}
+
+// A broad query of everyday words (in nearly every story) lists the stories
+// whose title matches first, then the newest; the title index follows every
+// retitling at once.
+func TestSearchBroadEverydayWords(t *testing.T) {
+	defer store.SetRankCandidates(2)()
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		st := store.New(db)
+		sec := model.Section{Slug: "sleep", Name: "Sleep", CreatedAt: t0}
+		if err := st.CreateSection(ctx, &sec); err != nil {
+			t.Fatal(err)
+		}
+		var stories []model.Story
+		for i, title := range []string{"Every morning the same", "Tired", "Awake", "Worn out", "Up at five"} {
+			s := model.Story{Slug: "s" + strconv.Itoa(i), SectionID: sec.ID, Title: title, Letter: "I wake at five every morning.",
+				Status: model.StoryPublished, PublishedAt: t0.Add(time.Duration(i) * time.Hour), CreatedAt: t0, UpdatedAt: t0}
+			if err := st.CreateStory(ctx, &s); err != nil {
+				t.Fatal(err)
+			}
+			stories = append(stories, s)
+		}
+		find := func() []string {
+			hits, total, err := st.SearchStories(ctx, search.Parse("morning"), model.SearchFilter{
+				Status: model.StoryPublished, Limit: 3, MaxTotal: 3})
+			if err != nil || total != 3 {
+				t.Fatalf("total %d, %v", total, err)
+			}
+			var got []string
+			for _, h := range hits {
+				got = append(got, h.Story.Slug)
+			}
+			return got
+		}
+		if got := find(); !slices.Equal(got, []string{"s0", "s4", "s3"}) {
+			t.Fatalf("title match, then newest: got %v", got)
+		}
+		retitle := func(s *model.Story, title string) {
+			s.Title = title
+			if err := st.UpdateStory(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		retitle(&stories[0], "The same again")
+		retitle(&stories[1], "Morning dread")
+		if got := find(); !slices.Equal(got, []string{"s1", "s4", "s3"}) {
+			t.Fatalf("after retitling: got %v", got)
 		}
 	})
 }
