@@ -125,10 +125,6 @@ func (s *Store) ids(ctx context.Context, query string, args []any) ([]int64, err
 	return ids, rows.Err()
 }
 
-// rankCandidates is how many of the newest matches a broad query ranks,
-// besides those whose title matches.
-var rankCandidates = 1000
-
 // snippets returns, for each id, a passage of the document's text with the
 // query's words between search.MarkStart and search.MarkEnd: from the first
 // text column where a word is marked (a letter before its reply), else the

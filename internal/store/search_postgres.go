@@ -9,15 +9,10 @@ import (
 	"github.com/confide/confide/internal/search"
 )
 
-// rankWindow: on PostgreSQL the newest candidates of a broad query are its
-// matches among the newest rankWindow × rankCandidates documents.
-const rankWindow = 1
-
 // searchIDsPostgres finds one page of q's matches on PostgreSQL, best first,
 // and their number (counted up to f.MaxTotal when that is set).
 func (s *Store) searchIDsPostgres(ctx context.Context, doc searchable, q search.Query, f model.SearchFilter) ([]int64, int, error) {
 	expr, args := tsQuery(q, 1)
-	rank := "ts_rank(d.search, " + expr + ") DESC"
 	where := []string{"d.search @@ " + expr}
 	if f.Status != "" {
 		args = append(args, f.Status)
@@ -31,10 +26,11 @@ func (s *Store) searchIDsPostgres(ctx context.Context, doc searchable, q search.
 		args = append(args, f.ExcludeID)
 		where = append(where, fmt.Sprintf("d.id <> $%d", len(args)))
 	}
-	body := " FROM " + doc.table + " d WHERE " + strings.Join(where, " AND ")
+	cond := strings.Join(where, " AND ")
+	body := " FROM " + doc.table + " d WHERE " + cond
 
 	// A count that stops at the limit is far cheaper than ordering every
-	// match, so the newest are taken as a window of ids.
+	// match.
 	var total int
 	count := "SELECT count(*)" + body
 	if f.MaxTotal > 0 {
@@ -46,23 +42,16 @@ func (s *Store) searchIDsPostgres(ctx context.Context, doc searchable, q search.
 	if total <= f.Offset {
 		return nil, total, nil
 	}
+	if f.MaxTotal > 0 && total >= f.MaxTotal && total > rankCandidates && !f.Newest {
+		ids, err := s.broadPostgres(ctx, doc, q, f, cond, args)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: search %s: broad: %w", doc.table, err)
+		}
+		return ids, total, nil
+	}
+	rank := "ts_rank(d.search, " + expr + ") DESC"
 	if f.Newest {
 		rank = "d.published_at DESC"
-	} else if f.MaxTotal > 0 && total >= f.MaxTotal && total > rankCandidates {
-		// A broad query: ranking every match (tens of thousands on a big
-		// site) costs far more than a reader waits. Rank the stories whose
-		// title matches and the newest matches.
-		var minID int64
-		if err := s.reader(ctx).QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM "+doc.table).Scan(&minID); err != nil {
-			return nil, 0, fmt.Errorf("store: search %s: newest: %w", doc.table, err)
-		}
-		minID -= int64(rankWindow * rankCandidates)
-		// Written on d itself, so PostgreSQL combines the id range and the
-		// title index (stories_title_search) with the search index in
-		// bitmaps.
-		include, targs := tsQuery(search.Query{Terms: q.Include(), Any: q.Any}, len(args)+2)
-		body += fmt.Sprintf(" AND (d.id >= $%d OR to_tsvector('english', d.%s) @@ %s)", len(args)+1, doc.titleCol, include)
-		args = append(append(args, minID), targs...)
 	}
 	n := len(args)
 	ids, err := s.ids(ctx, fmt.Sprintf("SELECT d.id%s ORDER BY %s, d.published_at DESC, d.id DESC LIMIT $%d OFFSET $%d",
@@ -71,4 +60,40 @@ func (s *Store) searchIDsPostgres(ctx context.Context, doc searchable, q search.
 		return nil, 0, fmt.Errorf("store: search %s: %w", doc.table, err)
 	}
 	return ids, total, nil
+}
+
+// broadPostgres pages through a broad query's candidates (see broadPage):
+// its window is its matches among the newest rankCandidates documents
+// (an id range, cheaper here than finding the newest matches). cond and
+// args are the match and the filter on alias d.
+func (s *Store) broadPostgres(ctx context.Context, doc searchable, q search.Query, f model.SearchFilter, cond string, args []any) ([]int64, error) {
+	var minID int64
+	if err := s.reader(ctx).QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM "+doc.table).Scan(&minID); err != nil {
+		return nil, fmt.Errorf("newest: %w", err)
+	}
+	minID -= int64(rankCandidates) - 1
+	n := len(args)
+	window, err := s.ids(ctx, fmt.Sprintf("SELECT d.id FROM %s d WHERE %s AND d.id >= $%d ORDER BY d.id DESC", doc.table, cond, n+1),
+		append(args[:n:n], minID))
+	if err != nil {
+		return nil, fmt.Errorf("window: %w", err)
+	}
+	return broadPage(q, minID, window, f, broadParts{
+		titles: func(limit int) ([]int64, error) {
+			expr, targs := tsQuery(search.Query{Terms: q.Include(), Any: q.Any}, 1)
+			return s.ids(ctx, fmt.Sprintf("SELECT id FROM %s WHERE to_tsvector('english', %s) @@ %s ORDER BY id DESC LIMIT %d",
+				doc.table, doc.titleCol, expr, limit), targs)
+		},
+		check: func(ids []int64) ([]int64, error) {
+			// OFFSET 0 keeps PostgreSQL from reading the search index for
+			// these few rows: it tests them one by one.
+			return s.ids(ctx, fmt.Sprintf("SELECT d.id FROM (SELECT * FROM %s WHERE id = ANY($%d) OFFSET 0) d WHERE %s ORDER BY d.id DESC",
+				doc.table, n+1, cond), append(args[:n:n], ids))
+		},
+		rank: func(window []int64, limit int) ([]int64, error) {
+			expr, targs := tsQuery(q, 2)
+			return s.ids(ctx, fmt.Sprintf("SELECT d.id FROM %s d WHERE d.id = ANY($1) ORDER BY ts_rank(d.search, %s) DESC, d.published_at DESC, d.id DESC LIMIT %d",
+				doc.table, expr, limit), append([]any{window}, targs...))
+		},
+	})
 }

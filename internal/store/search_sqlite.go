@@ -10,11 +10,6 @@ import (
 	"github.com/confide/confide/internal/search"
 )
 
-// denseShare: when a query's newest matches are more than this share of
-// the newest stories, every word of it is in more than that share of them
-// (a word is in at least as many stories as all the words together).
-const denseShare = 0.5
-
 // searchIDsSQLite finds one page of q's matches with FTS5, best first, and
 // their number (counted up to f.MaxTotal when that is set).
 func (s *Store) searchIDsSQLite(ctx context.Context, doc searchable, q search.Query, f model.SearchFilter) ([]int64, int, error) {
@@ -58,90 +53,37 @@ func (s *Store) searchIDsSQLite(ctx context.Context, doc searchable, q search.Qu
 	return ids, total, nil
 }
 
-// maxTitleCandidates bounds the older title matches a broad query ranks.
-const maxTitleCandidates = 200
-
-// broadSQLite pages through a broad query's candidates: ranking every match
-// (tens of thousands on a big site) costs far more than a reader waits, so
-// it ranks the stories whose title matches (newest first) before the newest
-// matches (window, newest first) by bm25. Each part is read with a rowid
-// range or list FTS5 can seek to, never by walking every match.
+// broadSQLite pages through a broad query's candidates (see broadPage).
 func (s *Store) broadSQLite(ctx context.Context, sq *sqliteSearch, q search.Query, window []int64, f model.SearchFilter) ([]int64, error) {
-	doc, minID := sq.doc, window[len(window)-1]
-	inWindow := make(map[int64]bool, len(window))
-	for _, id := range window {
-		inWindow[id] = true
+	doc := sq.doc
+	// more returns a copy of sq with one more condition, written by cond
+	// with the placeholders it asks for.
+	more := func(cond func(arg func(any) string) string) *sqliteSearch {
+		c := *sq
+		c.args = slices.Clone(sq.args)
+		c.where = append(slices.Clone(sq.where), cond(c.arg))
+		return &c
 	}
-	// Title matches: those in the window match the whole query and pass
-	// the filter; older ones are checked.
-	titleIDs, err := s.ids(ctx, fmt.Sprintf("SELECT rowid FROM %s WHERE %s MATCH $1 ORDER BY rowid DESC LIMIT %d",
-		doc.titleFTS, doc.titleFTS, len(window)+maxTitleCandidates), []any{fts5Query(search.Query{Terms: q.Include(), Any: q.Any})})
-	if err != nil {
-		return nil, fmt.Errorf("title matches: %w", err)
-	}
-	var titles, older []int64
-	for _, id := range titleIDs {
-		if inWindow[id] {
-			titles = append(titles, id)
-		} else if id < minID && len(older) < maxTitleCandidates {
-			older = append(older, id)
-		}
-	}
-	if len(older) > 0 {
-		check := *sq
-		check.args = slices.Clone(sq.args)
-		list := make([]string, len(older))
-		for i, id := range older {
-			list[i] = check.arg(id)
-		}
-		check.where = append(slices.Clone(sq.where), "f.rowid IN ("+strings.Join(list, ", ")+")")
-		found, err := s.ids(ctx, "SELECT f.rowid"+check.body()+" ORDER BY f.rowid DESC", check.args)
-		if err != nil {
-			return nil, fmt.Errorf("older title matches: %w", err)
-		}
-		titles = append(titles, found...)
-	}
-	end := f.Offset + f.Limit
-	if end <= len(titles) {
-		return titles[f.Offset:end], nil
-	}
-
-	// The newest matches, after the titles. When they fill more than
-	// denseShare of the newest stories, every word of the query is an
-	// everyday word of the site: bm25 gives such words no weight (their
-	// inverse document frequency is below zero and clamped), yet reckoning
-	// it walks their whole doclists, so they stay newest first.
-	rest := window
-	if q.Any || !dense(window) {
-		ranked := *sq
-		ranked.args = slices.Clone(sq.args)
-		ranked.where = append(slices.Clone(sq.where), "f.rowid >= "+ranked.arg(minID))
-		if rest, err = s.ids(ctx, fmt.Sprintf("SELECT f.rowid%s ORDER BY f.rank, f.rowid DESC LIMIT %d", ranked.body(), end),
-			ranked.args); err != nil {
-			return nil, fmt.Errorf("newest matches: %w", err)
-		}
-	}
-	isTitle := make(map[int64]bool, len(titles))
-	for _, id := range titles {
-		isTitle[id] = true
-	}
-	list := titles
-	for _, id := range rest {
-		if !isTitle[id] {
-			list = append(list, id)
-		}
-	}
-	return list[min(f.Offset, len(list)):min(end, len(list))], nil
-}
-
-// dense reports whether newest (matches' ids, newest first) fill more than
-// denseShare of the ids they span.
-func dense(newest []int64) bool {
-	if len(newest) < 2 {
-		return false
-	}
-	span := newest[0] - newest[len(newest)-1] + 1
-	return float64(len(newest)) > denseShare*float64(span)
+	return broadPage(q, window[len(window)-1], window, f, broadParts{
+		titles: func(limit int) ([]int64, error) {
+			return s.ids(ctx, fmt.Sprintf("SELECT rowid FROM %s WHERE %s MATCH $1 ORDER BY rowid DESC LIMIT %d",
+				doc.titleFTS, doc.titleFTS, limit), []any{fts5Query(search.Query{Terms: q.Include(), Any: q.Any})})
+		},
+		check: func(ids []int64) ([]int64, error) {
+			c := more(func(arg func(any) string) string {
+				list := make([]string, len(ids))
+				for i, id := range ids {
+					list[i] = arg(id)
+				}
+				return "f.rowid IN (" + strings.Join(list, ", ") + ")"
+			})
+			return s.ids(ctx, "SELECT f.rowid"+c.body()+" ORDER BY f.rowid DESC", c.args)
+		},
+		rank: func(window []int64, n int) ([]int64, error) {
+			c := more(func(arg func(any) string) string { return "f.rowid >= " + arg(window[len(window)-1]) })
+			return s.ids(ctx, fmt.Sprintf("SELECT f.rowid%s ORDER BY f.rank, f.rowid DESC LIMIT %d", c.body(), n), c.args)
+		},
+	})
 }
 
 // sqliteSearch builds the FROM and WHERE of an FTS5 search.
