@@ -16,6 +16,9 @@ import (
 //     (their title is where the words weigh most);
 //   - the newest rankCandidates matches (the window), by rank.
 //
+// A query of any of its words (related stories) ranks both together
+// instead: a title holding one of eight words is no sign of a close match.
+//
 // When the window fills more than denseShare of the newest stories, every
 // word of the query is in more than that share of them: an everyday word of
 // the site. Rank gives such words next to no weight (bm25's inverse document
@@ -40,8 +43,9 @@ type broadParts struct {
 	// check returns those of ids that match the whole query and pass the
 	// filter, newest first.
 	check func(ids []int64) ([]int64, error)
-	// rank returns the first n of window, best first.
-	rank func(window []int64, n int) ([]int64, error)
+	// rank returns the first n of window (matches from minID on) and
+	// extra (more matches), best first.
+	rank func(minID int64, window, extra []int64, n int) ([]int64, error)
 }
 
 // broadPage returns page f of a broad query whose window (its matches from
@@ -71,12 +75,25 @@ func broadPage(q search.Query, minID int64, window []int64, f model.SearchFilter
 		titles = append(titles, found...)
 	}
 	end := f.Offset + f.Limit
+	if q.Any {
+		var extra []int64
+		for _, id := range titles {
+			if !inWindow[id] {
+				extra = append(extra, id)
+			}
+		}
+		list, err := p.rank(minID, window, extra, end)
+		if err != nil {
+			return nil, fmt.Errorf("candidates: %w", err)
+		}
+		return list[min(f.Offset, len(list)):], nil
+	}
 	if end <= len(titles) {
 		return titles[f.Offset:end], nil
 	}
 	rest := window
-	if q.Any || !dense(window) {
-		if rest, err = p.rank(window, end); err != nil {
+	if !dense(window) {
+		if rest, err = p.rank(minID, window, nil, end); err != nil {
 			return nil, fmt.Errorf("newest matches: %w", err)
 		}
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/confide/confide/internal/model"
@@ -90,10 +91,10 @@ func (s *Store) broadPostgres(ctx context.Context, doc searchable, q search.Quer
 			return s.ids(ctx, fmt.Sprintf("SELECT d.id FROM (SELECT * FROM %s WHERE id = ANY($%d) OFFSET 0) d WHERE %s ORDER BY d.id DESC",
 				doc.table, n+1, cond), append(args[:n:n], ids))
 		},
-		rank: func(window []int64, limit int) ([]int64, error) {
+		rank: func(_ int64, window, extra []int64, limit int) ([]int64, error) {
 			expr, targs := tsQuery(q, 2)
 			return s.ids(ctx, fmt.Sprintf("SELECT d.id FROM %s d WHERE d.id = ANY($1) ORDER BY ts_rank(d.search, %s) DESC, d.published_at DESC, d.id DESC LIMIT %d",
-				doc.table, expr, limit), append([]any{window}, targs...))
+				doc.table, expr, limit), append([]any{append(slices.Clone(window), extra...)}, targs...))
 		},
 	})
 }

@@ -79,8 +79,20 @@ func (s *Store) broadSQLite(ctx context.Context, sq *sqliteSearch, q search.Quer
 			})
 			return s.ids(ctx, "SELECT f.rowid"+c.body()+" ORDER BY f.rowid DESC", c.args)
 		},
-		rank: func(window []int64, n int) ([]int64, error) {
-			c := more(func(arg func(any) string) string { return "f.rowid >= " + arg(window[len(window)-1]) })
+		rank: func(minID int64, _, extra []int64, n int) ([]int64, error) {
+			c := more(func(arg func(any) string) string {
+				cond := "f.rowid >= " + arg(minID)
+				if len(extra) == 0 {
+					return cond // a range FTS5 seeks to
+				}
+				// Walks every match, testing each: for queries of any word
+				// only, which rank in the background.
+				list := make([]string, len(extra))
+				for i, id := range extra {
+					list[i] = arg(id)
+				}
+				return "(" + cond + " OR f.rowid IN (" + strings.Join(list, ", ") + "))"
+			})
 			return s.ids(ctx, fmt.Sprintf("SELECT f.rowid%s ORDER BY f.rank, f.rowid DESC LIMIT %d", c.body(), n), c.args)
 		},
 	})
