@@ -27,7 +27,7 @@ mkdir -p "$OUT"
 
 go build -o "$OUT/confide" ./cmd/confide
 if [[ "$DB" == sqlite:* && ! -f "${DB#sqlite:}" ]]; then
-  go run ./bench/cmd/corpus --db "$DB" --stories "$STORIES"
+  go run ./bench/cmd/corpus --db "$DB" --stories "$STORIES" --related
 fi
 
 pids=()

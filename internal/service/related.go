@@ -76,7 +76,15 @@ func (s *Service) RelatedStories(ctx context.Context, st *model.Story) ([]model.
 	c.mu.Lock()
 	cached, ok := c.lists[st.ID]
 	c.mu.Unlock()
-	if ok && cached.version >= version {
+	if !ok {
+		// Made before this process started, or by another instance.
+		if cached, ok, err = s.storedRelated(ctx, st.ID); err != nil {
+			return nil, err
+		}
+		if ok && cached.version >= version {
+			return cached.stories, nil
+		}
+	} else if cached.version >= version {
 		return cached.stories, nil
 	}
 	s.queueRelated(st.ID, st.Slug)
@@ -95,6 +103,49 @@ func (s *Service) RelatedStories(ctx context.Context, st *model.Story) ([]model.
 		}
 	}
 	return list, nil
+}
+
+// storedRelated reads the list kept in the database for story id into the
+// cache; ok is false when there is none.
+func (s *Service) storedRelated(ctx context.Context, id int64) (list relatedList, ok bool, err error) {
+	ids, version, err := s.store.RelatedList(ctx, id)
+	if errors.Is(err, model.ErrNotFound) {
+		return relatedList{}, false, nil
+	}
+	if err != nil {
+		return relatedList{}, false, err
+	}
+	stories, err := s.store.PublishedStoriesByID(ctx, ids)
+	if err != nil {
+		return relatedList{}, false, err
+	}
+	list = relatedList{version: version, stories: relatedEntries(stories)}
+	s.cacheRelated(id, list)
+	return list, true, nil
+}
+
+// relatedEntries keeps only what a related list shows: a cached list must
+// not hold five letters for every story of the site.
+func relatedEntries(stories []model.Story) []model.Story {
+	list := make([]model.Story, len(stories))
+	for i, st := range stories {
+		list[i] = model.Story{ID: st.ID, Slug: st.Slug, Title: st.Title, SectionID: st.SectionID,
+			SectionSlug: st.SectionSlug, SectionName: st.SectionName, PublishedAt: st.PublishedAt}
+	}
+	return list
+}
+
+// cacheRelated keeps list as story id's, unless a later one is cached.
+func (s *Service) cacheRelated(id int64, list relatedList) {
+	c := &s.related
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lists == nil || len(c.lists) >= relatedCacheSize {
+		c.lists = map[int64]relatedList{}
+	}
+	if old, ok := c.lists[id]; !ok || old.version <= list.version {
+		c.lists[id] = list
+	}
 }
 
 func storyIDs(list []model.Story) []int64 {
@@ -147,11 +198,7 @@ func (s *Service) makeRelated() {
 		c.mu.Unlock()
 
 		start := time.Now()
-		ctx := context.Background()
-		st, err := s.store.StoryByID(ctx, job.id)
-		if err == nil {
-			err = s.computeRelated(ctx, st)
-		}
+		err := s.MakeRelated(context.Background(), job.id)
 		took := time.Since(start)
 
 		c.mu.Lock()
@@ -167,10 +214,26 @@ func (s *Service) makeRelated() {
 	}
 }
 
-// computeRelated runs the search behind st's related stories and caches it.
+// MakeRelated makes the related stories of story id now, unless a list at
+// the current search version is kept already. Readers never wait for it: the
+// background maker calls it, and so do importers and benchmarks that fill a
+// site at once.
+func (s *Service) MakeRelated(ctx context.Context, id int64) error {
+	st, err := s.store.StoryByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.computeRelated(ctx, st)
+}
+
+// computeRelated makes st's related stories, keeps them in the database
+// and caches them; a list another instance kept meanwhile is taken instead.
 func (s *Service) computeRelated(ctx context.Context, st *model.Story) error {
 	version, err := s.store.SearchVersion(ctx)
 	if err != nil {
+		return err
+	}
+	if kept, ok, err := s.storedRelated(ctx, st.ID); err != nil || ok && kept.version >= version {
 		return err
 	}
 	q := search.Related(st.Title, st.Letter+"\n"+st.Reply)
@@ -180,22 +243,17 @@ func (s *Service) computeRelated(ctx context.Context, st *model.Story) error {
 	if err != nil {
 		return err
 	}
-	// Keep only what the list shows: a cached list must not hold five
-	// letters for every story of the site.
-	list := make([]model.Story, len(hits))
+	stories := make([]model.Story, len(hits))
 	for i, h := range hits {
-		list[i] = model.Story{ID: h.Story.ID, Slug: h.Story.Slug, Title: h.Story.Title, SectionID: h.Story.SectionID,
-			SectionSlug: h.Story.SectionSlug, SectionName: h.Story.SectionName, PublishedAt: h.Story.PublishedAt}
+		stories[i] = h.Story
 	}
-	c := &s.related
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.lists == nil || len(c.lists) >= relatedCacheSize {
-		c.lists = map[int64]relatedList{}
+	list := relatedList{version: version, stories: relatedEntries(stories)}
+	if err := s.store.InTx(ctx, func(ctx context.Context) error {
+		return s.store.SaveRelatedList(ctx, st.ID, storyIDs(list.stories), version, s.Now())
+	}); err != nil {
+		return err
 	}
-	if old, ok := c.lists[st.ID]; !ok || old.version <= version {
-		c.lists[st.ID] = relatedList{version: version, stories: list}
-	}
+	s.cacheRelated(st.ID, list)
 	return nil
 }
 
@@ -213,8 +271,8 @@ func (s *Service) StopRelated() {
 // benchmarks and shutdown).
 func (s *Service) WaitRelated() { s.related.wg.Wait() }
 
-// ForgetRelated empties the related-stories cache (benchmarks measure the
-// cold path with it).
+// ForgetRelated empties the in-memory cache of related lists, as a restart
+// does; the lists kept in the database stay (benchmarks use it).
 func (s *Service) ForgetRelated() {
 	s.related.mu.Lock()
 	s.related.lists = nil

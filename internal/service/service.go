@@ -37,6 +37,9 @@ type Store interface {
 	SearchStories(ctx context.Context, q search.Query, f model.SearchFilter) ([]model.SearchHit, int, error)
 	SearchVersion(ctx context.Context) (int64, error)
 	PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, error)
+	PublishedStoriesByID(ctx context.Context, ids []int64) ([]model.Story, error)
+	RelatedList(ctx context.Context, storyID int64) ([]int64, int64, error)
+	SaveRelatedList(ctx context.Context, storyID int64, ids []int64, version int64, at time.Time) error
 
 	StoryComments(ctx context.Context, storyID int64, status string) ([]model.Comment, error)
 	LatestComments(ctx context.Context, limit, offset int, count bool) ([]model.Comment, int, error)

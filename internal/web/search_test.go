@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,6 +149,53 @@ func TestRelatedStories(t *testing.T) {
 		list, err = site.Service.RelatedStories(ctx, &a)
 		if err != nil || len(list) == 0 || list[0].Slug != c.Slug {
 			t.Fatalf("refreshed list should start with %s: %v %v", c.Slug, list, err)
+		}
+	})
+}
+
+// Related lists are kept in the database: another instance (or this one
+// after a restart) shows them on a story's first view instead of making
+// them again, and a stale kept list is shown while a new one is made.
+func TestRelatedStoriesKeptAcrossInstances(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		first := apptest.Start(t, db)
+		ctx := context.Background()
+		stories, _, err := first.Service.LatestStories(ctx, 1)
+		if err != nil || len(stories) == 0 {
+			t.Fatalf("demo stories: %v", err)
+		}
+		st := stories[0]
+		if list, _ := first.Service.RelatedStories(ctx, &st); len(list) != 0 {
+			t.Fatalf("a list before it was made: %v", list)
+		}
+		first.Service.WaitRelated()
+		made, err := first.Service.RelatedStories(ctx, &st)
+		if err != nil || len(made) == 0 {
+			t.Fatalf("no list made: %v", err)
+		}
+
+		second := apptest.Instance(t, db)
+		page := "/stories/" + st.Slug
+		scenario{url: page, wantStatus: 200, wantBody: []string{"Stories like this one", `<a href="/stories/` + made[0].Slug + `">`}}.run(t, second.URL)
+		list, err := second.Service.RelatedStories(ctx, &st)
+		if err != nil || !slices.EqualFunc(list, made, func(a, b model.Story) bool { return a.ID == b.ID }) {
+			t.Fatalf("second instance: %v, want %v (%v)", list, made, err)
+		}
+
+		// A change makes the kept list stale: it is still shown, less what
+		// is no longer published, while the second instance makes a new one.
+		if _, err := second.Service.SetStoryStatus(ctx, 0, made[0].ID, model.StoryDraft); err != nil {
+			t.Fatal(err)
+		}
+		third := apptest.Instance(t, db)
+		stale, err := third.Service.RelatedStories(ctx, &st)
+		if err != nil || len(stale) != len(made)-1 || slugIn(stale, made[0].Slug) {
+			t.Fatalf("stale kept list: %v (%v)", stale, err)
+		}
+		third.Service.WaitRelated()
+		fresh, err := apptest.Instance(t, db).Service.RelatedStories(ctx, &st)
+		if err != nil || len(fresh) != len(made) || slugIn(fresh, made[0].Slug) {
+			t.Fatalf("the list made again is not kept: %v (%v)", fresh, err)
 		}
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/markup"
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/service"
 	"github.com/confide/confide/internal/store"
 )
 
@@ -24,18 +25,19 @@ func main() {
 	n := flag.Int("stories", 10000, "number of stories (about 20 comments each)")
 	seed := flag.Int64("seed", 1, "random seed; the same seed gives the same corpus")
 	batch := flag.Int("batch", 500, "stories per transaction")
+	related := flag.Bool("related", false, "make every story's related stories, as a site that has run a while has them")
 	flag.Parse()
 	if *dbURL == "" || *n < 1 || *batch < 1 {
 		fmt.Fprintln(os.Stderr, "corpus: --db is required; --stories and --batch must be positive")
 		os.Exit(2)
 	}
-	if err := run(*dbURL, *n, *seed, *batch); err != nil {
+	if err := run(*dbURL, *n, *seed, *batch, *related); err != nil {
 		fmt.Fprintln(os.Stderr, "corpus:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dbURL string, n int, seed int64, batch int) error {
+func run(dbURL string, n int, seed int64, batch int, related bool) error {
 	ctx := context.Background()
 	db, err := database.Open(ctx, dbURL)
 	if err != nil {
@@ -65,5 +67,41 @@ func run(dbURL string, n int, seed int64, batch int) error {
 		return err
 	}
 	fmt.Printf("corpus: %d stories and %d comments in %s\n", n, comments, time.Since(start).Round(time.Millisecond))
+	if related {
+		return makeRelated(ctx, db, st)
+	}
+	return nil
+}
+
+// makeRelated makes the related stories of every published story.
+func makeRelated(ctx context.Context, db *database.DB, st *store.Store) error {
+	start := time.Now()
+	svc := service.New(st, service.Options{})
+	rows, err := db.Read.QueryContext(ctx, `SELECT id FROM stories WHERE status = 'published' ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if err := svc.MakeRelated(ctx, id); err != nil {
+			return fmt.Errorf("related stories of story %d: %w", id, err)
+		}
+		if (i+1)%500 == 0 || i+1 == len(ids) {
+			fmt.Fprintf(os.Stderr, "\rcorpus: related stories of %d/%d (%s)", i+1, len(ids), time.Since(start).Round(time.Second))
+		}
+	}
+	fmt.Fprintln(os.Stderr)
 	return nil
 }
