@@ -52,23 +52,10 @@ func (s *Store) ClaimMail(ctx context.Context, now time.Time, lease time.Duratio
 		if s.db.Dialect == database.Postgres {
 			lock = " FOR UPDATE SKIP LOCKED"
 		}
-		rows, err := q.QueryContext(ctx, `SELECT id FROM outbox
+		ids, err := s.ids(ctx, `SELECT id FROM outbox
 			WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND claimed_until < $1)
-			ORDER BY next_attempt_at, id LIMIT $2`+lock, ts(now), limit)
+			ORDER BY next_attempt_at, id LIMIT $2`+lock, []any{ts(now), limit})
 		if err != nil {
-			return err
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, id := range ids {

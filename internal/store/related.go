@@ -51,11 +51,21 @@ func (s *Store) SaveRelatedList(ctx context.Context, storyID int64, ids []int64,
 	_, err := s.writer(ctx).ExecContext(ctx, `INSERT INTO related_stories (story_id, related, version, made_at)
 		VALUES ($1, $2, $3, $4)
 		ON CONFLICT (story_id) DO UPDATE SET related = excluded.related, version = excluded.version, made_at = excluded.made_at
-		WHERE related_stories.version <= excluded.version`, storyID, strings.Join(parts, ","), version, at.UTC())
+		WHERE related_stories.version <= excluded.version`, storyID, strings.Join(parts, ","), version, ts(at))
 	if err != nil {
 		return fmt.Errorf("store: save related list of %d: %w", storyID, err)
 	}
 	return nil
+}
+
+// PublishedStoryIDs returns the ids of every published story, oldest first
+// (importers and benchmarks walk them).
+func (s *Store) PublishedStoryIDs(ctx context.Context) ([]int64, error) {
+	ids, err := s.ids(ctx, `SELECT id FROM stories WHERE status = 'published' ORDER BY id`, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: published story ids: %w", err)
+	}
+	return ids, nil
 }
 
 // PublishedStoriesByID returns those of ids that are published stories

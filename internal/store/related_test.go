@@ -53,6 +53,11 @@ func TestRelatedListsKept(t *testing.T) {
 			t.Fatalf("published stories by id: %v %v", got, err)
 		}
 
+		all, err := st.PublishedStoryIDs(ctx)
+		if err != nil || len(all) != s.published || !slices.IsSorted(all) || slices.Contains(all, id("draft")) {
+			t.Fatalf("published story ids: %v (%v), want %d oldest first", all, err, s.published)
+		}
+
 		// Deleting the story deletes its list.
 		if err := st.DeleteStory(ctx, owner); err != nil {
 			t.Fatal(err)

@@ -107,24 +107,6 @@ func (s *Store) searchIDs(ctx context.Context, doc searchable, q search.Query, f
 	return s.searchIDsPostgres(ctx, doc, q, f)
 }
 
-// ids runs a query of one id column.
-func (s *Store) ids(ctx context.Context, query string, args []any) ([]int64, error) {
-	rows, err := s.reader(ctx).QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
 // snippets returns, for each id, a passage of the document's text with the
 // query's words between search.MarkStart and search.MarkEnd: from the first
 // text column where a word is marked (a letter before its reply), else the

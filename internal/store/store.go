@@ -185,3 +185,22 @@ func notFound(err error, what string) error {
 	}
 	return err
 }
+
+// ids runs a query of one id column, in the transaction in ctx if there is
+// one.
+func (s *Store) ids(ctx context.Context, query string, args []any) ([]int64, error) {
+	rows, err := s.reader(ctx).QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

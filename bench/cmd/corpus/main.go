@@ -68,30 +68,17 @@ func run(dbURL string, n int, seed int64, batch int, related bool) error {
 	}
 	fmt.Printf("corpus: %d stories and %d comments in %s\n", n, comments, time.Since(start).Round(time.Millisecond))
 	if related {
-		return makeRelated(ctx, db, st)
+		return makeRelated(ctx, st)
 	}
 	return nil
 }
 
 // makeRelated makes the related stories of every published story.
-func makeRelated(ctx context.Context, db *database.DB, st *store.Store) error {
+func makeRelated(ctx context.Context, st *store.Store) error {
 	start := time.Now()
 	svc := service.New(st, service.Options{})
-	rows, err := db.Read.QueryContext(ctx, `SELECT id FROM stories WHERE status = 'published' ORDER BY id`)
+	ids, err := st.PublishedStoryIDs(ctx)
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for i, id := range ids {
