@@ -68,8 +68,10 @@ func (s *Store) searchIDsPostgres(ctx context.Context, doc searchable, q search.
 // (an id range, cheaper here than finding the newest matches). cond and
 // args are the match and the filter on alias d.
 func (s *Store) broadPostgres(ctx context.Context, doc searchable, q search.Query, f model.SearchFilter, cond string, args []any) ([]int64, error) {
+	// Read outside the search's transaction: its planner settings would
+	// turn this walk down the primary key into a read of every row.
 	var minID int64
-	if err := s.reader(ctx).QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM "+doc.table).Scan(&minID); err != nil {
+	if err := s.db.Read.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM "+doc.table).Scan(&minID); err != nil {
 		return nil, fmt.Errorf("newest: %w", err)
 	}
 	minID -= int64(rankCandidates) - 1
