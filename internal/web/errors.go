@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -26,6 +27,10 @@ var errBadLink = model.Errorf(model.EFORBIDDEN, "This link is not valid any more
 
 var forbiddenCrossOrigin = model.Errorf(model.EFORBIDDEN,
 	"This form was sent from another site, so we did not accept it. Please go back, reload the page and try again.")
+
+// statusClientGone is nginx's status for a request whose client closed the
+// connection before the answer was ready.
+const statusClientGone = 499
 
 // statusOf maps an application error code to an HTTP status.
 func statusOf(err error) int {
@@ -59,6 +64,14 @@ type errorPage struct {
 // logged with the request id and shown as a generic message: their text never
 // reaches the visitor.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The visitor left before the page was ready: nothing went wrong
+		// and nobody will read a page. 499 is what the access log shows
+		// for it, as nginx does.
+		s.log.LogAttrs(r.Context(), slog.LevelDebug, "client gone", slog.String("path", r.URL.Path))
+		w.WriteHeader(statusClientGone)
+		return
+	}
 	status := statusOf(err)
 	msg := model.ErrorMessage(err)
 	heading := "Something went wrong"

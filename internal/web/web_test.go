@@ -7,6 +7,7 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -455,4 +456,24 @@ func TestInternalErrorsAreHidden(t *testing.T) {
 			notBody:  []string{"sql", "database is closed", "store:", "goroutine"}}.run(t, site.URL)
 	}
 	scenario{url: "/healthz", wantStatus: 503}.run(t, site.URL)
+}
+
+// A visitor who leaves before the page is ready is no internal error: the
+// request is logged as 499, like nginx does, and nothing is rendered.
+func TestVisitorGoneIsNotAnError(t *testing.T) {
+	site := apptest.Start(t, dbtest.SQLite(t))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rec := httptest.NewRecorder()
+	site.Web.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/stories/"+slugOf(lenaTitle), nil).WithContext(ctx))
+	if rec.Code != 499 || strings.Contains(rec.Body.String(), "Something went wrong") {
+		t.Fatalf("status %d, body %q", rec.Code, rec.Body.String())
+	}
+	// A page that fails while its visitor is still there is an error.
+	rec = httptest.NewRecorder()
+	site.DB.Close()
+	site.Web.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/stories/"+slugOf(lenaTitle), nil))
+	if rec.Code != http.StatusInternalServerError {
+		t.Fatalf("status %d after the database closed", rec.Code)
+	}
 }
