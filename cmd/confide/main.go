@@ -168,6 +168,10 @@ func serve(ctx context.Context, isDemo bool, cfg config.Config, stdout, stderr i
 			return fmt.Errorf("load demo content: %w", err)
 		}
 		if loaded {
+			// Every story shows the stories like it from the first view.
+			if err := a.Service.MakeAllRelated(ctx, nil); err != nil {
+				return fmt.Errorf("demo related stories: %w", err)
+			}
 			fmt.Fprintf(stdout, "Demo content written to %s\n", a.DB.Redacted())
 		}
 		pw, err := a.Service.DemoAdvisor(ctx, demo.AdvisorEmail, demo.Advisor)

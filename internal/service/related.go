@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -224,6 +225,25 @@ func (s *Service) MakeRelated(ctx context.Context, id int64) error {
 		return err
 	}
 	return s.computeRelated(ctx, st)
+}
+
+// MakeAllRelated makes the related stories of every published story now
+// (a demo site or a bulk import, before readers come), telling progress how
+// far it is.
+func (s *Service) MakeAllRelated(ctx context.Context, progress func(done, total int)) error {
+	ids, err := s.store.PublishedStoryIDs(ctx)
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if err := s.MakeRelated(ctx, id); err != nil {
+			return fmt.Errorf("related stories of story %d: %w", id, err)
+		}
+		if progress != nil {
+			progress(i+1, len(ids))
+		}
+	}
+	return nil
 }
 
 // computeRelated makes st's related stories, keeps them in the database

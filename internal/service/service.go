@@ -38,6 +38,7 @@ type Store interface {
 	SearchVersion(ctx context.Context) (int64, error)
 	PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, error)
 	PublishedStoriesByID(ctx context.Context, ids []int64) ([]model.Story, error)
+	PublishedStoryIDs(ctx context.Context) ([]int64, error)
 	RelatedList(ctx context.Context, storyID int64) ([]int64, int64, error)
 	SaveRelatedList(ctx context.Context, storyID int64, ids []int64, version int64, at time.Time) error
 

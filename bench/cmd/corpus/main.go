@@ -76,19 +76,11 @@ func run(dbURL string, n int, seed int64, batch int, related bool) error {
 // makeRelated makes the related stories of every published story.
 func makeRelated(ctx context.Context, st *store.Store) error {
 	start := time.Now()
-	svc := service.New(st, service.Options{})
-	ids, err := st.PublishedStoryIDs(ctx)
-	if err != nil {
-		return err
-	}
-	for i, id := range ids {
-		if err := svc.MakeRelated(ctx, id); err != nil {
-			return fmt.Errorf("related stories of story %d: %w", id, err)
+	err := service.New(st, service.Options{}).MakeAllRelated(ctx, func(done, total int) {
+		if done%500 == 0 || done == total {
+			fmt.Fprintf(os.Stderr, "\rcorpus: related stories of %d/%d (%s)", done, total, time.Since(start).Round(time.Second))
 		}
-		if (i+1)%500 == 0 || i+1 == len(ids) {
-			fmt.Fprintf(os.Stderr, "\rcorpus: related stories of %d/%d (%s)", i+1, len(ids), time.Since(start).Round(time.Second))
-		}
-	}
+	})
 	fmt.Fprintln(os.Stderr)
-	return nil
+	return err
 }
