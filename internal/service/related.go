@@ -82,10 +82,8 @@ func (s *Service) RelatedStories(ctx context.Context, st *model.Story) ([]model.
 		if cached, ok, err = s.storedRelated(ctx, st.ID); err != nil {
 			return nil, err
 		}
-		if ok && cached.version >= version {
-			return cached.stories, nil
-		}
-	} else if cached.version >= version {
+	}
+	if ok && cached.version >= version {
 		return cached.stories, nil
 	}
 	s.queueRelated(st.ID, st.Slug)

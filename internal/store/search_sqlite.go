@@ -56,12 +56,16 @@ func (s *Store) searchIDsSQLite(ctx context.Context, doc searchable, q search.Qu
 // broadSQLite pages through a broad query's candidates (see broadPage).
 func (s *Store) broadSQLite(ctx context.Context, sq *sqliteSearch, q search.Query, window []int64, f model.SearchFilter) ([]int64, error) {
 	doc := sq.doc
-	// more returns a copy of sq with one more condition, written by cond
-	// with the placeholders it asks for.
-	more := func(cond func(arg func(any) string) string) *sqliteSearch {
+	// more returns sq with one more condition, whose placeholders are
+	// numbered after sq's arguments, and its arguments.
+	next := len(sq.args) + 1
+	more := func(cond string, ids ...int64) *sqliteSearch {
 		c := *sq
+		c.where = append(slices.Clone(sq.where), cond)
 		c.args = slices.Clone(sq.args)
-		c.where = append(slices.Clone(sq.where), cond(c.arg))
+		for _, id := range ids {
+			c.args = append(c.args, id)
+		}
 		return &c
 	}
 	return broadPage(q, window[len(window)-1], window, f, broadParts{
@@ -70,29 +74,18 @@ func (s *Store) broadSQLite(ctx context.Context, sq *sqliteSearch, q search.Quer
 				doc.titleFTS, doc.titleFTS, limit), []any{fts5Query(search.Query{Terms: q.Include(), Any: q.Any})})
 		},
 		check: func(ids []int64) ([]int64, error) {
-			c := more(func(arg func(any) string) string {
-				list := make([]string, len(ids))
-				for i, id := range ids {
-					list[i] = arg(id)
-				}
-				return "f.rowid IN (" + strings.Join(list, ", ") + ")"
-			})
+			c := more("f.rowid IN ("+placeholders(next, len(ids))+")", ids...)
 			return s.ids(ctx, "SELECT f.rowid"+c.body()+" ORDER BY f.rowid DESC", c.args)
 		},
 		rank: func(minID int64, _, extra []int64, n int) ([]int64, error) {
-			c := more(func(arg func(any) string) string {
-				cond := "f.rowid >= " + arg(minID)
-				if len(extra) == 0 {
-					return cond // a range FTS5 seeks to
-				}
-				// Walks every match, testing each: for queries of any word
-				// only, which rank in the background.
-				list := make([]string, len(extra))
-				for i, id := range extra {
-					list[i] = arg(id)
-				}
-				return "(" + cond + " OR f.rowid IN (" + strings.Join(list, ", ") + "))"
-			})
+			// A range FTS5 seeks to. With extra ids (queries of any word
+			// only, which rank in the background) it walks every match,
+			// testing each.
+			cond := fmt.Sprintf("f.rowid >= $%d", next)
+			if len(extra) > 0 {
+				cond = fmt.Sprintf("(%s OR f.rowid IN (%s))", cond, placeholders(next+1, len(extra)))
+			}
+			c := more(cond, append([]int64{minID}, extra...)...)
 			return s.ids(ctx, fmt.Sprintf("SELECT f.rowid%s ORDER BY f.rank, f.rowid DESC LIMIT %d", c.body(), n), c.args)
 		},
 	})
