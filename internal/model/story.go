@@ -78,3 +78,10 @@ type SearchHit struct {
 	Story   Story
 	Snippet string
 }
+
+// SitemapChunk is one file of the sitemap: the published stories whose ids
+// fall in one run of ids, and when the last of them changed.
+type SitemapChunk struct {
+	Number  int64
+	LastMod time.Time
+}

@@ -33,7 +33,6 @@ type Store interface {
 	UpdateStory(ctx context.Context, st *model.Story) error
 	DeleteStory(ctx context.Context, id int64) error
 	AdminStories(ctx context.Context, query, status string, limit, offset int) ([]model.Story, int, error)
-	PublishedStamps(ctx context.Context, limit int) ([]model.StoryStamp, error)
 	SearchStories(ctx context.Context, q search.Query, f model.SearchFilter) ([]model.SearchHit, int, error)
 	SearchVersion(ctx context.Context) (int64, error)
 	PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, error)
@@ -43,7 +42,7 @@ type Store interface {
 	SaveRelatedList(ctx context.Context, storyID int64, ids []int64, version int64, at time.Time) error
 
 	StoryComments(ctx context.Context, storyID int64, status string) ([]model.Comment, error)
-	LatestComments(ctx context.Context, limit, offset int, count bool) ([]model.Comment, int, error)
+	LatestComments(ctx context.Context, limit, offset, countUpTo int) ([]model.Comment, int, error)
 	CreateComment(ctx context.Context, c *model.Comment) error
 
 	CreateUser(ctx context.Context, u *model.User) error
@@ -74,6 +73,8 @@ type Store interface {
 	MarkMailFailed(ctx context.Context, id int64, next time.Time, lastErr string, final bool) error
 	Outbox(ctx context.Context, limit, offset int) ([]model.OutboxMessage, int, error)
 	OutboxMessage(ctx context.Context, id int64) (*model.OutboxMessage, error)
+
+	SitemapStore
 
 	Settings(ctx context.Context) (map[string]string, error)
 	SetSetting(ctx context.Context, key, value string) error

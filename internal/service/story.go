@@ -88,12 +88,6 @@ func (s *Service) Sections(ctx context.Context) ([]model.Section, error) {
 	return s.store.Sections(ctx)
 }
 
-// SitemapStories lists published stories for the sitemap (at most 50,000,
-// the protocol's limit for one file).
-func (s *Service) SitemapStories(ctx context.Context) ([]model.StoryStamp, error) {
-	return s.store.PublishedStamps(ctx, 50000)
-}
-
 // AddSection creates a section from a name; the slug is made from the name
 // when empty.
 func (s *Service) AddSection(ctx context.Context, sec *model.Section) error {

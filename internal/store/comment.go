@@ -59,15 +59,15 @@ func (s *Store) StoryComments(ctx context.Context, storyID int64, status string)
 	return out, nil
 }
 
-// LatestComments lists approved comments on published stories, newest first,
-// and how many there are in all. With count false the total is not computed
-// (the sidebar does not need it) and is returned as -1.
-func (s *Store) LatestComments(ctx context.Context, limit, offset int, count bool) ([]model.Comment, int, error) {
+// LatestComments lists approved comments on published stories, newest first.
+// With countUpTo above zero it also counts them, but never past countUpTo:
+// a big site has millions, and counting them all reads every one.
+func (s *Store) LatestComments(ctx context.Context, limit, offset, countUpTo int) ([]model.Comment, int, error) {
 	const where = ` WHERE c.status = 'approved' AND s.status = 'published'`
 	total := -1
-	if count {
-		if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM comments c JOIN stories s ON s.id = c.story_id`+where).
-			Scan(&total); err != nil {
+	if countUpTo > 0 {
+		if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments c JOIN stories s ON s.id = c.story_id`+
+			where+` ORDER BY c.created_at DESC, c.id DESC LIMIT $1) AS newest`, countUpTo).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("store: count latest comments: %w", err)
 		}
 	}

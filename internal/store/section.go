@@ -30,7 +30,7 @@ func (s *Store) CreateSection(ctx context.Context, sec *model.Section) error {
 // stories.
 func (s *Store) Sections(ctx context.Context) ([]model.Section, error) {
 	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT sec.id, sec.slug, sec.name, sec.description, sec.position, sec.created_at,
-			(SELECT count(*) FROM stories st WHERE st.section_id = sec.id AND st.status = 'published')
+			COALESCE((SELECT n FROM counters WHERE name = 'section:' || sec.id || ':published'), 0)
 		FROM sections sec ORDER BY sec.position, sec.name`)
 	if err != nil {
 		return nil, fmt.Errorf("store: sections: %w", err)

@@ -204,3 +204,32 @@ func (s *Store) ids(ctx context.Context, query string, args []any) ([]int64, err
 	}
 	return ids, rows.Err()
 }
+
+// sqliteTimeFormats are the forms a time takes in SQLite when its column
+// type is lost (an aggregate of a TIMESTAMP column comes back as text).
+var sqliteTimeFormats = []string{
+	"2006-01-02 15:04:05.999999999-07:00",
+	"2006-01-02 15:04:05.999999999",
+	time.RFC3339Nano,
+}
+
+// timeValue reads a time scanned into an any: a time.Time on PostgreSQL,
+// text on SQLite.
+func timeValue(v any) (time.Time, error) {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC(), nil
+	case nil:
+		return time.Time{}, nil
+	case []byte:
+		return timeValue(string(t))
+	case string:
+		for _, f := range sqliteTimeFormats {
+			if p, err := time.Parse(f, t); err == nil {
+				return p.UTC(), nil
+			}
+		}
+		return time.Time{}, fmt.Errorf("unreadable time %q", t)
+	}
+	return time.Time{}, fmt.Errorf("unreadable time of type %T", v)
+}

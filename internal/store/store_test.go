@@ -147,8 +147,12 @@ func TestStoriesListing(t *testing.T) {
 			t.Fatalf("missing section: %v", err)
 		}
 
-		stamps, err := f.st.PublishedStamps(ctx, 100)
-		if err != nil || len(stamps) != 2 || stamps[0].Slug != "fresh-story" {
+		chunks, err := f.st.SitemapChunks(ctx, 10)
+		if err != nil || len(chunks) != 1 || chunks[0].Number != 1 || chunks[0].LastMod.IsZero() {
+			t.Fatalf("sitemap chunks: %+v %v", chunks, err)
+		}
+		stamps, err := f.st.SitemapStories(ctx, 1, 10)
+		if err != nil || len(stamps) != 2 || stamps[1].Slug != "fresh-story" {
 			t.Fatalf("stamps: %+v %v", stamps, err)
 		}
 	})
@@ -166,7 +170,7 @@ func TestComments(t *testing.T) {
 		if len(cs) != 2 || cs[0].Body != "first" || cs[1].Body != "second" || cs[0].StorySlug != "old-story" {
 			t.Fatalf("approved comments oldest first: %+v", cs)
 		}
-		latest, total, err := f.st.LatestComments(ctx, 2, 0, true)
+		latest, total, err := f.st.LatestComments(ctx, 2, 0, 100)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +178,7 @@ func TestComments(t *testing.T) {
 		if total != 3 || len(latest) != 2 || latest[0].Body != "newest" || latest[1].Body != "second" {
 			t.Fatalf("latest: total %d, %+v", total, latest)
 		}
-		latest, total, err = f.st.LatestComments(ctx, 5, 2, false)
+		latest, total, err = f.st.LatestComments(ctx, 5, 2, 0)
 		if err != nil || total != -1 || len(latest) != 1 || latest[0].Body != "first" {
 			t.Fatalf("latest page 2: total %d, %+v, %v", total, latest, err)
 		}

@@ -10,13 +10,14 @@ import (
 )
 
 // storyColumns is every column a story read needs, joined with its section
-// and its count of approved comments. listColumns leaves the reply out: lists
-// show only an excerpt of the letter.
+// and its count of approved comments (kept in story_counts by triggers, never
+// counted on a read). listColumns leaves the reply out: lists show only an
+// excerpt of the letter.
 const (
-	storyFrom = ` FROM stories s JOIN sections sec ON sec.id = s.section_id`
+	storyFrom = ` FROM stories s JOIN sections sec ON sec.id = s.section_id LEFT JOIN story_counts sc ON sc.story_id = s.id`
 	storyHead = `SELECT s.id, s.slug, s.section_id, sec.slug, sec.name, s.title, s.author_name, s.letter, `
 	storyTail = `, s.advisor_name, s.signature, s.status, s.published_at, s.created_at, s.updated_at,
-		(SELECT count(*) FROM comments c WHERE c.story_id = s.id AND c.status = 'approved')`
+		COALESCE(sc.comments, 0)`
 	storyColumns = storyHead + `s.reply` + storyTail
 	listColumns  = storyHead + `''` + storyTail
 )
@@ -74,25 +75,27 @@ func (s *Store) StoryBySlug(ctx context.Context, slug string) (*model.Story, err
 }
 
 // Stories returns one page of stories, newest published first, without their
-// replies, and the number of stories the filter matches.
+// replies, and the number of stories the filter matches. The number is kept
+// (counters), and the page's ids are read from an index before any row, so a
+// page deep in a big section costs a walk of a narrow index, not of stories.
 func (s *Store) Stories(ctx context.Context, f model.StoryFilter) ([]model.Story, int, error) {
 	var where []string
 	var args []any
 	if f.Status != "" {
 		args = append(args, f.Status)
-		where = append(where, fmt.Sprintf("s.status = $%d", len(args)))
+		where = append(where, fmt.Sprintf("status = $%d", len(args)))
 	}
 	if f.SectionID != 0 {
 		args = append(args, f.SectionID)
-		where = append(where, fmt.Sprintf("s.section_id = $%d", len(args)))
+		where = append(where, fmt.Sprintf("section_id = $%d", len(args)))
 	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
-	var total int
-	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM stories s`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count stories: %w", err)
+	total, err := s.storyCount(ctx, f.SectionID, f.Status)
+	if err != nil {
+		return nil, 0, err
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -103,43 +106,50 @@ func (s *Store) Stories(ctx context.Context, f model.StoryFilter) ([]model.Story
 	if f.WithReply {
 		cols = storyColumns
 	}
-	q := cols + storyFrom + cond +
-		fmt.Sprintf(" ORDER BY s.published_at DESC, s.id DESC LIMIT $%d OFFSET $%d", len(args)-1, len(args))
-	rows, err := s.reader(ctx).QueryContext(ctx, q, args...)
+	const order = " ORDER BY s.published_at DESC, s.id DESC"
+	q := cols + storyFrom + " WHERE s.id IN (SELECT id FROM stories" + cond +
+		fmt.Sprintf(" ORDER BY published_at DESC, id DESC LIMIT $%d OFFSET $%d)", len(args)-1, len(args)) + order
+	out, err := s.storyList(ctx, q, args)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: stories: %w", err)
+	}
+	return out, total, nil
+}
+
+// storyCount reads the kept number of stories in a section (0: every
+// section) and status ("": every status).
+func (s *Store) storyCount(ctx context.Context, sectionID int64, status string) (int, error) {
+	prefix := "stories:"
+	if sectionID != 0 {
+		prefix = fmt.Sprintf("section:%d:", sectionID)
+	}
+	var n int64
+	var err error
+	if status != "" {
+		err = s.reader(ctx).QueryRowContext(ctx, `SELECT COALESCE(MAX(n), 0) FROM counters WHERE name = $1`, prefix+status).Scan(&n)
+	} else {
+		err = s.reader(ctx).QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM counters WHERE name IN ($1, $2, $3)`,
+			prefix+model.StoryDraft, prefix+model.StoryPublished, prefix+model.StoryWithdrawn).Scan(&n)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: count stories: %w", err)
+	}
+	return int(n), nil
+}
+
+// storyList runs a query of storyColumns or listColumns.
+func (s *Store) storyList(ctx context.Context, q string, args []any) ([]model.Story, error) {
+	rows, err := s.reader(ctx).QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []model.Story
 	for rows.Next() {
 		st, err := scanStory(rows)
 		if err != nil {
-			return nil, 0, fmt.Errorf("store: stories: %w", err)
+			return nil, err
 		}
-		out = append(out, st)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("store: stories: %w", err)
-	}
-	return out, total, nil
-}
-
-// PublishedStamps lists every published story's slug and last change, newest
-// first, at most limit of them.
-func (s *Store) PublishedStamps(ctx context.Context, limit int) ([]model.StoryStamp, error) {
-	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT slug, updated_at FROM stories WHERE status = 'published'
-		ORDER BY published_at DESC, id DESC LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: story stamps: %w", err)
-	}
-	defer rows.Close()
-	var out []model.StoryStamp
-	for rows.Next() {
-		var st model.StoryStamp
-		if err := rows.Scan(&st.Slug, &st.UpdatedAt); err != nil {
-			return nil, fmt.Errorf("store: story stamps: %w", err)
-		}
-		st.UpdatedAt = st.UpdatedAt.UTC()
 		out = append(out, st)
 	}
 	return out, rows.Err()

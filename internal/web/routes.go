@@ -96,6 +96,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /sections/{slug}/feed.atom", s.handle(s.cached(s.sectionFeed)))
 	mux.Handle("GET /comments/feed.atom", s.handle(s.cached(s.commentsFeed)))
 	mux.Handle("GET /sitemap.xml", s.handle(s.cached(s.sitemap)))
+	mux.Handle("GET /sitemaps/{file}", s.handle(s.cached(s.sitemapFile)))
 	mux.Handle("GET /robots.txt", s.handle(s.robots))
 
 	// Accounts and the admin area: every admin route is in adminRoutes,

@@ -427,20 +427,42 @@ func TestFeedsAndSitemap(t *testing.T) {
 		scenario{url: "/sections/nope/feed.atom", wantStatus: 404}.run(t, site.URL)
 
 		_, body := do(t, "GET", site.URL+"/sitemap.xml", nil)
-		var sm struct {
-			URLs []struct {
-				Loc string `xml:"loc"`
-			} `xml:"url"`
+		var idx struct {
+			Sitemaps []struct {
+				Loc     string `xml:"loc"`
+				LastMod string `xml:"lastmod"`
+			} `xml:"sitemap"`
 		}
-		if err := xml.Unmarshal([]byte(body), &sm); err != nil {
+		if err := xml.Unmarshal([]byte(body), &idx); err != nil {
 			t.Fatal(err)
 		}
-		seed, _ := demo.Content(apptest.Now)
-		if want := 1 + len(seed.Sections) + len(seed.Stories) + 5; len(sm.URLs) != want {
-			t.Errorf("sitemap has %d URLs, want %d", len(sm.URLs), want)
+		if len(idx.Sitemaps) != 2 || idx.Sitemaps[0].Loc != site.URL+"/sitemaps/pages.xml" ||
+			idx.Sitemaps[1].Loc != site.URL+"/sitemaps/stories-1.xml" || idx.Sitemaps[1].LastMod == "" {
+			t.Fatalf("sitemap index: %+v", idx.Sitemaps)
 		}
+		seed, _ := demo.Content(apptest.Now)
+		urls := 0
+		for _, sm := range idx.Sitemaps {
+			_, body := do(t, "GET", sm.Loc, nil)
+			var set struct {
+				URLs []struct {
+					Loc string `xml:"loc"`
+				} `xml:"url"`
+			}
+			if err := xml.Unmarshal([]byte(body), &set); err != nil {
+				t.Fatalf("%s: %v", sm.Loc, err)
+			}
+			urls += len(set.URLs)
+		}
+		if want := 1 + len(seed.Sections) + len(seed.Stories) + 5; urls != want {
+			t.Errorf("sitemap has %d URLs, want %d", urls, want)
+		}
+		_, body = do(t, "GET", site.URL+"/sitemaps/stories-1.xml", nil)
 		if !strings.Contains(body, "<loc>"+site.URL+"/stories/"+slugOf(lenaTitle)+"</loc>") {
 			t.Error("sitemap lacks a story")
+		}
+		for _, u := range []string{"/sitemaps/stories-2.xml", "/sitemaps/stories-0.xml", "/sitemaps/stories-01.xml", "/sitemaps/x.xml", "/sitemaps/stories-99999999999999999999.xml"} {
+			scenario{url: u, wantStatus: 404}.run(t, site.URL)
 		}
 	})
 }
