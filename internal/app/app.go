@@ -59,6 +59,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		db.Close()
 		return nil, err
 	}
+	a.Web.TrustProxies(cfg.TrustedProxies)
 	return a, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -23,6 +24,9 @@ type Config struct {
 	SMTP     string
 	IMAP     string
 	LogLevel slog.Level
+	// TrustedProxies are the proxies and load balancers whose
+	// X-Forwarded-For is believed; none by default.
+	TrustedProxies []netip.Prefix
 
 	// For `confide user add`.
 	UserEmail, UserName, UserRole string
@@ -67,9 +71,11 @@ func Load(cmd string, args []string, getenv func(string) string, fields Fields, 
 		return def
 	}
 	var c Config
-	var level string
+	var level, proxies string
 	if fields&WithAddr != 0 {
 		fs.StringVar(&c.Addr, "addr", env("CONFIDE_ADDR", DefaultAddr), "address to listen on, host:port (CONFIDE_ADDR)")
+		fs.StringVar(&proxies, "trusted-proxies", env("CONFIDE_TRUSTED_PROXIES", ""),
+			"comma-separated addresses or CIDR ranges of the proxies whose X-Forwarded-For is believed (CONFIDE_TRUSTED_PROXIES; default none)")
 	}
 	if fields&WithDB != 0 {
 		fs.StringVar(&c.DB, "db", env("CONFIDE_DB", dbDefault), "database: sqlite:PATH or postgres://… (CONFIDE_DB)")
@@ -101,6 +107,12 @@ func Load(cmd string, args []string, getenv func(string) string, fields Fields, 
 	if fields&WithLog != 0 {
 		if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 			return c, nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+		}
+	}
+	if proxies != "" {
+		var err error
+		if c.TrustedProxies, err = ParseProxies(proxies); err != nil {
+			return c, nil, err
 		}
 	}
 	if fields&WithBaseURL != 0 && c.BaseURL == "" && c.Addr != "" {
@@ -164,6 +176,33 @@ func (c Config) Validate(fields Fields) error {
 		}
 	}
 	return nil
+}
+
+// ParseProxies reads a comma-separated list of addresses (10.0.0.5, ::1) and
+// CIDR ranges (10.0.0.0/8).
+func ParseProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if strings.Contains(item, "/") {
+			p, err := netip.ParsePrefix(item)
+			if err != nil {
+				return nil, fmt.Errorf("--trusted-proxies: %q is not an address or a CIDR range like 10.0.0.0/8", item)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(item)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies: %q is not an address or a CIDR range like 10.0.0.0/8", item)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 func checkMailURL(flagName, raw string, schemes ...string) error {

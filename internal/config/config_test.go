@@ -3,6 +3,8 @@ package config
 import (
 	"io"
 	"log/slog"
+	"net/netip"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -28,6 +30,15 @@ func TestLoadPrecedence(t *testing.T) {
 		{name: "mail", args: []string{"--smtp", "smtps://a:b@mail.example:465", "--imap", "imaps://a:b@mail.example:993/INBOX"},
 			want: Config{Addr: DefaultAddr, DB: DefaultDB, BaseURL: "http://" + DefaultAddr, SMTP: "smtps://a:b@mail.example:465",
 				IMAP: "imaps://a:b@mail.example:993/INBOX", LogLevel: slog.LevelInfo}},
+		{name: "trusted proxies", args: []string{"--trusted-proxies", "10.0.0.0/8, 192.168.1.7,::1, 2001:db8::/32"},
+			want: Config{Addr: DefaultAddr, DB: DefaultDB, BaseURL: "http://" + DefaultAddr, LogLevel: slog.LevelInfo,
+				TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.168.1.7/32"),
+					netip.MustParsePrefix("::1/128"), netip.MustParsePrefix("2001:db8::/32")}}},
+		{name: "trusted proxies from env", env: map[string]string{"CONFIDE_TRUSTED_PROXIES": "10.1.2.3/8"},
+			want: Config{Addr: DefaultAddr, DB: DefaultDB, BaseURL: "http://" + DefaultAddr, LogLevel: slog.LevelInfo,
+				TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}},
+		{name: "bad trusted proxy", args: []string{"--trusted-proxies", "10.0.0.0/8,proxy.internal"}, wantErr: `--trusted-proxies: "proxy.internal" is not an address`},
+		{name: "bad trusted range", args: []string{"--trusted-proxies", "10.0.0.0/40"}, wantErr: `--trusted-proxies: "10.0.0.0/40"`},
 		{name: "bad addr", args: []string{"--addr", "8080"}, wantErr: `--addr "8080": want host:port`},
 		{name: "bad port", args: []string{"--addr", "x:99999"}, wantErr: "port must be a number"},
 		{name: "bad db", args: []string{"--db", "mysql://root:secret@h/x"}, wantErr: `want sqlite:PATH or postgres://`},
@@ -52,7 +63,7 @@ func TestLoadPrecedence(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tc.want {
+			if !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("got %+v\nwant %+v", got, tc.want)
 			}
 		})

@@ -35,7 +35,11 @@ type DB struct {
 	Dialect Dialect
 	Read    *sql.DB
 	Write   *sql.DB
-	URL     string // as given, for messages; may hold a password: do not log
+	// Quick is a connection of its own for the one-row reads that every
+	// cached page needs (the content version), so that they never queue
+	// behind slow reads holding the Read pool.
+	Quick *sql.DB
+	URL   string // as given, for messages; may hold a password: do not log
 }
 
 // Open connects to the database named by rawURL ("sqlite:PATH" or
@@ -85,7 +89,15 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxOpenConns(readers)
 	read.SetMaxIdleConns(readers)
 	read.SetConnMaxLifetime(0)
-	db := &DB{Dialect: SQLite, Read: read, Write: write, URL: "sqlite:" + path}
+	quick, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("database: open sqlite %s: %w", file, err)
+	}
+	quick.SetMaxOpenConns(1)
+	quick.SetConnMaxLifetime(0)
+	db := &DB{Dialect: SQLite, Read: read, Write: write, Quick: quick, URL: "sqlite:" + path}
 	// The writer connects first so that WAL mode is set before readers open.
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
@@ -102,9 +114,16 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	pool.SetMaxOpenConns(20)
 	pool.SetMaxIdleConns(20)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{Dialect: Postgres, Read: pool, Write: pool, URL: rawURL}
-	if err := db.Ping(ctx); err != nil {
+	quick, err := sql.Open("pgx", rawURL)
+	if err != nil {
 		pool.Close()
+		return nil, fmt.Errorf("database: open %s: %w", redact(rawURL), err)
+	}
+	quick.SetMaxOpenConns(1)
+	quick.SetMaxIdleConns(1)
+	db := &DB{Dialect: Postgres, Read: pool, Write: pool, Quick: quick, URL: rawURL}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
 		return nil, fmt.Errorf("database: connect to %s: %w", redact(rawURL), err)
 	}
 	return db, nil
@@ -127,6 +146,11 @@ func (db *DB) Close() error {
 	if db.Read != db.Write {
 		if rerr := db.Read.Close(); err == nil {
 			err = rerr
+		}
+	}
+	if db.Quick != nil {
+		if qerr := db.Quick.Close(); err == nil {
+			err = qerr
 		}
 	}
 	return err

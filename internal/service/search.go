@@ -29,6 +29,9 @@ type SearchResult struct {
 	Page    model.Pagination
 	More    bool   // there are more than Page.Total matches
 	Message string // why nothing was searched, or what was left out of the query
+	// TooBroad: the search ran past its time budget and was stopped;
+	// Message asks for a narrower one.
+	TooBroad bool
 }
 
 // SearchStories runs a reader's search over published stories, in a section
@@ -73,12 +76,22 @@ func (s *Service) searchStories(ctx context.Context, q, sectionSlug string, page
 	if page < 1 {
 		return nil, model.Errorf(model.ENOTFOUND, "There is no page %d here.", page)
 	}
-	hits, total, err := s.store.SearchStories(ctx, res.Cleaned, model.SearchFilter{
-		SectionID: sectionID, Status: status, Limit: size, Offset: (page - 1) * size, MaxTotal: MaxSearchResults + 1,
-		Newest: newest,
+	var hits []model.SearchHit
+	var total int
+	broad, err := s.limitedSearch(ctx, func(ctx context.Context) error {
+		var err error
+		hits, total, err = s.store.SearchStories(ctx, res.Cleaned, model.SearchFilter{
+			SectionID: sectionID, Status: status, Limit: size, Offset: (page - 1) * size, MaxTotal: MaxSearchResults + 1,
+			Newest: newest,
+		})
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	if broad {
+		res.Message, res.TooBroad = tooBroad, true
+		return res, nil
 	}
 	if total > MaxSearchResults {
 		total, res.More = MaxSearchResults, true

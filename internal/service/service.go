@@ -89,6 +89,8 @@ type Options struct {
 	// MailRetryBase is the wait after a message's first failed attempt; it
 	// doubles with each attempt (0 means a minute).
 	MailRetryBase time.Duration
+	// Search bounds the work of searches; the zero value is the default.
+	Search SearchLimits
 }
 
 // Service is the domain layer. Create it with New.
@@ -99,6 +101,7 @@ type Service struct {
 
 	version versionCache
 	related relatedCache
+	gate    *searchGate
 }
 
 // VersionMaxAge is how long the service trusts the content version it last
@@ -125,7 +128,7 @@ func New(st Store, opts Options) *Service {
 	if opts.MailRetryBase == 0 {
 		opts.MailRetryBase = time.Minute
 	}
-	return &Service{store: st, now: opts.Now, opts: opts}
+	return &Service{store: st, now: opts.Now, opts: opts, gate: newSearchGate(opts.Search)}
 }
 
 // Now is the service's clock, in UTC.

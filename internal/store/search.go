@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/model"
@@ -67,7 +68,13 @@ func (s *Store) searchTx(ctx context.Context, fn func(ctx context.Context) error
 		return fmt.Errorf("store: search: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"); err != nil {
+	settings := "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
+	if deadline, ok := ctx.Deadline(); ok {
+		// The server stops the search by itself at its deadline, even if
+		// the cancel request that pgx sends when ctx ends were lost.
+		settings += fmt.Sprintf("; SET LOCAL statement_timeout = %d", max(1, time.Until(deadline).Milliseconds()))
+	}
+	if _, err := tx.ExecContext(ctx, settings); err != nil {
 		return fmt.Errorf("store: search: planner settings: %w", err)
 	}
 	if err := fn(context.WithValue(ctx, txKey{}, &txState{tx: tx})); err != nil {

@@ -117,7 +117,13 @@ func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
 	if st := txOf(ctx); st != nil {
 		row = st.tx.QueryRowContext(ctx, q)
 	} else {
-		s.versionOnce.Do(func() { s.versionStmt, s.versionErr = s.db.Read.PrepareContext(context.Background(), q) })
+		s.versionOnce.Do(func() {
+			pool := s.db.Quick
+			if pool == nil {
+				pool = s.db.Read
+			}
+			s.versionStmt, s.versionErr = pool.PrepareContext(context.Background(), q)
+		})
 		if s.versionErr != nil {
 			return 0, fmt.Errorf("store: prepare content version: %w", s.versionErr)
 		}

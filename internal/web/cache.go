@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"context"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -127,15 +128,23 @@ func (s *Server) contentVersion(ctx context.Context) (int64, error) {
 
 // cached serves a public GET page from the page cache when it can, and
 // stores what the handler renders otherwise. Only 200 responses are kept.
-func (s *Server) cached(h handlerFunc) handlerFunc {
+//
+// params are the query parameters the page reads; only they are part of the
+// cache key, and the handler sees no other, so links with tracking or stray
+// parameters (?utm_source=…, ?x=1) share one cached page and cannot fill the
+// cache with copies. A page that starts reading a parameter must declare it.
+func (s *Server) cached(h handlerFunc, params ...string) handlerFunc {
 	if s.pages == nil {
-		return h
+		return func(w http.ResponseWriter, r *http.Request) error {
+			return h(w, onlyParams(r, params))
+		}
 	}
 	return func(w http.ResponseWriter, r *http.Request) error {
 		v, err := s.svc.ContentVersion(r.Context())
 		if err != nil {
 			return err
 		}
+		r = onlyParams(r, params)
 		key := r.URL.RequestURI()
 		if p := s.pages.get(v, key); p != nil {
 			s.send(w, r, http.StatusOK, p)
@@ -153,6 +162,27 @@ func (s *Server) cached(h handlerFunc) handlerFunc {
 		}
 		return nil
 	}
+}
+
+// onlyParams returns r with a query string of params alone, in a fixed
+// order, so that one page has one key whatever else its link carried.
+func onlyParams(r *http.Request, params []string) *http.Request {
+	if r.URL.RawQuery == "" {
+		return r
+	}
+	q := r.URL.Query()
+	kept := url.Values{}
+	for _, p := range params {
+		if vs, ok := q[p]; ok {
+			kept[p] = vs[:1]
+		}
+	}
+	r2 := new(http.Request)
+	*r2 = *r
+	u := *r.URL
+	u.RawQuery = kept.Encode()
+	r2.URL = &u
+	return r2
 }
 
 // chromeCache holds the site-wide parts of every page (settings, sections,

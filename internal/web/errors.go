@@ -45,6 +45,8 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case model.ELIMIT:
 		return http.StatusTooManyRequests
+	case model.EBUSY:
+		return http.StatusServiceUnavailable
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
@@ -74,8 +76,18 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	status := statusOf(err)
 	msg := model.ErrorMessage(err)
+	if status == http.StatusInternalServerError && (errors.Is(err, context.DeadlineExceeded) || r.Context().Err() == context.DeadlineExceeded) {
+		// The request's time budget ran out (see requestBudget): the
+		// database was told to stop, and the visitor may simply try again.
+		status, msg = http.StatusServiceUnavailable, "This page took too long to make. Please try again in a moment."
+		s.log.LogAttrs(r.Context(), slog.LevelWarn, "request over its time budget",
+			slog.String("id", requestID(r.Context())), slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
 	heading := "Something went wrong"
 	switch status {
+	case http.StatusServiceUnavailable:
+		heading = "Busy right now"
+		w.Header().Set("Retry-After", "2")
 	case http.StatusNotFound:
 		heading = "We could not find that page"
 	case http.StatusRequestEntityTooLarge:

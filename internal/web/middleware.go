@@ -30,15 +30,33 @@ func requestID(ctx context.Context) string {
 	return id
 }
 
-// middleware wraps every request, outermost first: id and log, recovery from
-// panics, security headers, body limit, cross-origin protection.
+// middleware wraps every request, outermost first: the client's address, id
+// and log, recovery from panics, security headers, body limit, time budget,
+// cross-origin protection.
 func (s *Server) middleware(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, forbiddenCrossOrigin)
 	}))
 	h := cop.Handler(next)
-	return s.logRequests(s.recoverPanic(s.securityHeaders(limitBody(h))))
+	return s.withClientAddr(s.logRequests(s.recoverPanic(s.securityHeaders(limitBody(s.requestBudget(h))))))
+}
+
+// requestBudget bounds the time a reading request may take: when it runs
+// out, the context ends and the database stops the request's query (SQLite's
+// interrupt, PostgreSQL's cancel), so one pathological page cannot hold a
+// connection for long. Forms that write are left alone: a half-done write
+// is rolled back, but the visitor would have to type it again.
+func (s *Server) requestBudget(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), s.budget)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // requestIDs makes request ids: a random prefix per process, so ids from

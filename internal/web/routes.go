@@ -78,10 +78,12 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 
 	// Reading
-	mux.Handle("GET /{$}", s.handle(s.cached(s.home)))
-	mux.Handle("GET /sections/{slug}", s.handle(s.cached(s.section)))
+	// cached(h, params…) names the query parameters a page reads: only
+	// they are part of its cache key.
+	mux.Handle("GET /{$}", s.handle(s.cached(s.home, "page")))
+	mux.Handle("GET /sections/{slug}", s.handle(s.cached(s.section, "page")))
 	mux.Handle("GET /stories/{slug}", s.handle(s.cached(s.story)))
-	mux.Handle("GET /comments", s.handle(s.cached(s.comments)))
+	mux.Handle("GET /comments", s.handle(s.cached(s.comments, "page")))
 	mux.Handle("GET /search", s.handle(s.search))
 	mux.Handle("GET /search.atom", s.handle(s.searchFeed))
 

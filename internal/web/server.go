@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -29,7 +30,15 @@ type Options struct {
 	// Sessions stores admin sessions; it must be shared by every instance
 	// (the database's session table).
 	Sessions scs.Store
+	// RequestBudget bounds the time a GET or HEAD request may spend; past
+	// it, its database work is stopped and the visitor is asked to try
+	// again. 0 means DefaultRequestBudget.
+	RequestBudget time.Duration
 }
+
+// DefaultRequestBudget is far above what any page takes (tens of
+// milliseconds): it only stops what has gone wrong.
+const DefaultRequestBudget = 3 * time.Second
 
 // DefaultCacheBytes is the page cache's default budget: room for a few
 // thousand story pages while the process stays well under 150 MB.
@@ -48,6 +57,8 @@ type Server struct {
 	pages       *pageCache
 	chromeCache chromeCache
 	sm          *scs.SessionManager
+	proxies     []netip.Prefix // see clientaddr.go
+	budget      time.Duration  // see requestBudget
 }
 
 // New parses the templates and prepares the static files.
@@ -76,6 +87,10 @@ func New(opts Options) (*Server, error) {
 		secure:  u.Scheme == "https",
 		now:     opts.Now,
 		assets:  a,
+		budget:  opts.RequestBudget,
+	}
+	if s.budget <= 0 {
+		s.budget = DefaultRequestBudget
 	}
 	if opts.CacheBytes == 0 {
 		opts.CacheBytes = DefaultCacheBytes

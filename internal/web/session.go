@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -41,15 +40,6 @@ type userKey struct{}
 func currentUser(ctx context.Context) *model.User {
 	u, _ := ctx.Value(userKey{}).(*model.User)
 	return u
-}
-
-// clientIP is the address a request came from, for login throttling.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // admin wraps an admin handler: the visitor must be logged in with an
