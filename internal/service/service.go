@@ -32,7 +32,7 @@ type Store interface {
 	StoryByID(ctx context.Context, id int64) (*model.Story, error)
 	UpdateStory(ctx context.Context, st *model.Story) error
 	DeleteStory(ctx context.Context, id int64) error
-	AdminStories(ctx context.Context, query, status string, limit, offset int) ([]model.Story, int, error)
+	AdminStories(ctx context.Context, query, status string, limit, offset, countUpTo int) ([]model.Story, int, error)
 	SearchStories(ctx context.Context, q search.Query, f model.SearchFilter) ([]model.SearchHit, int, error)
 	SearchVersion(ctx context.Context) (int64, error)
 	PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, error)

@@ -23,6 +23,11 @@ type StoryInput struct {
 // AdminStoriesPerPage is the length of the admin story list.
 const AdminStoriesPerPage = 25
 
+// AdminStoriesFound bounds the count of a filtered admin list (and so its
+// pages): a filter is for finding a story, and counting every match of a
+// common word reads every story of a big site.
+const AdminStoriesFound = 1000
+
 // AdminStories lists stories of every status for the editors, optionally
 // filtered by words in the title and by status.
 func (s *Service) AdminStories(ctx context.Context, query, status string, page int) ([]model.Story, model.Pagination, error) {
@@ -34,7 +39,8 @@ func (s *Service) AdminStories(ctx context.Context, query, status string, page i
 	if page < 1 {
 		return nil, model.Pagination{}, model.ErrNotFound
 	}
-	list, total, err := s.store.AdminStories(ctx, strings.TrimSpace(query), status, AdminStoriesPerPage, (page-1)*AdminStoriesPerPage)
+	list, total, err := s.store.AdminStories(ctx, strings.TrimSpace(query), status, AdminStoriesPerPage, (page-1)*AdminStoriesPerPage,
+		AdminStoriesFound)
 	if err != nil {
 		return nil, model.Pagination{}, err
 	}

@@ -221,11 +221,10 @@ func placeholders(from, n int) string {
 // as one quoted string, exclusions as NOT.
 func fts5Query(q search.Query) string {
 	term := func(t search.Term) string {
-		s := `"` + strings.Join(t.Words, " ") + `"`
 		if t.Prefix {
-			s += "*"
+			return fts5Prefix(t.Words[0])
 		}
-		return s
+		return `"` + strings.Join(t.Words, " ") + `"`
 	}
 	var inc []string
 	for _, t := range q.Include() {
@@ -242,6 +241,29 @@ func fts5Query(q search.Query) string {
 	return out
 }
 
+// prefixNext are the characters a word may go on with after a prefix.
+const prefixNext = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+// fts5Prefix renders "words beginning with p". FTS5 stems a prefix with the
+// porter tokenizer like any word, so "hus"* would be searched as "hu"*: other
+// words, and no prefix index (it keeps beginnings of 3 to 6 letters), so
+// every word beginning "hu" is read. When stemming would change p, the
+// prefix is asked for as p itself (stemmed as a whole word, so "lonely*"
+// finds "lonely") or p and one more character, each a prefix the stemmer
+// leaves alone: ("hus" OR "husa"* OR "husb"* …).
+func fts5Prefix(p string) string {
+	if search.Stem(p) == p {
+		return `"` + p + `"*`
+	}
+	parts := []string{`"` + p + `"`}
+	for _, c := range prefixNext {
+		if pc := p + string(c); search.Stem(pc) == pc {
+			parts = append(parts, `"`+pc+`"*`)
+		}
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
+}
+
 // tsQuery renders q as a PostgreSQL tsquery expression with its words as
 // arguments numbered from $next: words through plainto_tsquery (stemmed,
 // like the index), phrases through phraseto_tsquery, beginnings through
@@ -252,8 +274,10 @@ func tsQuery(q search.Query, next int) (string, []any) {
 	term := func(t search.Term) string {
 		switch {
 		case t.Prefix:
-			args = append(args, t.Words[0]+":*")
-			return fmt.Sprintf("to_tsquery('simple', $%d)", next+len(args)-1)
+			// Lexemes are stemmed: "lonely" is kept as "lone", which
+			// "lonely:*" does not begin, so the whole word counts too.
+			args = append(args, t.Words[0]+":*", t.Words[0])
+			return fmt.Sprintf("(to_tsquery('simple', $%d) || plainto_tsquery('english', $%d))", next+len(args)-2, next+len(args)-1)
 		case t.Phrase():
 			args = append(args, strings.Join(t.Words, " "))
 			return fmt.Sprintf("phraseto_tsquery('english', $%d)", next+len(args)-1)

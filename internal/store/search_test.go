@@ -59,6 +59,10 @@ func newSearchSite(t testing.TB, db *database.DB) *searchSite {
 			"Many parents feel this when the nest empties.", model.StoryPublished, s.family},
 		{"script", "A <script> in my title", `I wrote <script>alert("x")</script> and <b>bold</b> about my anxiety.`,
 			"Your anxiety is real.", model.StoryPublished, s.family},
+		{"husband", "When my husband went quiet", "My husband stopped talking at dinner.", "Silence can be an invitation.", model.StoryPublished, s.family},
+		{"hurt", "Hurting and human", "I feel hurt, and the humans around me do not see it.", "Being hurt is human.", model.StoryPublished, s.family},
+		{"past", "The past keeps coming back", "Passing the old house, the past returns.", "Memories soften.", model.StoryPublished, s.family},
+		{"partner", "My partner is away at night", "My partner sleeps by day.", "Nights are long.", model.StoryPublished, s.family},
 		{"draft", "A draft about gardening", "Gardening helped me through the winter.", "", model.StoryDraft, s.family},
 		{"withdrawn", "Withdrawn gardening story", "My gardening story, which I took back.", "Gardening heals.", model.StoryWithdrawn, s.family},
 	}
@@ -120,6 +124,15 @@ func TestSearchLanguage(t *testing.T) {
 			{name: "exclusion", query: "lonely -work", want: []string{"lonely-home"}},
 			{name: "phrase exclusion", query: `divorce -"evening after the divorce"`, want: []string{"apart"}},
 			{name: "prefix", query: "trus*", want: []string{"title-trust", "trusting", "reply-trust"}, anyOrder: true},
+			// A beginning the stemmer would shorten ("hus" to "hu", "pas"
+			// to "pa") still means words that begin so.
+			{name: "prefix not stemmed", query: "hus*", want: []string{"husband"}},
+			{name: "prefix not stemmed 2", query: "pas*", want: []string{"past"}},
+			{name: "prefix of a whole word", query: "lonely*", want: []string{"lonely-home", "lonely-work"}, anyOrder: true},
+			{name: "prefix with a word", query: "hurt hum*", want: []string{"hurt"}},
+			{name: "prefix excluded", query: "night -par*", want: nil},
+			{name: "prefix excluded 2", query: "house -hus*", want: []string{"lonely-home", "past"}, anyOrder: true},
+			{name: "prefix excluded 3", query: "dinner -hus*", want: nil},
 			{name: "section", query: "lonely", filter: model.SearchFilter{SectionID: s.work.ID}, want: []string{"lonely-work"}},
 			{name: "case", query: "LONELY OFFICE", want: []string{"lonely-work"}},
 			{name: "stop words left out", query: "the lonely and the office", want: []string{"lonely-work"}},

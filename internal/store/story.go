@@ -215,42 +215,43 @@ func (s *Store) DeleteStory(ctx context.Context, id int64) error {
 
 // AdminStories lists stories of every status for the admin area, newest
 // change first, optionally only those whose title contains query and those
-// in one status.
-func (s *Store) AdminStories(ctx context.Context, query, status string, limit, offset int) ([]model.Story, int, error) {
+// in one status. Without a query the number is kept (counters); with one it
+// is counted, but never past countUpTo, so a rare word does not cost a count
+// of every story on a big site.
+func (s *Store) AdminStories(ctx context.Context, query, status string, limit, offset, countUpTo int) ([]model.Story, int, error) {
 	var cond []string
 	var args []any
 	if query != "" {
 		args = append(args, "%"+likeEscape(strings.ToLower(query))+"%")
-		cond = append(cond, fmt.Sprintf(`lower(s.title) LIKE $%d ESCAPE '\'`, len(args)))
+		cond = append(cond, fmt.Sprintf(`lower(title) LIKE $%d ESCAPE '\'`, len(args)))
 	}
 	if status != "" {
 		args = append(args, status)
-		cond = append(cond, fmt.Sprintf("s.status = $%d", len(args)))
+		cond = append(cond, fmt.Sprintf("status = $%d", len(args)))
 	}
 	where := ""
 	if len(cond) > 0 {
 		where = " WHERE " + strings.Join(cond, " AND ")
 	}
 	var total int
-	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM stories s`+where, args...).Scan(&total); err != nil {
+	if query == "" {
+		var err error
+		if total, err = s.storyCount(ctx, 0, status); err != nil {
+			return nil, 0, err
+		}
+	} else if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM stories`+where+
+		fmt.Sprintf(` LIMIT $%d) AS found`, len(args)+1), append(args, countUpTo)...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count admin stories: %w", err)
 	}
 	args = append(args, limit, offset)
-	rows, err := s.reader(ctx).QueryContext(ctx, listColumns+storyFrom+where+
-		fmt.Sprintf(" ORDER BY s.updated_at DESC, s.id DESC LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args...)
+	q := listColumns + storyFrom + " WHERE s.id IN (SELECT id FROM stories" + where +
+		fmt.Sprintf(" ORDER BY updated_at DESC, id DESC LIMIT $%d OFFSET $%d)", len(args)-1, len(args)) +
+		" ORDER BY s.updated_at DESC, s.id DESC"
+	out, err := s.storyList(ctx, q, args)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: admin stories: %w", err)
 	}
-	defer rows.Close()
-	var out []model.Story
-	for rows.Next() {
-		st, err := scanStory(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("store: admin stories: %w", err)
-		}
-		out = append(out, st)
-	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 func likeEscape(s string) string {
