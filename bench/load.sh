@@ -4,10 +4,12 @@
 # same run on the same machine. Usage:
 #
 #   bash bench/load.sh                       # 10,000 stories on SQLite
-#   STORIES=100000 bash bench/load.sh        # a bigger corpus
+#   STORIES=100000 bash bench/load.sh        # a grown site (the scale issue's size)
 #   DB='postgres://…' bash bench/load.sh     # an already filled PostgreSQL database
+#   MIXED=only bash bench/load.sh            # only the mixed run (searches against pages)
 #
-# Settings (environment): STORIES, DB, DURATION (15s), CONNS (16), THREADS (2).
+# Settings (environment): STORIES, DB, DURATION (15s), CONNS (16), THREADS (2),
+# MIXED (yes: the reading runs and then the mixed run; no; only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +21,7 @@ CONNS=${CONNS:-16}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18090}
 NGINX_PORT=${NGINX_PORT:-18091}
+MIXED=${MIXED:-yes}
 
 for tool in wrk nginx curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool not found (apt-get install wrk nginx-light curl)" >&2; exit 2; }
@@ -39,10 +42,15 @@ CONFIDE_PID=$!
 pids+=("$CONFIDE_PID")
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 
-# Many different story pages to rotate over, from the sitemap.
+# Many different story pages to rotate over, from the sitemap's files.
 curl -fs "http://127.0.0.1:$PORT/sitemap.xml" >"$OUT/sitemap.xml"
-grep -o "/stories/[^<]*" "$OUT/sitemap.xml" | awk 'NR <= 5000' >"$OUT/stories.txt"
-SECTION=$(grep -o "/sections/[^<]*" "$OUT/sitemap.xml" | awk 'NR == 1')
+: >"$OUT/stories.txt"
+for file in $(grep -o "/sitemaps/stories-[0-9]*.xml" "$OUT/sitemap.xml"); do
+  curl -fs "http://127.0.0.1:$PORT$file" | grep -o "/stories/[^<]*" >>"$OUT/stories.txt"
+  [ "$(wc -l <"$OUT/stories.txt")" -ge 5000 ] && break
+done
+sed -i '5001,$d' "$OUT/stories.txt"
+SECTION=$(curl -fs "http://127.0.0.1:$PORT/sitemaps/pages.xml" | grep -o "/sections/[^<]*" | awk 'NR == 1')
 echo "/" >"$OUT/home.txt"
 echo "$SECTION" >"$OUT/section.txt"
 
@@ -83,18 +91,44 @@ sed "s|^|http://127.0.0.1:$PORT|" "$OUT/stories.txt" | xargs -n 500 curl -fs -H 
 bytes() { curl -fs "$1" | wc -c; }
 echo "story page: $(bytes "http://127.0.0.1:$PORT$(head -n 1 "$OUT/stories.txt")") bytes; $(wc -l <"$OUT/stories.txt") stories in rotation"
 
-run() { # name base-url paths-file encoding
-  wrk -t"$THREADS" -c"$CONNS" -d3s -s bench/rotate.lua "$2" -- "$3" "$4" >/dev/null # warm-up
+run() { # name base-url paths-file encoding [connections]
+  local conns=${5:-$CONNS} threads=$THREADS
+  [ "$conns" -lt "$threads" ] && threads=$conns
+  wrk -t"$threads" -c"$conns" -d3s -s bench/rotate.lua "$2" -- "$3" "$4" >/dev/null # warm-up
   local line
-  line=$(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" -s bench/rotate.lua "$2" -- "$3" "$4" | grep '^RESULT')
+  line=$(wrk -t"$threads" -c"$conns" -d"$DURATION" -s bench/rotate.lua "$2" -- "$3" "$4" | grep '^RESULT')
   printf '%-30s %s\n' "$1" "${line#RESULT }"
 }
 
 echo "wrk: $THREADS threads, $CONNS connections, $DURATION per run, database $(echo "$DB" | sed 's|//[^@]*@|//…@|')"
-for enc in gzip identity; do
-  run "nginx static story, $enc" "http://127.0.0.1:$NGINX_PORT" "$OUT/static.txt" "$enc"
-  run "story (rotating), $enc" "http://127.0.0.1:$PORT" "$OUT/stories.txt" "$enc"
-  run "home, $enc" "http://127.0.0.1:$PORT" "$OUT/home.txt" "$enc"
-  run "section, $enc" "http://127.0.0.1:$PORT" "$OUT/section.txt" "$enc"
-done
+if [ "$MIXED" != only ]; then
+  for enc in gzip identity; do
+    run "nginx static story, $enc" "http://127.0.0.1:$NGINX_PORT" "$OUT/static.txt" "$enc"
+    run "story (rotating), $enc" "http://127.0.0.1:$PORT" "$OUT/stories.txt" "$enc"
+    run "home, $enc" "http://127.0.0.1:$PORT" "$OUT/home.txt" "$enc"
+    run "section, $enc" "http://127.0.0.1:$PORT" "$OUT/section.txt" "$enc"
+  done
+fi
+
+# The mixed run: 8 clients read story pages (every third link carries
+# query parameters the page does not read, as links from newsletters and
+# social sites do) while 8 clients search the broadest classes; first the
+# story pages alone with the same 8 clients, for the rate to compare with.
+# Searches beyond the search slots wait briefly, then get 503 (counted in
+# errors): that is the protection working.
+if [ "$MIXED" != no ]; then
+  awk '{ print (NR % 3 == 0) ? $0 "?utm_source=newsletter&utm_medium=email" : $0 }' "$OUT/stories.txt" >"$OUT/stories-mixed.txt"
+  grep -v '^#' bench/search-queries.txt | grep -v '^$' | python3 -c 'import sys, urllib.parse
+for q in sys.stdin.read().splitlines(): print("/search?q=" + urllib.parse.quote(q))' >"$OUT/searches.txt"
+  sed "s|^|http://127.0.0.1:$PORT|" "$OUT/stories-mixed.txt" | xargs -n 500 curl -fs -H 'Accept-Encoding: gzip' >/dev/null
+  run "story alone, 8 clients" "http://127.0.0.1:$PORT" "$OUT/stories-mixed.txt" gzip 8
+  wrk -t1 -c8 -d"$DURATION" -s bench/rotate.lua "http://127.0.0.1:$PORT" -- "$OUT/searches.txt" gzip | grep '^RESULT' >"$OUT/mixed-search.txt" &
+  search_pid=$!
+  sleep 1
+  line=$(wrk -t1 -c8 -d"$DURATION" -s bench/rotate.lua "http://127.0.0.1:$PORT" -- "$OUT/stories-mixed.txt" gzip | grep '^RESULT')
+  wait "$search_pid"
+  printf '%-30s %s\n' "story with 8 searching" "${line#RESULT }"
+  line=$(cat "$OUT/mixed-search.txt")
+  printf '%-30s %s\n' "search (8 clients)" "${line#RESULT }"
+fi
 echo "confide memory: $(grep -E 'VmHWM|VmRSS' /proc/$CONFIDE_PID/status | tr -s ' \t' ' ' | paste -sd ' ')"

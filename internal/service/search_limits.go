@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"runtime"
 	"time"
 
 	"github.com/confide/confide/internal/model"
@@ -12,7 +13,8 @@ import (
 // at once, can take the database from the pages readers are reading.
 type SearchLimits struct {
 	// Slots is how many searches run at once; the database's read pool
-	// must be larger, so pages always find a connection. 0 means 2.
+	// must be larger, so pages always find a connection. 0 means
+	// DefaultSearchSlots.
 	Slots int
 	// Wait is how long a search waits for a slot before the reader is
 	// asked to try again in a moment. 0 means a second.
@@ -27,9 +29,12 @@ type SearchLimits struct {
 	Hook func(ctx context.Context)
 }
 
-// Default search limits.
+// Default search limits. Searches may use half of the cores (at least one,
+// at most eight, well below either engine's read pool): the other half stays
+// for the pages readers are reading, however many people search.
+var DefaultSearchSlots = min(8, max(1, runtime.NumCPU()/2))
+
 const (
-	DefaultSearchSlots  = 2
 	DefaultSearchWait   = time.Second
 	DefaultSearchBudget = 300 * time.Millisecond
 )

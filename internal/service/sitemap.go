@@ -13,9 +13,10 @@ type SitemapStore interface {
 }
 
 // SitemapChunkSize is how many story ids one sitemap file covers. The
-// protocol allows 50,000 URLs a file; smaller files are made quickly and a
-// crawler fetches only those whose lastmod changed.
-const SitemapChunkSize = 10000
+// protocol allows 50,000 URLs a file; small files are made within a page's
+// time budget even on a slow machine, and a crawler fetches only those whose
+// lastmod changed.
+const SitemapChunkSize = 2000
 
 // SitemapChunks lists the sitemap's story files that hold a published story.
 func (s *Service) SitemapChunks(ctx context.Context) ([]model.SitemapChunk, error) {

@@ -115,10 +115,11 @@ func (s *Store) Audit(ctx context.Context, e *model.AuditEntry) error {
 }
 
 // AuditLog lists the latest audit entries, newest first, and how many there
-// are in all.
+// are, counted up to maxListed (the admin pager goes that far back).
 func (s *Store) AuditLog(ctx context.Context, limit, offset int) ([]model.AuditEntry, int, error) {
 	var total int
-	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM audit_log`).Scan(&total); err != nil {
+	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM audit_log LIMIT $1) AS newest`,
+		maxListed).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count audit log: %w", err)
 	}
 	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT a.id, COALESCE(a.user_id, 0), COALESCE(u.name, ''), a.action, a.detail, a.created_at

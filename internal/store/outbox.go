@@ -99,10 +99,12 @@ func (s *Store) MarkMailFailed(ctx context.Context, id int64, next time.Time, la
 	return nil
 }
 
-// Outbox lists messages, newest first, and how many there are.
+// Outbox lists messages, newest first, and how many there are, counted up to
+// maxListed.
 func (s *Store) Outbox(ctx context.Context, limit, offset int) ([]model.OutboxMessage, int, error) {
 	var total int
-	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM outbox`).Scan(&total); err != nil {
+	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM outbox LIMIT $1) AS newest`,
+		maxListed).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count outbox: %w", err)
 	}
 	rows, err := s.reader(ctx).QueryContext(ctx, outboxColumns+` ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2`, limit, offset)

@@ -155,6 +155,11 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, q querie
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 
+// maxListed bounds the count of an admin log (audit entries, outgoing mail):
+// those grow for years, and the pager goes this far back rather than
+// counting every row on each view.
+const maxListed = 10000
+
 // ts is how every time goes into the database: UTC, to the microsecond
 // (PostgreSQL's precision), so a value reads back equal on both engines.
 func ts(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
