@@ -43,3 +43,21 @@ func TestStem(t *testing.T) {
 		}
 	}
 }
+
+func TestUnranked(t *testing.T) {
+	for q, want := range map[string]bool{
+		"lonely":                       false,
+		"lonely after divorce":         false,
+		"lonely -work":                 false,
+		"trus*":                        true,
+		"lonely trus*":                 true,
+		`"feel alone"`:                 true,
+		"lonely tired angry sad":       true,
+		"lonely tired angry -sad":      false,
+		"the lonely and the tired man": false, // stop words do not count
+	} {
+		if got := Parse(q).Unranked(); got != want {
+			t.Errorf("%q: Unranked() = %v, want %v", q, got, want)
+		}
+	}
+}

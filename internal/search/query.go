@@ -86,6 +86,35 @@ func (q Query) filter(exclude bool) []Term {
 // exclusions is empty: "everything except" is not a search.
 func (q Query) Empty() bool { return len(q.Include()) == 0 }
 
+// Unranked reports whether ranking q by relevance is not worth its cost:
+// with a beginning ("trus*", which matches many words, each weighed on its
+// own), a phrase (ranking one means finding it in every story again) or
+// four words or more (a story with all of them is already a close match,
+// and such everyday words weigh next to nothing) results are listed newest
+// first (after title matches, where a search has them).
+func (q Query) Unranked() bool {
+	inc := q.Include()
+	if len(inc) >= 4 {
+		return true
+	}
+	for _, t := range inc {
+		if t.Prefix || t.Phrase() {
+			return true
+		}
+	}
+	return false
+}
+
+// HasPrefix reports whether a word to look for is a beginning ("trus*").
+func (q Query) HasPrefix() bool {
+	for _, t := range q.Include() {
+		if t.Prefix {
+			return true
+		}
+	}
+	return false
+}
+
 // String is the cleaned query as a reader would type it.
 func (q Query) String() string {
 	parts := make([]string, len(q.Terms))

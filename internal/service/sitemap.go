@@ -8,19 +8,20 @@ import (
 
 // SitemapStore is what the sitemap needs of the database.
 type SitemapStore interface {
-	SitemapChunks(ctx context.Context, size int) ([]model.SitemapChunk, error)
+	SitemapChunks(ctx context.Context) ([]model.SitemapChunk, error)
 	SitemapStories(ctx context.Context, from, to int64) ([]model.StoryStamp, error)
 }
 
 // SitemapChunkSize is how many story ids one sitemap file covers. The
 // protocol allows 50,000 URLs a file; small files are made within a page's
 // time budget even on a slow machine, and a crawler fetches only those whose
-// lastmod changed.
+// lastmod changed. The store keeps each file's count and last change by
+// triggers written for this size (migration 0012): change both together.
 const SitemapChunkSize = 2000
 
 // SitemapChunks lists the sitemap's story files that hold a published story.
 func (s *Service) SitemapChunks(ctx context.Context) ([]model.SitemapChunk, error) {
-	return s.store.SitemapChunks(ctx, SitemapChunkSize)
+	return s.store.SitemapChunks(ctx)
 }
 
 // SitemapStories lists the published stories of sitemap file n (1-based); a

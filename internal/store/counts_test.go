@@ -8,6 +8,7 @@ import (
 	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/database/dbtest"
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/service"
 )
 
 // The kept counts (migration 0010) follow every change to stories and
@@ -100,24 +101,64 @@ func TestKeptCounts(t *testing.T) {
 	})
 }
 
-// Sitemap files are runs of ids; only runs with a published story exist.
+// Sitemap files are runs of service.SitemapChunkSize ids; only runs with a
+// published story are listed, with the last change of one of them.
 func TestSitemapChunks(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
-		chunks, err := f.st.SitemapChunks(ctx, 1)
+		chunks, err := f.st.SitemapChunks(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		// One id a file: the two published stories, not the draft.
-		if len(chunks) != 2 || chunks[0].Number != f.old.ID || chunks[1].Number != f.fresh.ID {
-			t.Fatalf("chunks of one id: %+v", chunks)
-		}
-		if !chunks[0].LastMod.Equal(t0) {
-			t.Errorf("lastmod %v, want %v", chunks[0].LastMod, t0)
+		if len(chunks) != 1 || chunks[0].Number != 1 || !chunks[0].LastMod.Equal(t0) {
+			t.Fatalf("chunks: %+v", chunks)
 		}
 		if got, _ := f.st.SitemapStories(ctx, f.draft.ID, f.draft.ID); len(got) != 0 {
 			t.Errorf("a draft in the sitemap: %+v", got)
+		}
+
+		// A story far on, in the third file; then a change to it.
+		id := int64(2*service.SitemapChunkSize + 1)
+		later := t0.Add(72 * time.Hour)
+		if _, err := db.Write.ExecContext(ctx, `INSERT INTO stories (id, slug, section_id, title, letter, status, published_at, created_at, updated_at)
+			VALUES ($1, 'far-on', $2, 'Far on', 'A letter.', 'published', $3, $3, $3)`, id, f.family.ID, later); err != nil {
+			t.Fatal(err)
+		}
+		chunks, _ = f.st.SitemapChunks(ctx)
+		if len(chunks) != 2 || chunks[1].Number != 3 || !chunks[1].LastMod.Equal(later) {
+			t.Fatalf("after a story in file 3: %+v", chunks)
+		}
+		st, err := f.st.StoryByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Status, st.UpdatedAt = model.StoryDraft, later.Add(time.Hour)
+		if err := f.st.UpdateStory(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		if chunks, _ = f.st.SitemapChunks(ctx); len(chunks) != 1 {
+			t.Fatalf("file 3 has no published story left but is listed: %+v", chunks)
+		}
+		st.Status, st.UpdatedAt = model.StoryPublished, later.Add(2*time.Hour)
+		if err := f.st.UpdateStory(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		if chunks, _ = f.st.SitemapChunks(ctx); len(chunks) != 2 || !chunks[1].LastMod.Equal(later.Add(2*time.Hour)) {
+			t.Fatalf("republished: %+v", chunks)
+		}
+		// The old stories' file loses one to a deletion and keeps listing the other.
+		if err := f.st.DeleteStory(ctx, f.old.ID); err != nil {
+			t.Fatal(err)
+		}
+		if chunks, _ = f.st.SitemapChunks(ctx); len(chunks) != 2 {
+			t.Fatalf("after a deletion: %+v", chunks)
+		}
+		if err := f.st.DeleteStory(ctx, f.fresh.ID); err != nil {
+			t.Fatal(err)
+		}
+		if chunks, _ = f.st.SitemapChunks(ctx); len(chunks) != 1 || chunks[0].Number != 3 {
+			t.Fatalf("file 1 emptied: %+v", chunks)
 		}
 	})
 }

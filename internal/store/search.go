@@ -242,7 +242,13 @@ func fts5Query(q search.Query) string {
 }
 
 // prefixNext are the characters a word may go on with after a prefix.
-const prefixNext = "abcdefghijklmnopqrstuvwxyz0123456789"
+// Digits are left out: each continuation is one more phrase to set up on
+// every lookup, and words that go on with a digit are rare in letters.
+const prefixNext = "abcdefghijklmnopqrstuvwxyz"
+
+// maxPrefixIndex is the longest beginning FTS5 keeps a prefix index for
+// (migration 0010: prefix = '3 4 5 6').
+const maxPrefixIndex = 6
 
 // fts5Prefix renders "words beginning with p". FTS5 stems a prefix with the
 // porter tokenizer like any word, so "hus"* would be searched as "hu"*: other
@@ -251,8 +257,12 @@ const prefixNext = "abcdefghijklmnopqrstuvwxyz0123456789"
 // prefix is asked for as p itself (stemmed as a whole word, so "lonely*"
 // finds "lonely") or p and one more character, each a prefix the stemmer
 // leaves alone: ("hus" OR "husa"* OR "husb"* …).
+//
+// A beginning of six letters or more is left to FTS5's stemming: the
+// continuations would have no prefix index to read, and Porter shortens a
+// long beginning by a suffix at most ("decide*" as "decid*").
 func fts5Prefix(p string) string {
-	if search.Stem(p) == p {
+	if search.Stem(p) == p || len(p) >= maxPrefixIndex {
 		return `"` + p + `"*`
 	}
 	parts := []string{`"` + p + `"`}

@@ -23,7 +23,8 @@ import (
 // word of the query is in more than that share of them: an everyday word of
 // the site. Rank gives such words next to no weight (bm25's inverse document
 // frequency is below zero and clamped), yet reckoning it reads every match's
-// text or whole doclists, so a dense window stays newest first.
+// text or whole doclists, so a dense window stays newest first. So does the
+// window of a query not worth ranking (search.Query.Unranked).
 
 // rankCandidates is how many of the newest matches a broad query ranks,
 // besides those whose title matches.
@@ -91,8 +92,10 @@ func broadPage(q search.Query, minID int64, window []int64, f model.SearchFilter
 	if end <= len(titles) {
 		return titles[f.Offset:end], nil
 	}
+	// Some queries are not worth ranking (see search.Query.Unranked):
+	// their newest matches follow the title matches.
 	rest := window
-	if !dense(window) {
+	if !dense(window) && !q.Unranked() {
 		if rest, err = p.rank(minID, window, nil, end); err != nil {
 			return nil, fmt.Errorf("newest matches: %w", err)
 		}

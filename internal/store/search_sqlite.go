@@ -42,6 +42,11 @@ func (s *Store) searchIDsSQLite(ctx context.Context, doc searchable, q search.Qu
 		return ids, total, nil
 	}
 	order := "f.rank, f.rowid DESC"
+	if q.Unranked() {
+		// bm25 would walk every story's text for the query's words once
+		// more (see search.Query.Unranked).
+		order = "f.rowid DESC"
+	}
 	if f.Newest {
 		order = "d.published_at DESC, d.id DESC"
 	}
@@ -74,6 +79,12 @@ func (s *Store) broadSQLite(ctx context.Context, sq *sqliteSearch, q search.Quer
 				doc.titleFTS, doc.titleFTS, limit), []any{fts5Query(search.Query{Terms: q.Include(), Any: q.Any})})
 		},
 		check: func(ids []int64) ([]int64, error) {
+			if len(q.Include()) == 1 && len(q.Exclude()) == 0 {
+				// A story whose title holds the query's one word matches
+				// it: only the filter is left to check, without setting
+				// up the match again for each story.
+				return s.filterIDs(ctx, doc, f, ids)
+			}
 			c := more("f.rowid IN ("+placeholders(next, len(ids))+")", ids...)
 			return s.ids(ctx, "SELECT f.rowid"+c.body()+" ORDER BY f.rowid DESC", c.args)
 		},
@@ -89,6 +100,30 @@ func (s *Store) broadSQLite(ctx context.Context, sq *sqliteSearch, q search.Quer
 			return s.ids(ctx, fmt.Sprintf("SELECT f.rowid%s ORDER BY f.rank, f.rowid DESC LIMIT %d", c.body(), n), c.args)
 		},
 	})
+}
+
+// filterIDs returns those of ids that pass f's filter, newest first.
+func (s *Store) filterIDs(ctx context.Context, doc searchable, f model.SearchFilter, ids []int64) ([]int64, error) {
+	args := make([]any, 0, len(ids)+3)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	cond := "id IN (" + placeholders(1, len(ids)) + ")"
+	add := func(col string, v any) {
+		args = append(args, v)
+		cond += fmt.Sprintf(" AND %s = $%d", col, len(args))
+	}
+	if f.Status != "" {
+		add("status", f.Status)
+	}
+	if f.SectionID != 0 {
+		add("section_id", f.SectionID)
+	}
+	if f.ExcludeID != 0 {
+		args = append(args, f.ExcludeID)
+		cond += fmt.Sprintf(" AND id <> $%d", len(args))
+	}
+	return s.ids(ctx, fmt.Sprintf("SELECT id FROM %s INDEXED BY %s WHERE %s ORDER BY id DESC", doc.table, doc.filterIx, cond), args)
 }
 
 // sqliteSearch builds the FROM and WHERE of an FTS5 search.

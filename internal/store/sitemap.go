@@ -7,13 +7,12 @@ import (
 	"github.com/confide/confide/internal/model"
 )
 
-// SitemapChunks lists the runs of size story ids (ids 1…size are chunk 1,
-// size+1…2·size chunk 2, …) that hold a published story, with the last change
-// of a published story in each. It reads the narrow index stories_sitemap,
-// never a story's row.
-func (s *Store) SitemapChunks(ctx context.Context, size int) ([]model.SitemapChunk, error) {
-	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT (id - 1) / $1 + 1 AS chunk, max(updated_at) FROM stories
-		WHERE status = 'published' GROUP BY (id - 1) / $1 + 1 ORDER BY chunk`, size)
+// SitemapChunks lists the sitemap's story files that hold a published story,
+// with the last change of one of them: file n lists the stories whose ids
+// run from (n-1)·2000+1 to n·2000 (service.SitemapChunkSize). Triggers keep
+// the list (migration 0012), so no story is read.
+func (s *Store) SitemapChunks(ctx context.Context) ([]model.SitemapChunk, error) {
+	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT n, lastmod FROM sitemap_files WHERE stories > 0 ORDER BY n`)
 	if err != nil {
 		return nil, fmt.Errorf("store: sitemap chunks: %w", err)
 	}
@@ -25,7 +24,7 @@ func (s *Store) SitemapChunks(ctx context.Context, size int) ([]model.SitemapChu
 		if err := rows.Scan(&c.Number, &last); err != nil {
 			return nil, fmt.Errorf("store: sitemap chunks: %w", err)
 		}
-		// SQLite's max() loses the column's type: the time comes back as text.
+		// SQLite's max() in the triggers keeps the time as text.
 		if c.LastMod, err = timeValue(last); err != nil {
 			return nil, fmt.Errorf("store: sitemap chunks: %w", err)
 		}

@@ -147,7 +147,7 @@ func TestStoriesListing(t *testing.T) {
 			t.Fatalf("missing section: %v", err)
 		}
 
-		chunks, err := f.st.SitemapChunks(ctx, 10)
+		chunks, err := f.st.SitemapChunks(ctx)
 		if err != nil || len(chunks) != 1 || chunks[0].Number != 1 || chunks[0].LastMod.IsZero() {
 			t.Fatalf("sitemap chunks: %+v %v", chunks, err)
 		}
