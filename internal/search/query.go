@@ -105,6 +105,23 @@ func (q Query) Unranked() bool {
 	return false
 }
 
+// Beginnings returns q's words to look for as beginnings ("lone" finds
+// "lonely"), for filters that match as people type: the admin area's title
+// filter. Phrases become their words; exclusions stay as they are.
+func (q Query) Beginnings() Query {
+	out := Query{Any: q.Any}
+	for _, t := range q.Terms {
+		if t.Exclude {
+			out.Terms = append(out.Terms, t)
+			continue
+		}
+		for _, w := range t.Words {
+			out.Terms = append(out.Terms, Term{Words: []string{w}, Prefix: true})
+		}
+	}
+	return out
+}
+
 // HasPrefix reports whether a word to look for is a beginning ("trus*").
 func (q Query) HasPrefix() bool {
 	for _, t := range q.Include() {

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/search"
 )
 
 // storyColumns is every column a story read needs, joined with its section
@@ -214,34 +216,26 @@ func (s *Store) DeleteStory(ctx context.Context, id int64) error {
 }
 
 // AdminStories lists stories of every status for the admin area, newest
-// change first, optionally only those whose title contains query and those
-// in one status. Without a query the number is kept (counters); with one it
-// is counted, but never past countUpTo, so a rare word does not cost a count
-// of every story on a big site.
+// change first, optionally only those in one status, and how many there are
+// (kept in counters).
+//
+// With a query it lists the stories whose title has words beginning with
+// the query's words ("lone fam" finds "Lonely in my family"), newest first,
+// found through the title's search index (a scan for a piece of text would
+// read every title of a big site), and counts them up to countUpTo.
 func (s *Store) AdminStories(ctx context.Context, query, status string, limit, offset, countUpTo int) ([]model.Story, int, error) {
-	var cond []string
-	var args []any
 	if query != "" {
-		args = append(args, "%"+likeEscape(strings.ToLower(query))+"%")
-		cond = append(cond, fmt.Sprintf(`lower(title) LIKE $%d ESCAPE '\'`, len(args)))
+		return s.adminTitleSearch(ctx, search.Parse(query).Beginnings(), status, limit, offset, countUpTo)
 	}
+	var where string
+	var args []any
 	if status != "" {
 		args = append(args, status)
-		cond = append(cond, fmt.Sprintf("status = $%d", len(args)))
+		where = " WHERE status = $1"
 	}
-	where := ""
-	if len(cond) > 0 {
-		where = " WHERE " + strings.Join(cond, " AND ")
-	}
-	var total int
-	if query == "" {
-		var err error
-		if total, err = s.storyCount(ctx, 0, status); err != nil {
-			return nil, 0, err
-		}
-	} else if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM stories`+where+
-		fmt.Sprintf(` LIMIT $%d) AS found`, len(args)+1), append(args, countUpTo)...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count admin stories: %w", err)
+	total, err := s.storyCount(ctx, 0, status)
+	if err != nil {
+		return nil, 0, err
 	}
 	args = append(args, limit, offset)
 	q := listColumns + storyFrom + " WHERE s.id IN (SELECT id FROM stories" + where +
@@ -254,6 +248,48 @@ func (s *Store) AdminStories(ctx context.Context, query, status string, limit, o
 	return out, total, nil
 }
 
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+// adminTitleSearch is AdminStories with a query.
+func (s *Store) adminTitleSearch(ctx context.Context, q search.Query, status string, limit, offset, countUpTo int) ([]model.Story, int, error) {
+	if q.Empty() {
+		return nil, 0, nil
+	}
+	var query string
+	var args []any
+	if s.db.Dialect == database.SQLite {
+		args = []any{fts5Query(q)}
+		query = `SELECT t.rowid FROM stories_title_fts t`
+		if status != "" {
+			args = append(args, status)
+			query += ` JOIN stories d INDEXED BY stories_search_filter ON d.id = t.rowid WHERE d.status = $2 AND`
+		} else {
+			query += ` WHERE`
+		}
+		query += ` stories_title_fts MATCH $1`
+	} else {
+		expr, targs := tsQuery(q, 1)
+		args = targs
+		query = `SELECT id FROM stories WHERE to_tsvector('english', title) @@ ` + expr
+		if status != "" {
+			args = append(args, status)
+			query += fmt.Sprintf(" AND status = $%d", len(args))
+		}
+	}
+	ids, err := s.ids(ctx, query+fmt.Sprintf(" ORDER BY 1 DESC LIMIT %d", countUpTo), args)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: admin stories %q: %w", q.String(), err)
+	}
+	total := len(ids)
+	ids = ids[min(offset, total):min(offset+limit, total)]
+	if len(ids) == 0 {
+		return nil, total, nil
+	}
+	byID := make([]any, len(ids))
+	for i, id := range ids {
+		byID[i] = id
+	}
+	out, err := s.storyList(ctx, listColumns+storyFrom+" WHERE s.id IN ("+placeholders(1, len(ids))+") ORDER BY s.id DESC", byID)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: admin stories %q: %w", q.String(), err)
+	}
+	return out, total, nil
 }

@@ -1,0 +1,68 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/confide/confide/internal/database"
+	"github.com/confide/confide/internal/database/dbtest"
+	"github.com/confide/confide/internal/model"
+)
+
+// The admin list's title filter matches beginnings of the title's words,
+// drafts included, newest first, counted up to a limit.
+func TestAdminStoriesTitleFilter(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		slugs := func(list []model.Story) []string {
+			var out []string
+			for _, s := range list {
+				out = append(out, s.Slug)
+			}
+			return out
+		}
+		cases := []struct {
+			query, status string
+			limit, offset int
+			countUpTo     int
+			want          []string
+			total         int
+		}{
+			{"fres", "", 10, 0, 100, []string{"fresh-story"}, 1},
+			{"TITLE", "", 10, 0, 100, []string{"draft-story", "fresh-story", "old-story"}, 3},
+			{"title", "", 1, 1, 100, []string{"fresh-story"}, 3},
+			{"title", "draft", 10, 0, 100, []string{"draft-story"}, 1},
+			{"title", "", 10, 0, 2, []string{"draft-story", "fresh-story"}, 2},
+			{"title -old", "", 10, 0, 100, []string{"draft-story", "fresh-story"}, 2},
+			{"nothing here", "", 10, 0, 100, nil, 0},
+			{"the", "", 10, 0, 100, nil, 0},
+		}
+		for _, tc := range cases {
+			list, total, err := f.st.AdminStories(ctx, tc.query, tc.status, tc.limit, tc.offset, tc.countUpTo)
+			if err != nil {
+				t.Fatalf("%q: %v", tc.query, err)
+			}
+			if got := slugs(list); total != tc.total || len(got) != len(tc.want) || (len(got) > 0 && !equal(got, tc.want)) {
+				t.Errorf("%q %s [%d:%d]: %v (total %d), want %v (total %d)", tc.query, tc.status, tc.offset, tc.limit, got, total, tc.want, tc.total)
+			}
+		}
+		// Without a query: every story, newest change first, counted by the kept counts.
+		list, total, err := f.st.AdminStories(ctx, "", "", 10, 0, 100)
+		if err != nil || total != 3 || len(list) != 3 {
+			t.Fatalf("all: %v %d %v", slugs(list), total, err)
+		}
+	})
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
