@@ -100,8 +100,8 @@ func pageKinds(b *testing.B, a *app.App, slugs []string) []pageKind {
 	}
 	first, last := chunks[0].Number, chunks[len(chunks)-1].Number
 	return []pageKind{
-		{name: "home", paths: numbered("/", pagesOf(counts.Published, service.StoriesPerPage))},
-		{name: "section", paths: numbered("/sections/"+big.Slug, pagesOf(big.StoryCount, service.StoriesPerPage))},
+		{name: "home", paths: numbered("/", min(service.HomePages, pagesOf(counts.Published, service.StoriesPerPage)))},
+		{name: "section", paths: numbered("/sections/"+big.Slug, min(service.SectionPages, pagesOf(big.StoryCount, service.StoriesPerPage)))},
 		{name: "story", paths: stories},
 		{name: "comments", paths: numbered("/comments", service.CommentsPages)},
 		{name: "feeds", paths: []string{"/feed.atom", "/sections/" + big.Slug + "/feed.atom", "/comments/feed.atom"}},
