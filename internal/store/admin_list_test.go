@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/confide/confide/internal/database"
@@ -43,7 +44,7 @@ func TestAdminStoriesTitleFilter(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%q: %v", tc.query, err)
 			}
-			if got := slugs(list); total != tc.total || len(got) != len(tc.want) || (len(got) > 0 && !equal(got, tc.want)) {
+			if got := slugs(list); total != tc.total || len(got) != len(tc.want) || (len(got) > 0 && !slices.Equal(got, tc.want)) {
 				t.Errorf("%q %s [%d:%d]: %v (total %d), want %v (total %d)", tc.query, tc.status, tc.offset, tc.limit, got, total, tc.want, tc.total)
 			}
 		}
@@ -53,16 +54,4 @@ func TestAdminStoriesTitleFilter(t *testing.T) {
 			t.Fatalf("all: %v %d %v", slugs(list), total, err)
 		}
 	})
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
