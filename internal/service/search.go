@@ -91,6 +91,11 @@ func (s *Service) searchStories(ctx context.Context, q, sectionSlug string, page
 	}
 	if broad {
 		res.Message, res.TooBroad = tooBroad, true
+		for _, t := range res.Cleaned.Include() {
+			if t.Phrase() {
+				res.Message = tooBroadPhrase
+			}
+		}
 		return res, nil
 	}
 	if total > MaxSearchResults {

@@ -65,9 +65,15 @@ func (s *Service) SetSearchLimits(l SearchLimits) { s.gate = newSearchGate(l) }
 var errSearchBusy = model.Errorf(model.EBUSY,
 	"Many people are searching right now. Please try again in a moment.")
 
-// errTooBroad is the answer to a search that ran past its budget.
+// tooBroad is the answer to a search that ran past its budget.
 const tooBroad = "This search matches too much to answer quickly. Add a word that says more about what is happening, " +
 	"or use fewer letters-and-star beginnings (like “trust*”)."
+
+// tooBroadPhrase is the answer to a search with a phrase that ran past its
+// budget: finding a phrase of everyday words means reading every story that
+// has them all.
+const tooBroadPhrase = "Finding these exact words in this order takes too long on a site this size. " +
+	"Try the same words without quotes, or add a less common word."
 
 // limitedSearch runs fn in a search slot within the search budget. It
 // reports broad = true when the budget ran out: the search was stopped and

@@ -117,6 +117,9 @@ func TestSearchPastItsBudgetIsTooBroad(t *testing.T) {
 				t.Fatalf("%s: no too-broad message", u)
 			}
 		}
+		if _, body := do(t, "GET", site.URL+searchURL(`"feel alone"`), nil); !strings.Contains(body, "without quotes") {
+			t.Error("a phrase past its budget is not told to drop the quotes")
+		}
 		if resp, body := do(t, "GET", site.URL+"/admin/search?q=husband", nil); resp.StatusCode >= 500 {
 			t.Fatalf("admin search: %d %s", resp.StatusCode, body)
 		}
