@@ -88,7 +88,14 @@ func (s *Store) broadSQLite(ctx context.Context, sq *sqliteSearch, q search.Quer
 			c := more("f.rowid IN ("+placeholders(next, len(ids))+")", ids...)
 			return s.ids(ctx, "SELECT f.rowid"+c.body()+" ORDER BY f.rowid DESC", c.args)
 		},
-		rank: func(minID int64, _, extra []int64, n int) ([]int64, error) {
+		rank: func(minID int64, window, extra []int64, n int) ([]int64, error) {
+			if !q.Any && len(extra) == 0 {
+				if rare, err := s.rareTerms(ctx, doc, q, window); err != nil {
+					return nil, err
+				} else if len(rare) < len(q.Include()) {
+					return s.rankByRare(ctx, doc, rare, minID, window, n)
+				}
+			}
 			// A range FTS5 seeks to. With extra ids (queries of any word
 			// only, which rank in the background) it walks every match,
 			// testing each.
@@ -100,6 +107,49 @@ func (s *Store) broadSQLite(ctx context.Context, sq *sqliteSearch, q search.Quer
 			return s.ids(ctx, fmt.Sprintf("SELECT f.rowid%s ORDER BY f.rank, f.rowid DESC LIMIT %d", c.body(), n), c.args)
 		},
 	})
+}
+
+// densityIDs is how many of the newest ids a word's share is measured on.
+const densityIDs = 2000
+
+// rareTerms returns the words of q that are in at most denseShare of the
+// stories of the newest densityIDs ids up to the window's newest. bm25 gives
+// the others no weight (their inverse document frequency is clamped to
+// almost nothing), yet works it out by walking every story that has them.
+func (s *Store) rareTerms(ctx context.Context, doc searchable, q search.Query, window []int64) ([]search.Term, error) {
+	top := window[0]
+	span := min(densityIDs, top)
+	var rare []search.Term
+	for _, t := range q.Include() {
+		var n int
+		err := s.reader(ctx).QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM %s WHERE %s MATCH $1 AND rowid BETWEEN $2 AND $3",
+			doc.fts, doc.fts), fts5Query(search.Query{Terms: []search.Term{t}}), top-span+1, top).Scan(&n)
+		if err != nil {
+			return nil, fmt.Errorf("density of %s: %w", t, err)
+		}
+		if float64(n) <= denseShare*float64(span) {
+			rare = append(rare, t)
+		}
+	}
+	return rare, nil
+}
+
+// rankByRare ranks window (a broad query's newest matches, from minID on)
+// by rare, the query's words that carry weight; with none, the window stays
+// newest first. Every story of the window has all the query's words, so
+// this is the order bm25 would give, without its walks of everyday words.
+func (s *Store) rankByRare(ctx context.Context, doc searchable, rare []search.Term, minID int64, window []int64, n int) ([]int64, error) {
+	if len(rare) == 0 {
+		return window[:min(n, len(window))], nil
+	}
+	args := []any{fts5Query(search.Query{Terms: rare}), minID}
+	for _, id := range window {
+		args = append(args, id)
+	}
+	// "+rowid" keeps the list from being handed to FTS5, which would set
+	// the match up again for every id in it.
+	return s.ids(ctx, fmt.Sprintf("SELECT rowid FROM %s WHERE %s MATCH $1 AND rowid >= $2 AND +rowid IN (%s) ORDER BY rank, rowid DESC LIMIT %d",
+		doc.fts, doc.fts, placeholders(3, len(window)), n), args)
 }
 
 // filterIDs returns those of ids that pass f's filter, newest first.

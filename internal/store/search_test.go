@@ -326,6 +326,47 @@ func TestSearchBroadQueryRanksCandidates(t *testing.T) {
 	})
 }
 
+// A broad query ranks its newest matches by the words that carry weight:
+// an older story with the rarer word three times comes before a newer one
+// with it once, whatever the everyday word does. SQLite only: it is about
+// bm25's document frequencies (PostgreSQL's ts_rank has none, and its window
+// is an id range).
+func TestSearchBroadRanksByRareWords(t *testing.T) {
+	defer store.SetRankCandidates(2)()
+	db := dbtest.SQLite(t)
+	ctx := context.Background()
+	st := store.New(db)
+	sec := model.Section{Slug: "nights", Name: "Nights", CreatedAt: t0}
+	if err := st.CreateSection(ctx, &sec); err != nil {
+		t.Fatal(err)
+	}
+	letters := []string{
+		"Morning, and a little dread.", "The morning bus again.", "Morning brings dread, dread and more dread.",
+		"Another morning alone.", "Quiet morning.", "A morning walk.", "Morning comes with dread.", "Every morning is grey.",
+	}
+	for i, l := range letters {
+		s := model.Story{Slug: "n" + strconv.Itoa(i+1), SectionID: sec.ID, Title: "Night " + strconv.Itoa(i+1), Letter: l,
+			Status: model.StoryPublished, PublishedAt: t0.Add(time.Duration(i) * time.Hour), CreatedAt: t0, UpdatedAt: t0}
+		if err := st.CreateStory(ctx, &s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hits, total, err := st.SearchStories(ctx, search.Parse("morning dread"), model.SearchFilter{
+		Status: model.StoryPublished, Limit: 2, MaxTotal: 3})
+	if err != nil || total != 3 {
+		t.Fatalf("total %d, %v", total, err)
+	}
+	// The window is the two newest matches, n7 and n3, spread over five
+	// stories; n3 has "dread" three times.
+	var got []string
+	for _, h := range hits {
+		got = append(got, h.Story.Slug)
+	}
+	if !slices.Equal(got, []string{"n3", "n7"}) {
+		t.Fatalf("got %v, want [n3 n7]", got)
+	}
+}
+
 // A broad query of everyday words (in nearly every story) lists the stories
 // whose title matches first, then the newest; the title index follows every
 // retitling at once.
