@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/model"
@@ -51,7 +54,18 @@ func (s *Store) SearchStories(ctx context.Context, q search.Query, f model.Searc
 		hits, total, err = s.searchStories(ctx, q, f)
 		return err
 	})
-	return hits, total, err
+	return hits, total, overBudget(err)
+}
+
+// overBudget marks a query that PostgreSQL stopped at its statement_timeout
+// (set from the context's deadline in searchTx, so it may fire a moment
+// before the context ends) as past its deadline, as a cancelled one is.
+func overBudget(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "57014" {
+		return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+	}
+	return err
 }
 
 // searchTx runs a search. On PostgreSQL it runs in a read-only transaction
@@ -325,13 +339,20 @@ func (s *Store) SearchVersion(ctx context.Context) (int64, error) {
 // OptimizeSearch compacts the search index after a bulk load: on SQLite it
 // merges the FTS5 index into one segment (reads walk fewer b-trees), on
 // PostgreSQL it refreshes the planner's statistics. Importers call it.
+//
+// On SQLite it also moves the write-ahead log into the database file: after
+// a bulk load the log holds a gigabyte, and every read looks pages up in it
+// until a later write checkpoints it.
 func (s *Store) OptimizeSearch(ctx context.Context) error {
-	q := `ANALYZE stories`
+	qs := []string{`ANALYZE stories`}
 	if s.db.Dialect == database.SQLite {
-		q = `INSERT INTO stories_fts (stories_fts) VALUES ('optimize')`
+		qs = []string{`INSERT INTO stories_fts (stories_fts) VALUES ('optimize')`,
+			`INSERT INTO stories_title_fts (stories_title_fts) VALUES ('optimize')`, `PRAGMA wal_checkpoint(TRUNCATE)`}
 	}
-	if _, err := s.db.Write.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("store: optimize search: %w", err)
+	for _, q := range qs {
+		if _, err := s.db.Write.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("store: optimize search: %w", err)
+		}
 	}
 	return nil
 }
