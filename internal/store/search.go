@@ -33,12 +33,13 @@ type searchable struct {
 	snippets      []int // SQLite: FTS columns to take a snippet from, best first
 	textCols      []string
 	titleCol      string // weighted highest; broad queries rank title matches
+	pairsCol      string // PostgreSQL: the indexed pairs of neighbouring words, for phrases
 }
 
 var storiesSearch = searchable{
 	fts: "stories_fts", titleFTS: "stories_title_fts", table: "stories", filterIx: "stories_search_filter",
 	unpublishedIx: "stories_unpublished",
-	snippets:      []int{1, 2}, textCols: []string{"letter", "reply"}, titleCol: "title",
+	snippets:      []int{1, 2}, textCols: []string{"letter", "reply"}, titleCol: "title", pairsCol: "pairs",
 }
 
 // SearchStories runs q over stories and returns one page of hits, best first,

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,6 +16,24 @@ import (
 func (s *Store) searchIDsPostgres(ctx context.Context, doc searchable, q search.Query, f model.SearchFilter) ([]int64, int, error) {
 	expr, args := tsQuery(q, 1)
 	where := []string{"d.search @@ " + expr}
+	if doc.pairsCol != "" && !q.Any {
+		// A phrase first narrows to the stories with its pairs of
+		// neighbouring words (migration 0013), so that the exact phrase is
+		// checked on those alone.
+		for _, t := range q.Include() {
+			if !t.Phrase() {
+				continue
+			}
+			var pairs sql.NullString
+			if err := s.reader(ctx).QueryRowContext(ctx, "SELECT phrase_pairs($1)::text", strings.Join(t.Words, " ")).Scan(&pairs); err != nil {
+				return nil, 0, fmt.Errorf("store: search %s: pairs of %s: %w", doc.table, t, err)
+			}
+			if pairs.Valid {
+				args = append(args, pairs.String)
+				where = append(where, fmt.Sprintf("d.%s @@ $%d::tsquery", doc.pairsCol, len(args)))
+			}
+		}
+	}
 	if f.Status != "" {
 		args = append(args, f.Status)
 		where = append(where, fmt.Sprintf("d.status = $%d", len(args)))
