@@ -46,7 +46,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	if err != nil {
 		return nil, &DatabaseError{Err: err}
 	}
-	applied, err := db.Migrate(octx)
+	// Migrations get no deadline: on a big site one may rebuild an index
+	// for minutes (each says so in its comment), and cutting it short
+	// would only roll it back to start again.
+	log.Info("applying migrations, if any")
+	applied, err := db.Migrate(ctx)
 	if err != nil {
 		db.Close()
 		return nil, &DatabaseError{Err: err}
