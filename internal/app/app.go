@@ -49,7 +49,6 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	// Migrations get no deadline: on a big site one may rebuild an index
 	// for minutes (each says so in its comment), and cutting it short
 	// would only roll it back to start again.
-	log.Info("applying migrations, if any")
 	applied, err := db.Migrate(ctx)
 	if err != nil {
 		db.Close()
