@@ -24,6 +24,12 @@ type SearchLimits struct {
 	// statement_timeout) and the reader is asked for a narrower search.
 	// 0 means 300 ms.
 	Budget time.Duration
+	// Rest is how long a slot stays taken after its search, as a share of
+	// the time the search took: with 1, searches use at most half of the
+	// time of each slot, so that a crowd of searches leaves the processors
+	// to the pages. The answer does not wait for it. 0 means DefaultSearchRest;
+	// a negative number, none.
+	Rest float64
 	// Hook, when set, is called by every search while it holds its slot,
 	// before it asks the database: tests use it to hold slots.
 	Hook func(ctx context.Context)
@@ -37,6 +43,7 @@ var DefaultSearchSlots = min(8, max(1, runtime.NumCPU()/2))
 const (
 	DefaultSearchWait   = time.Second
 	DefaultSearchBudget = 300 * time.Millisecond
+	DefaultSearchRest   = 1.0
 )
 
 // searchGate hands out the search slots.
@@ -54,6 +61,9 @@ func newSearchGate(l SearchLimits) *searchGate {
 	}
 	if l.Budget <= 0 {
 		l.Budget = DefaultSearchBudget
+	}
+	if l.Rest == 0 {
+		l.Rest = DefaultSearchRest
 	}
 	return &searchGate{limits: l, slots: make(chan struct{}, l.Slots)}
 }
@@ -89,7 +99,18 @@ func (s *Service) limitedSearch(ctx context.Context, fn func(ctx context.Context
 	case <-ctx.Done():
 		return false, ctx.Err()
 	}
-	defer func() { <-g.slots }()
+	start := time.Now()
+	defer func() {
+		rest := time.Duration(float64(time.Since(start)) * g.limits.Rest)
+		if rest <= 0 {
+			<-g.slots
+			return
+		}
+		go func() {
+			time.Sleep(rest)
+			<-g.slots
+		}()
+	}()
 	bctx, cancel := context.WithTimeout(ctx, g.limits.Budget)
 	defer cancel()
 	if g.limits.Hook != nil {

@@ -27,7 +27,7 @@ func holdSlots(t *testing.T, site *apptest.Site, db *database.DB, slots int) (re
 	t.Helper()
 	held := make(chan struct{}, slots)
 	done := make(chan struct{})
-	site.Service.SetSearchLimits(service.SearchLimits{Slots: slots, Wait: 200 * time.Millisecond, Budget: time.Minute,
+	site.Service.SetSearchLimits(service.SearchLimits{Slots: slots, Wait: 200 * time.Millisecond, Budget: time.Minute, Rest: -1,
 		Hook: func(ctx context.Context) {
 			conn, err := db.Read.Conn(context.Background())
 			if err != nil {
@@ -99,6 +99,26 @@ func TestSearchesCannotStarvePages(t *testing.T) {
 			t.Fatalf("a search once the slots are free: %d", resp.StatusCode)
 		}
 	})
+}
+
+// After a search its slot rests as long as the search took, so that many
+// searches in a row leave the processors to the pages for half the time.
+func TestSearchSlotRests(t *testing.T) {
+	site := apptest.Start(t, dbtest.SQLite(t))
+	site.Service.SetSearchLimits(service.SearchLimits{Slots: 1, Wait: 20 * time.Millisecond, Rest: 1,
+		Hook: func(ctx context.Context) { time.Sleep(300 * time.Millisecond) }})
+	if resp, _ := do(t, "GET", site.URL+searchURL("lonely"), nil); resp.StatusCode != 200 {
+		t.Fatalf("first search: %d", resp.StatusCode)
+	}
+	if resp, _ := do(t, "GET", site.URL+searchURL("husband"), nil); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("a search while the only slot rests: %d", resp.StatusCode)
+	}
+	site.Service.SetSearchLimits(service.SearchLimits{Slots: 1, Wait: 20 * time.Millisecond, Rest: -1,
+		Hook: func(ctx context.Context) { time.Sleep(300 * time.Millisecond) }})
+	do(t, "GET", site.URL+searchURL("lonely"), nil)
+	if resp, _ := do(t, "GET", site.URL+searchURL("husband"), nil); resp.StatusCode != 200 {
+		t.Fatalf("without rest the slot is free at once: %d", resp.StatusCode)
+	}
 }
 
 // A search past its time budget is stopped and answered with a kind
