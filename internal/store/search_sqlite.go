@@ -112,7 +112,13 @@ func (s *Store) broadSQLite(ctx context.Context, sq *sqliteSearch, q search.Quer
 // densityIDs is how many of the newest ids a word's share is measured on.
 const densityIDs = 2000
 
-// rareTerms returns the words of q that are in at most denseShare of the
+// weightShare: a word in more than this share of the stories ranks with
+// next to no weight (bm25's inverse document frequency is log 3 at a
+// quarter, against 4.6 for a word in one story of a hundred), while bm25
+// would walk every story that has it to work that weight out.
+var weightShare = 0.25
+
+// rareTerms returns the words of q that are in at most weightShare of the
 // stories of the newest densityIDs ids up to the window's newest. bm25 gives
 // the others no weight (their inverse document frequency is clamped to
 // almost nothing), yet works it out by walking every story that has them.
@@ -127,7 +133,7 @@ func (s *Store) rareTerms(ctx context.Context, doc searchable, q search.Query, w
 		if err != nil {
 			return nil, fmt.Errorf("density of %s: %w", t, err)
 		}
-		if float64(n) <= denseShare*float64(span) {
+		if float64(n) <= weightShare*float64(span) {
 			rare = append(rare, t)
 		}
 	}

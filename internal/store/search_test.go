@@ -341,6 +341,7 @@ func TestSearchBroadRanksByRareWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	letters := []string{
+		"Morning tea.", "Morning rain.", "A slow morning.", "Morning light.", "Morning news.", "Cold morning.",
 		"Morning, and a little dread.", "The morning bus again.", "Morning brings dread, dread and more dread.",
 		"Another morning alone.", "Quiet morning.", "A morning walk.", "Morning comes with dread.", "Every morning is grey.",
 	}
@@ -356,14 +357,15 @@ func TestSearchBroadRanksByRareWords(t *testing.T) {
 	if err != nil || total != 3 {
 		t.Fatalf("total %d, %v", total, err)
 	}
-	// The window is the two newest matches, n7 and n3, spread over five
-	// stories; n3 has "dread" three times.
+	// The window is the two newest matches, n13 and n9, spread over five
+	// stories; n9 has "dread" three times. "dread" is in 3 of 13 stories,
+	// "morning" in all.
 	var got []string
 	for _, h := range hits {
 		got = append(got, h.Story.Slug)
 	}
-	if !slices.Equal(got, []string{"n3", "n7"}) {
-		t.Fatalf("got %v, want [n3 n7]", got)
+	if !slices.Equal(got, []string{"n9", "n13"}) {
+		t.Fatalf("got %v, want [n9 n13]", got)
 	}
 }
 
