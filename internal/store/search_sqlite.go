@@ -116,7 +116,7 @@ const densityIDs = 2000
 // next to no weight (bm25's inverse document frequency is log 3 at a
 // quarter, against 4.6 for a word in one story of a hundred), while bm25
 // would walk every story that has it to work that weight out.
-var weightShare = 0.25
+const weightShare = 0.25
 
 // rareTerms returns the words of q that are in at most weightShare of the
 // stories of the newest densityIDs ids up to the window's newest. bm25 gives
