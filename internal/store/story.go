@@ -225,7 +225,7 @@ func (s *Store) DeleteStory(ctx context.Context, id int64) error {
 // read every title of a big site), and counts them up to countUpTo.
 func (s *Store) AdminStories(ctx context.Context, query, status string, limit, offset, countUpTo int) ([]model.Story, int, error) {
 	if query != "" {
-		return s.adminTitleSearch(ctx, search.Parse(query).Beginnings(), status, limit, offset, countUpTo)
+		return s.adminTitleSearch(ctx, query, status, limit, offset, countUpTo)
 	}
 	var where string
 	var args []any
@@ -248,14 +248,22 @@ func (s *Store) AdminStories(ctx context.Context, query, status string, limit, o
 	return out, total, nil
 }
 
-// adminTitleSearch is AdminStories with a query.
-func (s *Store) adminTitleSearch(ctx context.Context, q search.Query, status string, limit, offset, countUpTo int) ([]model.Story, int, error) {
-	if q.Empty() {
-		return nil, 0, nil
-	}
+// adminTitleSearch is AdminStories with a query. A query of very common
+// words alone ("my", "after the"), which the search index leaves out, looks
+// for the text in the titles instead: a scan of every title, but rare.
+func (s *Store) adminTitleSearch(ctx context.Context, raw, status string, limit, offset, countUpTo int) ([]model.Story, int, error) {
+	q := search.Parse(raw).Beginnings()
 	var query string
 	var args []any
-	if s.db.Dialect == database.SQLite {
+	switch {
+	case q.Empty():
+		args = []any{"%" + likeEscape(strings.ToLower(strings.TrimSpace(raw))) + "%"}
+		query = `SELECT id FROM stories WHERE lower(title) LIKE $1 ESCAPE '\'`
+		if status != "" {
+			args = append(args, status)
+			query += " AND status = $2"
+		}
+	case s.db.Dialect == database.SQLite:
 		args = []any{fts5Query(q)}
 		query = `SELECT t.rowid FROM stories_title_fts t`
 		if status != "" {
@@ -265,7 +273,7 @@ func (s *Store) adminTitleSearch(ctx context.Context, q search.Query, status str
 			query += ` WHERE`
 		}
 		query += ` stories_title_fts MATCH $1`
-	} else {
+	default:
 		expr, targs := tsQuery(q, 1)
 		args = targs
 		query = `SELECT id FROM stories WHERE to_tsvector('english', title) @@ ` + expr
@@ -276,7 +284,7 @@ func (s *Store) adminTitleSearch(ctx context.Context, q search.Query, status str
 	}
 	ids, err := s.ids(ctx, query+fmt.Sprintf(" ORDER BY 1 DESC LIMIT %d", countUpTo), args)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: admin stories %q: %w", q.String(), err)
+		return nil, 0, fmt.Errorf("store: admin stories %q: %w", raw, err)
 	}
 	total := len(ids)
 	ids = ids[min(offset, total):min(offset+limit, total)]
@@ -289,7 +297,11 @@ func (s *Store) adminTitleSearch(ctx context.Context, q search.Query, status str
 	}
 	out, err := s.storyList(ctx, listColumns+storyFrom+" WHERE s.id IN ("+placeholders(1, len(ids))+") ORDER BY s.id DESC", byID)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: admin stories %q: %w", q.String(), err)
+		return nil, 0, fmt.Errorf("store: admin stories %q: %w", raw, err)
 	}
 	return out, total, nil
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
