@@ -38,7 +38,8 @@ type Story struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 
-	CommentCount int // approved comments; filled by reads
+	CommentCount   int  // approved comments; filled by reads
+	CommentsClosed bool // an advisor closed the comments: no new ones
 }
 
 // IsPublished reports whether readers may see the story.

@@ -19,7 +19,7 @@ const (
 	storyFrom = ` FROM stories s JOIN sections sec ON sec.id = s.section_id LEFT JOIN story_counts sc ON sc.story_id = s.id`
 	storyHead = `SELECT s.id, s.slug, s.section_id, sec.slug, sec.name, s.title, s.author_name, s.letter, `
 	storyTail = `, s.advisor_name, s.signature, s.status, s.published_at, s.created_at, s.updated_at,
-		COALESCE(sc.comments, 0)`
+		COALESCE(sc.comments, 0), s.comments_closed`
 	storyColumns = storyHead + `s.reply` + storyTail
 	listColumns  = storyHead + `''` + storyTail
 )
@@ -29,7 +29,7 @@ func scanStory(row interface{ Scan(...any) error }) (model.Story, error) {
 	var published sql.NullTime
 	err := row.Scan(&st.ID, &st.Slug, &st.SectionID, &st.SectionSlug, &st.SectionName, &st.Title, &st.AuthorName,
 		&st.Letter, &st.Reply, &st.AdvisorName, &st.Signature, &st.Status, &published, &st.CreatedAt, &st.UpdatedAt,
-		&st.CommentCount)
+		&st.CommentCount, &st.CommentsClosed)
 	st.PublishedAt = fromNull(published)
 	st.CreatedAt = st.CreatedAt.UTC()
 	st.UpdatedAt = st.UpdatedAt.UTC()
@@ -170,10 +170,11 @@ func (s *Store) StoryByID(ctx context.Context, id int64) (*model.Story, error) {
 func (s *Store) UpdateStory(ctx context.Context, st *model.Story) error {
 	err := s.write(ctx, func(ctx context.Context, q querier) error {
 		res, err := q.ExecContext(ctx, `UPDATE stories SET slug = $1, section_id = $2, title = $3, author_name = $4,
-			letter = $5, reply = $6, advisor_name = $7, signature = $8, status = $9, published_at = $10, updated_at = $11
-			WHERE id = $12`,
+			letter = $5, reply = $6, advisor_name = $7, signature = $8, status = $9, published_at = $10, updated_at = $11,
+			comments_closed = $12
+			WHERE id = $13`,
 			st.Slug, st.SectionID, st.Title, st.AuthorName, st.Letter, st.Reply, st.AdvisorName, st.Signature,
-			st.Status, nullTime(st.PublishedAt), ts(st.UpdatedAt), st.ID)
+			st.Status, nullTime(st.PublishedAt), ts(st.UpdatedAt), st.CommentsClosed, st.ID)
 		if err != nil {
 			return err
 		}
