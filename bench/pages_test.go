@@ -124,7 +124,7 @@ func BenchmarkContentVersion(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := a.Service.ContentVersion(ctx); err != nil {
+			if _, err := a.Service.ContentState(ctx); err != nil {
 				b.Error(err)
 			}
 		}

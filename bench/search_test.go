@@ -181,7 +181,7 @@ func BenchmarkRelated(b *testing.B) {
 		a.Service.ForgetRelated()
 		var stories []*model.Story
 		for _, slug := range slugs {
-			st, _, err := a.Service.PublishedStory(ctx, slug)
+			st, err := a.Service.PublishedStory(ctx, slug)
 			if err != nil {
 				b.Fatal(err)
 			}

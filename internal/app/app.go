@@ -63,6 +63,15 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		return nil, err
 	}
 	a.Web.TrustProxies(cfg.TrustedProxies)
+	key, err := SecretKey(cfg.SecretKeyFile, cfg.DB)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if key == nil {
+		log.Warn("no --secret-key-file: visitors cannot post comments until one is set (the same file on every instance)")
+	}
+	a.Service.SetSecret(key)
 	return a, nil
 }
 
@@ -85,8 +94,11 @@ func Build(db *database.DB, baseURL string, log *slog.Logger, now func() time.Ti
 // server is configured (without one, mail waits in the outbox, readable in
 // the admin area). The returned function waits for them after ctx ends.
 func (a *App) StartWorkers(ctx context.Context, cfg config.Config) (wait func(), err error) {
+	comments := &worker.Comments{Service: a.Service, Log: a.Log}
+	cdone := make(chan struct{})
+	go func() { comments.Run(ctx); close(cdone) }()
 	if cfg.SMTP == "" {
-		return func() {}, nil
+		return func() { <-cdone }, nil
 	}
 	site, err := a.Service.SiteSettings(ctx)
 	if err != nil {
@@ -108,7 +120,7 @@ func (a *App) StartWorkers(ctx context.Context, cfg config.Config) (wait func(),
 	done := make(chan struct{})
 	go func() { w.Run(ctx); close(done) }()
 	a.Log.Info("outbox worker started", "from", from)
-	return func() { <-done }, nil
+	return func() { <-done; <-cdone }, nil
 }
 
 // Close releases the database.

@@ -27,6 +27,8 @@ type Config struct {
 	// TrustedProxies are the proxies and load balancers whose
 	// X-Forwarded-For is believed; none by default.
 	TrustedProxies []netip.Prefix
+	// SecretKeyFile holds the key of address hashes and signed forms.
+	SecretKeyFile string
 
 	// For `confide user add`.
 	UserEmail, UserName, UserRole string
@@ -74,6 +76,8 @@ func Load(cmd string, args []string, getenv func(string) string, fields Fields, 
 	var level, proxies string
 	if fields&WithAddr != 0 {
 		fs.StringVar(&c.Addr, "addr", env("CONFIDE_ADDR", DefaultAddr), "address to listen on, host:port (CONFIDE_ADDR)")
+		fs.StringVar(&c.SecretKeyFile, "secret-key-file", env("CONFIDE_SECRET_KEY_FILE", ""),
+			"file holding the site's secret key, never stored in the database (CONFIDE_SECRET_KEY_FILE; SQLite default: made beside the database; PostgreSQL: required for comments)")
 		fs.StringVar(&proxies, "trusted-proxies", env("CONFIDE_TRUSTED_PROXIES", ""),
 			"comma-separated addresses or CIDR ranges of the proxies whose X-Forwarded-For is believed (CONFIDE_TRUSTED_PROXIES; default none)")
 	}

@@ -69,6 +69,12 @@ func (s *SMTP) Message(m model.OutboxMessage, now time.Time) (*gomail.Msg, error
 	msg.Subject(m.Subject)
 	msg.SetMessageIDWithValue(trimAngles(m.MessageID))
 	msg.SetDateWithValue(now)
+	if m.Unsubscribe != "" {
+		// RFC 2369 and RFC 8058: mail programs show an "Unsubscribe"
+		// button that works in one click, without opening a page.
+		msg.SetGenHeader("List-Unsubscribe", "<"+m.Unsubscribe+">")
+		msg.SetGenHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)

@@ -19,6 +19,7 @@ type OutboxMessage struct {
 	Text          string // plain-text part
 	HTML          string // HTML part; may be empty
 	MessageID     string // "<…@host>", fixed when queued so a resend is recognisable
+	Unsubscribe   string // one-click unsubscribe URL of mail a reader asked for; may be empty
 	Status        string
 	Attempts      int
 	NextAttemptAt time.Time

@@ -36,6 +36,12 @@ func oneLine(s string) string {
 // one of its own). Header fields are cleaned of line breaks, so text from a
 // visitor can never add a header; the address must be a plain address.
 func (s *Service) QueueMail(ctx context.Context, to, toName, subject, text, html string) (*model.OutboxMessage, error) {
+	return s.queueMail(ctx, to, toName, subject, text, html, "")
+}
+
+// queueMail is QueueMail with a one-click unsubscribe URL, for mail a reader
+// asked for.
+func (s *Service) queueMail(ctx context.Context, to, toName, subject, text, html, unsubscribe string) (*model.OutboxMessage, error) {
 	to = strings.TrimSpace(to)
 	if a, err := mail.ParseAddress(to); err != nil || a.Address != to || strings.ContainsAny(to, "\r\n") {
 		return nil, &model.Error{Code: model.EINVALID, Message: "That e-mail address is not valid.",
@@ -46,7 +52,8 @@ func (s *Service) QueueMail(ctx context.Context, to, toName, subject, text, html
 		return nil, err
 	}
 	m := &model.OutboxMessage{To: to, ToName: oneLine(toName), Subject: oneLine(subject), Text: text, HTML: html,
-		MessageID: "<" + hex.EncodeToString(b) + "@" + s.mailDomain() + ">", CreatedAt: s.Now()}
+		MessageID: "<" + hex.EncodeToString(b) + "@" + s.mailDomain() + ">", CreatedAt: s.Now(),
+		Unsubscribe: oneLine(unsubscribe)}
 	err := s.store.InTx(ctx, func(ctx context.Context) error { return s.store.EnqueueMail(ctx, m) })
 	if err != nil {
 		return nil, err

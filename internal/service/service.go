@@ -17,7 +17,7 @@ import (
 type Store interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	Ping(ctx context.Context) error
-	ContentVersion(ctx context.Context) (int64, error)
+	ContentState(ctx context.Context) (model.ContentState, error)
 
 	Sections(ctx context.Context) ([]model.Section, error)
 	SectionBySlug(ctx context.Context, slug string) (*model.Section, error)
@@ -41,9 +41,7 @@ type Store interface {
 	RelatedList(ctx context.Context, storyID int64) ([]int64, int64, error)
 	SaveRelatedList(ctx context.Context, storyID int64, ids []int64, version int64, at time.Time) error
 
-	StoryComments(ctx context.Context, storyID int64, status string) ([]model.Comment, error)
-	LatestComments(ctx context.Context, limit, offset, countUpTo int) ([]model.Comment, int, error)
-	CreateComment(ctx context.Context, c *model.Comment) error
+	CommentStore
 
 	CreateUser(ctx context.Context, u *model.User) error
 	UserByEmail(ctx context.Context, email string) (*model.User, error)
@@ -91,6 +89,9 @@ type Options struct {
 	MailRetryBase time.Duration
 	// Search bounds the work of searches; the zero value is the default.
 	Search SearchLimits
+	// Secret keys the hashes of client addresses and signs form keys; it
+	// never enters the database. Without one, visitors cannot post.
+	Secret []byte
 }
 
 // Service is the domain layer. Create it with New.
@@ -104,7 +105,7 @@ type Service struct {
 	gate    *searchGate
 }
 
-// VersionMaxAge is how long the service trusts the content version it last
+// VersionMaxAge is how long the service trusts the content state it last
 // read. Changes made through this process are seen at once (see
 // ContentChanged); changes made by another instance on the same database are
 // seen within this time.
@@ -112,10 +113,19 @@ const VersionMaxAge = 100 * time.Millisecond
 
 type versionCache struct {
 	mu    sync.Mutex
-	v     int64
+	v     model.ContentState
 	read  time.Time // monotonic: when v was read
 	dirty atomic.Bool
+
+	// changes are the latest page changes, oldest first; they tell every
+	// change after changesFrom up to v.Changes.
+	changes     []model.PageChange
+	changesFrom int64
 }
+
+// keptChanges is how many page changes the service remembers; a cache
+// further behind than that drops everything it holds.
+const keptChanges = 4096
 
 // New returns a Service on st.
 func New(st Store, opts Options) *Service {
@@ -137,11 +147,13 @@ func (s *Service) Now() time.Time { return s.now().UTC() }
 // Health checks that the database answers.
 func (s *Service) Health(ctx context.Context) error { return s.store.Ping(ctx) }
 
-// ContentVersion changes whenever anything readers can see changes; caches
-// of pages and page parts are valid for one version. It reads the database
-// at most every VersionMaxAge, and at once after a local change, so that a
-// page served from cache costs no query.
-func (s *Service) ContentVersion(ctx context.Context) (int64, error) {
+// ContentState tells caches of pages and page parts what changed: Version
+// goes up when anything may change every page (a story, a setting), and
+// Changes with each change to one story's comments, whose story
+// StoriesChanged names. It reads the database at most every VersionMaxAge,
+// and at once after a local change, so that a page served from cache costs
+// no query.
+func (s *Service) ContentState(ctx context.Context) (model.ContentState, error) {
 	c := &s.version
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -149,17 +161,62 @@ func (s *Service) ContentVersion(ctx context.Context) (int64, error) {
 		return c.v, nil
 	}
 	c.dirty.Store(false)
-	v, err := s.store.ContentVersion(ctx)
+	v, err := s.store.ContentState(ctx)
 	if err != nil {
 		c.dirty.Store(true)
-		return 0, err
+		return model.ContentState{}, err
+	}
+	if c.read.IsZero() {
+		c.changesFrom = v.Changes
+	} else if v.Changes > c.v.Changes {
+		s.readChanges(ctx, c, v.Changes)
 	}
 	c.v, c.read = v, time.Now()
 	return v, nil
 }
 
+// readChanges reads the page changes up to upTo into c; when there are too
+// many to keep, it forgets the older ones.
+func (s *Service) readChanges(ctx context.Context, c *versionCache, upTo int64) {
+	after := c.v.Changes
+	for after < upTo {
+		list, err := s.store.PageChanges(ctx, after, 1000)
+		if err != nil || len(list) == 0 {
+			// Unreadable or pruned: no cache can know what changed.
+			c.changes, c.changesFrom = nil, upTo
+			return
+		}
+		c.changes = append(c.changes, list...)
+		after = list[len(list)-1].Seq
+	}
+	if n := len(c.changes); n > keptChanges {
+		c.changesFrom = c.changes[n-keptChanges-1].Seq
+		c.changes = append([]model.PageChange(nil), c.changes[n-keptChanges:]...)
+	}
+}
+
+// StoriesChanged returns the stories whose pages changed after the state
+// from, up to the state to, and whether it knows them all (a cache that
+// fell too far behind must drop everything).
+func (s *Service) StoriesChanged(from, to int64) (ids []int64, complete bool) {
+	c := &s.version
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if from < c.changesFrom {
+		return nil, false
+	}
+	seen := map[int64]bool{}
+	for _, ch := range c.changes {
+		if ch.Seq > from && ch.Seq <= to && !seen[ch.StoryID] {
+			seen[ch.StoryID] = true
+			ids = append(ids, ch.StoryID)
+		}
+	}
+	return ids, true
+}
+
 // ContentChanged tells the service that content changed through this
-// process; the next ContentVersion reads the database. The store calls it
+// process; the next ContentState reads the database. The store calls it
 // after every committed change.
 func (s *Service) ContentChanged() { s.version.dirty.Store(true) }
 

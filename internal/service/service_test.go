@@ -70,11 +70,11 @@ func TestStoryRules(t *testing.T) {
 			if err := svc.AddStory(ctx, &st); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := svc.PublishedStory(ctx, st.Slug); model.ErrorCode(err) != model.ENOTFOUND {
+			if _, err := svc.PublishedStory(ctx, st.Slug); model.ErrorCode(err) != model.ENOTFOUND {
 				t.Errorf("%s story: %v", status, err)
 			}
 		}
-		got, _, err := svc.PublishedStory(ctx, slugs[0])
+		got, err := svc.PublishedStory(ctx, slugs[0])
 		if err != nil || got.Title != "Lonely after divorce" {
 			t.Fatalf("published story: %+v %v", got, err)
 		}
@@ -159,7 +159,7 @@ func TestContentVersionSeesLocalWritesAtOnce(t *testing.T) {
 	db := dbtest.SQLite(t)
 	ctx := context.Background()
 	svc, sec := newService(t, db)
-	v1, err := svc.ContentVersion(ctx)
+	v1, err := svc.ContentState(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestContentVersionSeesLocalWritesAtOnce(t *testing.T) {
 	if err := svc.AddStory(ctx, &st); err != nil {
 		t.Fatal(err)
 	}
-	if v2, _ := svc.ContentVersion(ctx); v2 <= v1 {
-		t.Fatalf("version %d after a local write, was %d", v2, v1)
+	if v2, _ := svc.ContentState(ctx); v2.Version <= v1.Version {
+		t.Fatalf("version %+v after a local write, was %+v", v2, v1)
 	}
 }

@@ -58,22 +58,17 @@ func (s *Service) SectionStories(ctx context.Context, slug string, page int) (*m
 	return sec, list, p, err
 }
 
-// PublishedStory returns a published story and its approved comments, oldest
-// first. Drafts and withdrawn stories are not found, exactly as if they did
-// not exist.
-func (s *Service) PublishedStory(ctx context.Context, slug string) (*model.Story, []model.Comment, error) {
+// PublishedStory returns a published story. Drafts and withdrawn stories
+// are not found, exactly as if they did not exist.
+func (s *Service) PublishedStory(ctx context.Context, slug string) (*model.Story, error) {
 	st, err := s.store.StoryBySlug(ctx, slug)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if !st.IsPublished() {
-		return nil, nil, model.ErrNotFound
+		return nil, model.ErrNotFound
 	}
-	comments, err := s.store.StoryComments(ctx, st.ID, model.CommentApproved)
-	if err != nil {
-		return nil, nil, err
-	}
-	return st, comments, nil
+	return st, nil
 }
 
 // FeedSize is how many stories a feed carries.

@@ -68,3 +68,18 @@ func mac(secret []byte, purpose, msg string) string {
 	h.Write([]byte(msg))
 	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:18])
 }
+
+// SignValue returns value with a signature for purpose, for links that must
+// be unforgeable but need nothing stored (unsubscribe links).
+func SignValue(secret []byte, purpose, value string) string {
+	return value + "." + mac(secret, purpose, value)
+}
+
+// OpenValue returns the value of a SignValue result if its signature is good.
+func OpenValue(secret []byte, purpose, signed string) (string, bool) {
+	value, sig, ok := cutLast(signed, ".")
+	if !ok || !hmac.Equal([]byte(sig), []byte(mac(secret, purpose, value))) {
+		return "", false
+	}
+	return value, true
+}

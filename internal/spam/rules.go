@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/confide/confide/internal/model"
 )
 
 // Rule kinds and actions, as admins enter them.
@@ -21,13 +23,7 @@ const (
 )
 
 // Rule is one entry of the admins' block list.
-type Rule struct {
-	ID     int64
-	Kind   string
-	Value  string
-	Action string
-	Note   string
-}
+type Rule = model.BlockRule
 
 // CheckRule says what is wrong with a rule an admin typed, in a sentence
 // for the form, or returns the rule cleaned.

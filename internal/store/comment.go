@@ -2,21 +2,43 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/model"
 )
+
+// Comments never bump the content version: a held comment changes no page,
+// and an approved one changes its story's pages and the lists, which the
+// page_changes rows its triggers write tell every instance (see
+// PageChanges). change runs such a write and tells this process's caches.
+func (s *Store) change(ctx context.Context, fn func(ctx context.Context, q querier) error) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		if err := fn(ctx, s.writer(ctx)); err != nil {
+			return err
+		}
+		txOf(ctx).wrote = true
+		return nil
+	})
+}
 
 // CreateComment inserts a comment and sets its ID.
 func (s *Store) CreateComment(ctx context.Context, c *model.Comment) error {
 	if c.CreatedAt.IsZero() {
 		return fmt.Errorf("store: create comment: CreatedAt not set")
 	}
-	err := s.write(ctx, func(ctx context.Context, q querier) error {
-		return q.QueryRowContext(ctx, `INSERT INTO comments (story_id, author_name, author_email, body, status, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			c.StoryID, c.AuthorName, c.AuthorEmail, c.Body, c.Status, ts(c.CreatedAt)).Scan(&c.ID)
+	var parent any
+	if c.ParentID != 0 {
+		parent = c.ParentID
+	}
+	err := s.change(ctx, func(ctx context.Context, q querier) error {
+		return q.QueryRowContext(ctx, `INSERT INTO comments (story_id, parent_id, author_name, author_email, body, status,
+			held_reason, spam_score, addr_hash, owner_hash, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			c.StoryID, parent, c.AuthorName, c.AuthorEmail, c.Body, c.Status, c.HeldReason, c.SpamScore,
+			c.AddrHash, c.OwnerHash, ts(c.CreatedAt)).Scan(&c.ID)
 	})
 	if err != nil {
 		return fmt.Errorf("store: create comment on story %d: %w", c.StoryID, err)
@@ -24,31 +46,59 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment) error {
 	return nil
 }
 
-const commentColumns = `SELECT c.id, c.story_id, s.slug, s.title, c.author_name, c.author_email, c.body, c.status, c.created_at
-	FROM comments c JOIN stories s ON s.id = c.story_id`
+const (
+	commentSelect = `SELECT c.id, c.story_id, s.slug, s.title, COALESCE(c.parent_id, 0), COALESCE(p.author_name, ''),
+	c.author_name, c.author_email, c.body, c.status, c.held_reason, c.spam_score, c.addr_hash, c.owner_hash,
+	c.created_at, c.updated_at`
+	commentFrom    = ` FROM comments c JOIN stories s ON s.id = c.story_id LEFT JOIN comments p ON p.id = c.parent_id`
+	commentColumns = commentSelect + commentFrom
+)
 
-func scanComments(rows interface {
+type rowScanner interface {
 	Next() bool
 	Scan(...any) error
 	Err() error
-}) ([]model.Comment, error) {
+}
+
+func scanComment(row interface{ Scan(...any) error }, extra ...any) (model.Comment, error) {
+	var c model.Comment
+	var updated sql.NullTime
+	dest := append([]any{&c.ID, &c.StoryID, &c.StorySlug, &c.StoryTitle, &c.ParentID, &c.ParentName,
+		&c.AuthorName, &c.AuthorEmail, &c.Body, &c.Status, &c.HeldReason, &c.SpamScore, &c.AddrHash, &c.OwnerHash,
+		&c.CreatedAt, &updated}, extra...)
+	err := row.Scan(dest...)
+	c.CreatedAt = c.CreatedAt.UTC()
+	c.UpdatedAt = fromNull(updated)
+	return c, err
+}
+
+func scanComments(rows rowScanner) ([]model.Comment, error) {
 	var out []model.Comment
 	for rows.Next() {
-		var c model.Comment
-		if err := rows.Scan(&c.ID, &c.StoryID, &c.StorySlug, &c.StoryTitle, &c.AuthorName, &c.AuthorEmail,
-			&c.Body, &c.Status, &c.CreatedAt); err != nil {
+		c, err := scanComment(rows)
+		if err != nil {
 			return nil, err
 		}
-		c.CreatedAt = c.CreatedAt.UTC()
 		out = append(out, c)
 	}
 	return out, rows.Err()
 }
 
-// StoryComments lists a story's comments in one status, oldest first.
-func (s *Store) StoryComments(ctx context.Context, storyID int64, status string) ([]model.Comment, error) {
-	rows, err := s.reader(ctx).QueryContext(ctx, commentColumns+` WHERE c.story_id = $1 AND c.status = $2
-		ORDER BY c.created_at, c.id`, storyID, status)
+// CommentByID returns one comment in any state, or a not-found error.
+func (s *Store) CommentByID(ctx context.Context, id int64) (*model.Comment, error) {
+	c, err := scanComment(s.reader(ctx).QueryRowContext(ctx, commentColumns+` WHERE c.id = $1`, id))
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("comment %d", id))
+	}
+	return &c, nil
+}
+
+// StoryComments lists a page of a story's comments in one status, oldest
+// first.
+func (s *Store) StoryComments(ctx context.Context, storyID int64, status string, limit, offset int) ([]model.Comment, error) {
+	rows, err := s.reader(ctx).QueryContext(ctx, commentColumns+` WHERE c.id IN (SELECT id FROM comments
+		WHERE story_id = $1 AND status = $2 ORDER BY created_at, id LIMIT $3 OFFSET $4)
+		ORDER BY c.created_at, c.id`, storyID, status, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("store: comments of story %d: %w", storyID, err)
 	}
@@ -58,6 +108,69 @@ func (s *Store) StoryComments(ctx context.Context, storyID int64, status string)
 		return nil, fmt.Errorf("store: comments of story %d: %w", storyID, err)
 	}
 	return out, nil
+}
+
+// CommentPosition returns how many approved comments of c's story come
+// before c, to find the page it is on.
+func (s *Store) CommentPosition(ctx context.Context, c *model.Comment) (int, error) {
+	var n int
+	err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM comments WHERE story_id = $1 AND status = 'approved'
+		AND (created_at < $2 OR (created_at = $2 AND id < $3))`, c.StoryID, ts(c.CreatedAt), c.ID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: position of comment %d: %w", c.ID, err)
+	}
+	return n, nil
+}
+
+// HasApprovedComment reports whether an e-mail address has an approved
+// comment, for the "hold a first comment" policy.
+func (s *Store) HasApprovedComment(ctx context.Context, email string) (bool, error) {
+	var n int
+	err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments
+		WHERE author_email = $1 AND status = 'approved' LIMIT 1) AS one`, email).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: approved comments of an address: %w", err)
+	}
+	return n > 0, nil
+}
+
+// UpdateComment writes a comment's name, body, state, reason, score and
+// edit time.
+func (s *Store) UpdateComment(ctx context.Context, c *model.Comment) error {
+	err := s.change(ctx, func(ctx context.Context, q querier) error {
+		res, err := q.ExecContext(ctx, `UPDATE comments SET author_name = $1, body = $2, status = $3, held_reason = $4,
+			spam_score = $5, updated_at = $6 WHERE id = $7`,
+			c.AuthorName, c.Body, c.Status, c.HeldReason, c.SpamScore, nullTime(c.UpdatedAt), c.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: update comment %d: %w", c.ID, err)
+	}
+	return nil
+}
+
+// DeleteComment removes a comment; answers to it stay, unthreaded.
+func (s *Store) DeleteComment(ctx context.Context, id int64) error {
+	err := s.change(ctx, func(ctx context.Context, q querier) error {
+		res, err := q.ExecContext(ctx, `DELETE FROM comments WHERE id = $1`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete comment %d: %w", id, err)
+	}
+	return nil
 }
 
 // LatestComments lists approved comments on published stories, newest first.
@@ -94,4 +207,139 @@ func (s *Store) LatestComments(ctx context.Context, limit, offset, countUpTo int
 		return nil, 0, fmt.Errorf("store: latest comments: %w", err)
 	}
 	return out, total, nil
+}
+
+// ModerationQueue lists the comments a moderator must look at, newest
+// first: held ones, and any comment with an open report. status picks
+// "pending", "reported", "spam" or "" for pending and reported together.
+func (s *Store) ModerationQueue(ctx context.Context, status string, limit, offset int) ([]model.Comment, int, error) {
+	reported := `SELECT comment_id FROM comment_reports WHERE resolved_at IS NULL`
+	var where string
+	switch status {
+	case "pending":
+		where = `c.status = 'pending'`
+	case "spam":
+		where = `c.status = 'spam'`
+	case "reported":
+		where = `c.id IN (` + reported + `)`
+	default:
+		where = `(c.status = 'pending' OR c.id IN (` + reported + `))`
+	}
+	var total int
+	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments c WHERE `+where+
+		` LIMIT $1) AS q`, maxListed).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count moderation queue: %w", err)
+	}
+	rows, err := s.reader(ctx).QueryContext(ctx, commentSelect+`,
+		(SELECT count(*) FROM comment_reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL),
+		COALESCE((SELECT max(r.reason) FROM comment_reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL), '')`+
+		commentFrom+` WHERE `+where+` ORDER BY c.created_at DESC, c.id DESC LIMIT $1 OFFSET $2`, limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: moderation queue: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Comment
+	for rows.Next() {
+		var c model.Comment
+		var updated sql.NullTime
+		if err := rows.Scan(&c.ID, &c.StoryID, &c.StorySlug, &c.StoryTitle, &c.ParentID, &c.ParentName,
+			&c.AuthorName, &c.AuthorEmail, &c.Body, &c.Status, &c.HeldReason, &c.SpamScore, &c.AddrHash, &c.OwnerHash,
+			&c.CreatedAt, &updated, &c.Reports, &c.ReportNotes); err != nil {
+			return nil, 0, fmt.Errorf("store: moderation queue: %w", err)
+		}
+		c.CreatedAt = c.CreatedAt.UTC()
+		c.UpdatedAt = fromNull(updated)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: moderation queue: %w", err)
+	}
+	return out, total, nil
+}
+
+// CreateReport records a reader's report of a comment.
+func (s *Store) CreateReport(ctx context.Context, r *model.CommentReport) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		return s.writer(ctx).QueryRowContext(ctx, `INSERT INTO comment_reports (comment_id, reason, note, addr_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, r.CommentID, r.Reason, r.Note, r.AddrHash, ts(r.CreatedAt)).Scan(&r.ID)
+	})
+	if err != nil {
+		return fmt.Errorf("store: report comment %d: %w", r.CommentID, err)
+	}
+	return nil
+}
+
+// ResolveReports closes the open reports of a comment.
+func (s *Store) ResolveReports(ctx context.Context, commentID int64, at time.Time) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.writer(ctx).ExecContext(ctx, `UPDATE comment_reports SET resolved_at = $1
+			WHERE comment_id = $2 AND resolved_at IS NULL`, ts(at), commentID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: resolve reports of comment %d: %w", commentID, err)
+	}
+	return nil
+}
+
+// ReportsFrom counts the reports an address hash made since a time.
+func (s *Store) ReportsFrom(ctx context.Context, addrHash string, since time.Time) (int, error) {
+	var n int
+	err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM comment_reports WHERE addr_hash = $1 AND created_at >= $2`,
+		addrHash, ts(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: reports from an address: %w", err)
+	}
+	return n, nil
+}
+
+// PageChanges returns the changes to stories' pages after seq, oldest
+// first, at most limit.
+func (s *Store) PageChanges(ctx context.Context, after int64, limit int) ([]model.PageChange, error) {
+	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT seq, story_id FROM page_changes WHERE seq > $1 ORDER BY seq LIMIT $2`,
+		after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: page changes: %w", err)
+	}
+	defer rows.Close()
+	var out []model.PageChange
+	for rows.Next() {
+		var c model.PageChange
+		if err := rows.Scan(&c.Seq, &c.StoryID); err != nil {
+			return nil, fmt.Errorf("store: page changes: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// PrunePageChanges forgets all but the newest keep changes.
+func (s *Store) PrunePageChanges(ctx context.Context, keep int64) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.writer(ctx).ExecContext(ctx, `DELETE FROM page_changes
+			WHERE seq < (SELECT COALESCE(max(seq), 0) FROM page_changes) - $1`, keep)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: prune page changes: %w", err)
+	}
+	return nil
+}
+
+// SetCommentsClosed opens or closes a story's comments.
+func (s *Store) SetCommentsClosed(ctx context.Context, storyID int64, closed bool) error {
+	err := s.write(ctx, func(ctx context.Context, q querier) error {
+		res, err := q.ExecContext(ctx, `UPDATE stories SET comments_closed = $1 WHERE id = $2`, closed, storyID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: close comments of story %d: %w", storyID, err)
+	}
+	return nil
 }

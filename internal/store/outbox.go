@@ -12,7 +12,7 @@ import (
 
 const (
 	outboxFields = `id, to_addr, to_name, subject, text_body, html_body, message_id, status, attempts,
-	next_attempt_at, last_error, created_at, sent_at`
+	next_attempt_at, last_error, created_at, sent_at, unsubscribe_url`
 	outboxColumns = `SELECT ` + outboxFields + ` FROM outbox`
 )
 
@@ -20,7 +20,7 @@ func scanOutbox(row interface{ Scan(...any) error }) (model.OutboxMessage, error
 	var m model.OutboxMessage
 	var sent sql.NullTime
 	err := row.Scan(&m.ID, &m.To, &m.ToName, &m.Subject, &m.Text, &m.HTML, &m.MessageID, &m.Status, &m.Attempts,
-		&m.NextAttemptAt, &m.LastError, &m.CreatedAt, &sent)
+		&m.NextAttemptAt, &m.LastError, &m.CreatedAt, &sent, &m.Unsubscribe)
 	m.NextAttemptAt, m.CreatedAt, m.SentAt = m.NextAttemptAt.UTC(), m.CreatedAt.UTC(), fromNull(sent)
 	return m, err
 }
@@ -29,9 +29,9 @@ func scanOutbox(row interface{ Scan(...any) error }) (model.OutboxMessage, error
 // the transaction of the action that causes the message.
 func (s *Store) EnqueueMail(ctx context.Context, m *model.OutboxMessage) error {
 	err := s.writer(ctx).QueryRowContext(ctx, `INSERT INTO outbox (to_addr, to_name, subject, text_body, html_body,
-			message_id, status, attempts, next_attempt_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) RETURNING id`,
-		m.To, m.ToName, m.Subject, m.Text, m.HTML, m.MessageID, ts(m.CreatedAt)).Scan(&m.ID)
+			message_id, status, attempts, next_attempt_at, created_at, unsubscribe_url)
+		VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7, $8) RETURNING id`,
+		m.To, m.ToName, m.Subject, m.Text, m.HTML, m.MessageID, ts(m.CreatedAt), m.Unsubscribe).Scan(&m.ID)
 	if err != nil {
 		return fmt.Errorf("store: enqueue mail: %w", err)
 	}

@@ -108,11 +108,12 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	return nil
 }
 
-// ContentVersion is a number that changes whenever published content (a
-// story, comment, section, setting or page) changes. Caches key on it.
-func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
-	const q = `SELECT version FROM site_state WHERE id = 1`
-	var v int64
+// ContentState tells caches what changed: Version goes up whenever
+// published content (a story, section, setting or page) changes, and
+// Changes with each change to a story's comments (see PageChanges).
+func (s *Store) ContentState(ctx context.Context) (model.ContentState, error) {
+	const q = `SELECT version, (SELECT COALESCE(max(seq), 0) FROM page_changes) FROM site_state WHERE id = 1`
+	var v model.ContentState
 	var row *sql.Row
 	if st := txOf(ctx); st != nil {
 		row = st.tx.QueryRowContext(ctx, q)
@@ -125,12 +126,12 @@ func (s *Store) ContentVersion(ctx context.Context) (int64, error) {
 			s.versionStmt, s.versionErr = pool.PrepareContext(context.Background(), q)
 		})
 		if s.versionErr != nil {
-			return 0, fmt.Errorf("store: prepare content version: %w", s.versionErr)
+			return v, fmt.Errorf("store: prepare content version: %w", s.versionErr)
 		}
 		row = s.versionStmt.QueryRowContext(ctx)
 	}
-	if err := row.Scan(&v); err != nil {
-		return 0, fmt.Errorf("store: content version: %w", err)
+	if err := row.Scan(&v.Version, &v.Changes); err != nil {
+		return v, fmt.Errorf("store: content version: %w", err)
 	}
 	return v, nil
 }

@@ -163,7 +163,7 @@ func TestComments(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 
-		cs, err := f.st.StoryComments(ctx, f.old.ID, model.CommentApproved)
+		cs, err := f.st.StoryComments(ctx, f.old.ID, model.CommentApproved, 100, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,36 +245,60 @@ func slugs(list []model.Story) []string {
 	return out
 }
 
-func TestContentVersionBumpsWithEveryWrite(t *testing.T) {
+func TestContentStateMovesWithEveryWrite(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		st := store.New(db)
-		last, err := st.ContentVersion(ctx)
+		last, err := st.ContentState(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
 		sec := model.Section{Slug: "s", Name: "S", CreatedAt: t0}
 		story := model.Story{Slug: "x", Title: "X", Letter: "l", Status: model.StoryPublished, CreatedAt: t0, UpdatedAt: t0}
+		held := model.Comment{AuthorName: "h", Body: "held", Status: model.CommentPending, CreatedAt: t0}
+		// version: the write must bump the version (every page may change);
+		// changes: it must leave the version and add a page change (only its
+		// story's pages change); none: no page changes at all.
 		for _, w := range []struct {
-			name  string
-			write func() error
+			name, want string
+			write      func() error
 		}{
-			{"section", func() error { return st.CreateSection(ctx, &sec) }},
-			{"story", func() error { story.SectionID = sec.ID; return st.CreateStory(ctx, &story) }},
-			{"comment", func() error {
+			{"section", "version", func() error { return st.CreateSection(ctx, &sec) }},
+			{"story", "version", func() error { story.SectionID = sec.ID; return st.CreateStory(ctx, &story) }},
+			{"approved comment", "changes", func() error {
 				return st.CreateComment(ctx, &model.Comment{StoryID: story.ID, AuthorName: "a", Body: "b", Status: model.CommentApproved, CreatedAt: t0})
 			}},
-			{"setting", func() error { return st.SetSetting(ctx, "k", "v") }},
-			{"page", func() error {
+			{"held comment", "none", func() error { held.StoryID = story.ID; return st.CreateComment(ctx, &held) }},
+			{"spam verdict", "none", func() error { held.Status = model.CommentSpam; return st.UpdateComment(ctx, &held) }},
+			{"approval", "changes", func() error { held.Status = model.CommentApproved; return st.UpdateComment(ctx, &held) }},
+			{"deletion", "changes", func() error { return st.DeleteComment(ctx, held.ID) }},
+			{"setting", "version", func() error { return st.SetSetting(ctx, "k", "v") }},
+			{"page", "version", func() error {
 				return st.SavePage(ctx, &model.Page{Slug: "about", Title: "t", Body: "b", UpdatedAt: t0})
 			}},
 		} {
 			if err := w.write(); err != nil {
 				t.Fatalf("%s: %v", w.name, err)
 			}
-			v, err := st.ContentVersion(ctx)
-			if err != nil || v <= last {
-				t.Errorf("%s did not bump the version (%d → %d, %v)", w.name, last, v, err)
+			v, err := st.ContentState(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := "none"
+			switch {
+			case v.Version > last.Version:
+				got = "version"
+			case v.Changes > last.Changes:
+				got = "changes"
+			}
+			if got != w.want || v.Version < last.Version || v.Changes < last.Changes {
+				t.Errorf("%s moved the state %+v → %+v (%s), want %s", w.name, last, v, got, w.want)
+			}
+			if w.want == "changes" {
+				ch, err := st.PageChanges(ctx, last.Changes, 10)
+				if err != nil || len(ch) == 0 || ch[0].StoryID != story.ID {
+					t.Errorf("%s: page changes %+v, %v; want story %d", w.name, ch, err, story.ID)
+				}
 			}
 			last = v
 		}
@@ -283,8 +307,8 @@ func TestContentVersionBumpsWithEveryWrite(t *testing.T) {
 		if err := st.CreateStory(ctx, &dup); model.ErrorCode(err) != model.ECONFLICT {
 			t.Fatalf("duplicate: %v", err)
 		}
-		if v, _ := st.ContentVersion(ctx); v != last {
-			t.Errorf("failed write changed the version %d → %d", last, v)
+		if v, _ := st.ContentState(ctx); v != last {
+			t.Errorf("failed write changed the state %+v → %+v", last, v)
 		}
 	})
 }

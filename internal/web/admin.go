@@ -33,6 +33,8 @@ var adminNav = []struct {
 	{model.PermStories, "/admin/stories", "Stories"},
 	{model.PermStories, "/admin/search", "Search"},
 	{model.PermSections, "/admin/sections", "Sections"},
+	{model.PermComments, "/admin/comments", "Comments"},
+	{model.PermSite, "/admin/antispam", "Anti-spam"},
 	{model.PermSite, "/admin/settings", "Settings"},
 	{model.PermSite, "/admin/pages/about", "Pages"},
 	{model.PermUsers, "/admin/users", "Users"},

@@ -16,41 +16,97 @@ import (
 const pageMaxAge = time.Minute
 
 // pageCache keeps the responses of public pages in memory for one content
-// version (see service.ContentVersion). Every request reads the version from
-// the database, a one-row query, so a change made through any instance
-// empties every instance's cache at once: several instances behind a load
-// balancer stay one site. Memory is bounded; the least recently used pages
-// go first.
+// state (see service.ContentState). Every request reads the state, at most
+// one small query every 100 ms, so a change made through any instance
+// reaches every instance's cache at once: several instances behind a load
+// balancer stay one site. A new content version (a story, a setting)
+// empties the cache; a comment that appears, changes or goes away drops
+// only its story's pages and the lists that count comments. Memory is
+// bounded; the least recently used pages go first.
 type pageCache struct {
-	mu      sync.Mutex
-	version int64
-	max     int // bytes
-	size    int
-	items   map[string]*list.Element
-	lru     list.List // of *payload, most recent first
+	mu    sync.Mutex
+	state model.ContentState
+	max   int // bytes
+	size  int
+	items map[string]*list.Element
+	lru   list.List // of *payload, most recent first
+	// byStory and lists index the pages a comment change drops.
+	byStory map[int64]map[string]bool
+	lists   map[string]bool
 	// drops remembers when a page was last dropped, so that a page whose
 	// rendering began before it is not stored after it.
 	drops map[string]time.Time
+	// changed tells which stories changed between two states, and whether
+	// it knows them all (service.StoriesChanged).
+	changed func(from, to int64) ([]int64, bool)
 }
 
 func newPageCache(maxBytes int) *pageCache {
-	return &pageCache{max: maxBytes, items: map[string]*list.Element{}}
+	c := &pageCache{max: maxBytes}
+	c.flush()
+	return c
 }
 
-// turn moves the cache to version v, emptying it when v is newer. It reports
-// whether the cache may serve and store pages for v (a request that read an
-// older version than the cache holds must not).
-func (c *pageCache) turn(v int64) bool {
-	if v > c.version {
-		c.version = v
-		c.items = map[string]*list.Element{}
-		c.lru.Init()
-		c.size = 0
+func (c *pageCache) flush() {
+	c.items = map[string]*list.Element{}
+	c.byStory = map[int64]map[string]bool{}
+	c.lists = map[string]bool{}
+	c.lru.Init()
+	c.size = 0
+}
+
+// turn moves the cache to state v: a newer version empties it, newer
+// comment changes drop the pages they touch. It reports whether the cache
+// may serve and store pages for v (a request that read an older state than
+// the cache holds must not).
+func (c *pageCache) turn(v model.ContentState) bool {
+	if v.Version < c.state.Version || (v.Version == c.state.Version && v.Changes < c.state.Changes) {
+		return false
 	}
-	return v == c.version
+	if v.Version > c.state.Version {
+		c.flush()
+	} else if v.Changes > c.state.Changes {
+		ids, complete := []int64(nil), false
+		if c.changed != nil {
+			ids, complete = c.changed(c.state.Changes, v.Changes)
+		}
+		if !complete {
+			c.flush()
+		} else {
+			for key := range c.lists {
+				c.remove(key)
+			}
+			for _, id := range ids {
+				for key := range c.byStory[id] {
+					c.remove(key)
+				}
+			}
+		}
+	}
+	c.state = v
+	return true
 }
 
-func (c *pageCache) get(v int64, key string) *payload {
+// remove takes one page out, with its index entries.
+func (c *pageCache) remove(key string) {
+	e, ok := c.items[key]
+	if !ok {
+		return
+	}
+	p := e.Value.(*payload)
+	c.size -= p.cost()
+	c.lru.Remove(e)
+	delete(c.items, key)
+	delete(c.lists, key)
+	if p.story != 0 {
+		delete(c.byStory[p.story], key)
+		if len(c.byStory[p.story]) == 0 {
+			delete(c.byStory, p.story)
+		}
+	}
+}
+
+func (c *pageCache) get(v model.ContentState, key string) *payload {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.turn(v) {
@@ -59,9 +115,7 @@ func (c *pageCache) get(v int64, key string) *payload {
 	if e, ok := c.items[key]; ok {
 		p := e.Value.(*payload)
 		if time.Since(p.made) > pageMaxAge {
-			c.lru.Remove(e)
-			delete(c.items, key)
-			c.size -= p.cost()
+			c.remove(key)
 			return nil
 		}
 		c.lru.MoveToFront(e)
@@ -70,28 +124,30 @@ func (c *pageCache) get(v int64, key string) *payload {
 	return nil
 }
 
-// put stores p, rendered from since on, for version v.
-func (c *pageCache) put(v int64, p *payload, since time.Time) {
+// put stores p, rendered from since on, for state v.
+func (c *pageCache) put(v model.ContentState, p *payload, since time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.turn(v) || p.cost() > c.max/8 {
+	if !c.turn(v) || v != c.state || p.cost() > c.max/8 {
 		return
 	}
 	if at, ok := c.drops[p.key]; ok && !at.Before(since) {
 		return
 	}
-	if e, ok := c.items[p.key]; ok {
-		c.size -= e.Value.(*payload).cost()
-		c.lru.Remove(e)
-	}
+	c.remove(p.key)
 	c.items[p.key] = c.lru.PushFront(p)
 	c.size += p.cost()
+	if p.lists {
+		c.lists[p.key] = true
+	}
+	if p.story != 0 {
+		if c.byStory[p.story] == nil {
+			c.byStory[p.story] = map[string]bool{}
+		}
+		c.byStory[p.story][p.key] = true
+	}
 	for c.size > c.max {
-		last := c.lru.Back()
-		old := last.Value.(*payload)
-		c.lru.Remove(last)
-		delete(c.items, old.key)
-		c.size -= old.cost()
+		c.remove(c.lru.Back().Value.(*payload).key)
 	}
 }
 
@@ -103,27 +159,37 @@ func (c *pageCache) drop(key string) {
 		c.drops = map[string]time.Time{}
 	}
 	c.drops[key] = time.Now()
-	if e, ok := c.items[key]; ok {
-		c.size -= e.Value.(*payload).cost()
-		c.lru.Remove(e)
-		delete(c.items, key)
-	}
+	c.remove(key)
 }
 
-type versionKey struct{}
+type stateKey struct{}
 
-// cacheSlot is where writeBody leaves the response of a cacheable request.
-type cacheSlot struct{ p *payload }
+// cacheSlot is where writeBody leaves the response of a cacheable request,
+// and where the handler says what the page shows.
+type cacheSlot struct {
+	p     *payload
+	story int64 // the story whose comments the page shows
+	lists bool  // the page counts or lists comments of many stories
+}
 
 type cacheSlotKey struct{}
 
-// contentVersion returns the version the cached wrapper read for this
+// pageShows tags the page being rendered for the cache: the story whose
+// comments it shows, or (lists) comments of many stories, so that a new
+// comment drops exactly the pages that show it.
+func pageShows(r *http.Request, story int64, lists bool) {
+	if slot, ok := r.Context().Value(cacheSlotKey{}).(*cacheSlot); ok {
+		slot.story, slot.lists = story, lists
+	}
+}
+
+// contentState returns the state the cached wrapper read for this
 // request, or reads it.
-func (s *Server) contentVersion(ctx context.Context) (int64, error) {
-	if v, ok := ctx.Value(versionKey{}).(int64); ok {
+func (s *Server) contentState(ctx context.Context) (model.ContentState, error) {
+	if v, ok := ctx.Value(stateKey{}).(model.ContentState); ok {
 		return v, nil
 	}
-	return s.svc.ContentVersion(ctx)
+	return s.svc.ContentState(ctx)
 }
 
 // cached serves a public GET page from the page cache when it can, and
@@ -140,24 +206,23 @@ func (s *Server) cached(h handlerFunc, params ...string) handlerFunc {
 		}
 	}
 	return func(w http.ResponseWriter, r *http.Request) error {
-		v, err := s.svc.ContentVersion(r.Context())
+		v, err := s.svc.ContentState(r.Context())
 		if err != nil {
 			return err
 		}
 		r = onlyParams(r, params)
 		key := r.URL.RequestURI()
 		if p := s.pages.get(v, key); p != nil {
-			s.send(w, r, http.StatusOK, p)
-			return nil
+			return s.sendCached(w, r, http.StatusOK, p)
 		}
 		since := time.Now()
 		slot := &cacheSlot{}
-		ctx := context.WithValue(context.WithValue(r.Context(), versionKey{}, v), cacheSlotKey{}, slot)
+		ctx := context.WithValue(context.WithValue(r.Context(), stateKey{}, v), cacheSlotKey{}, slot)
 		if err := h(w, r.WithContext(ctx)); err != nil {
 			return err
 		}
 		if slot.p != nil {
-			slot.p.key = key
+			slot.p.key, slot.p.story, slot.p.lists = key, slot.story, slot.lists
 			s.pages.put(v, slot.p, since)
 		}
 		return nil
@@ -186,10 +251,10 @@ func onlyParams(r *http.Request, params []string) *http.Request {
 }
 
 // chromeCache holds the site-wide parts of every page (settings, sections,
-// latest comments) for one content version.
+// latest comments) for one content state.
 type chromeCache struct {
 	mu      sync.Mutex
-	version int64
+	version model.ContentState
 	site    model.Settings
 	secs    []model.Section
 	latest  []model.Comment

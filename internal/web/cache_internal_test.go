@@ -1,9 +1,16 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
+	"hash/crc32"
+	"io"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/confide/confide/internal/model"
 )
 
 func TestPageCacheBudgetVersionAndAge(t *testing.T) {
@@ -13,45 +20,45 @@ func TestPageCacheBudgetVersionAndAge(t *testing.T) {
 		p.key = key
 		return p
 	}
-	c.put(1, page("/a", 100), time.Now())
-	if c.get(1, "/a") == nil {
+	c.put(st(1), page("/a", 100), time.Now())
+	if c.get(st(1), "/a") == nil {
 		t.Fatal("fresh page not served")
 	}
 	// A newer version empties the cache; an older one neither reads nor writes.
-	if c.get(2, "/a") != nil {
+	if c.get(st(2), "/a") != nil {
 		t.Fatal("page of version 1 served for version 2")
 	}
-	c.put(1, page("/old", 100), time.Now())
-	if c.get(2, "/old") != nil || len(c.items) != 0 {
+	c.put(st(1), page("/old", 100), time.Now())
+	if c.get(st(2), "/old") != nil || len(c.items) != 0 {
 		t.Fatal("a page rendered for an older version was kept")
 	}
 	// The budget holds, least recently used first out.
 	for i := 0; i < 500; i++ {
 		p := &payload{key: fmt.Sprintf("/p%d", i), gz: make([]byte, 1000), made: time.Now()}
-		c.put(2, p, time.Now())
+		c.put(st(2), p, time.Now())
 		if i == 10 {
-			c.get(2, "/p0") // keep /p0 recent
+			c.get(st(2), "/p0") // keep /p0 recent
 		}
 	}
 	if c.size > c.max {
 		t.Fatalf("cache holds %d bytes over its %d budget", c.size, c.max)
 	}
-	if c.get(2, "/p1") != nil {
+	if c.get(st(2), "/p1") != nil {
 		t.Error("least recently used page survived")
 	}
-	if c.get(2, "/p499") == nil {
+	if c.get(st(2), "/p499") == nil {
 		t.Error("newest page was evicted")
 	}
 	// Pages expire so that relative times stay right.
 	old := page("/stale", 10)
 	old.made = time.Now().Add(-2 * pageMaxAge)
-	c.put(2, old, time.Now())
-	if c.get(2, "/stale") != nil {
+	c.put(st(2), old, time.Now())
+	if c.get(st(2), "/stale") != nil {
 		t.Error("expired page served")
 	}
 	// One page larger than an eighth of the budget is not cached.
-	c.put(2, &payload{key: "/huge", gz: make([]byte, c.max/4), made: time.Now()}, time.Now())
-	if c.get(2, "/huge") != nil {
+	c.put(st(2), &payload{key: "/huge", gz: make([]byte, c.max/4), made: time.Now()}, time.Now())
+	if c.get(st(2), "/huge") != nil {
 		t.Error("oversized page cached")
 	}
 }
@@ -63,16 +70,90 @@ func TestPageCacheDropDuringRender(t *testing.T) {
 	page := func(key string) *payload { return &payload{key: key, gz: make([]byte, 10), made: time.Now()} }
 	began := time.Now()
 	c.drop("/stories/a")
-	c.put(1, page("/stories/a"), began)
-	if c.get(1, "/stories/a") != nil {
+	c.put(st(1), page("/stories/a"), began)
+	if c.get(st(1), "/stories/a") != nil {
 		t.Fatal("a page rendered before its drop was stored")
 	}
-	c.put(1, page("/stories/a"), time.Now())
-	if c.get(1, "/stories/a") == nil {
+	c.put(st(1), page("/stories/a"), time.Now())
+	if c.get(st(1), "/stories/a") == nil {
 		t.Fatal("a page rendered after its drop was not stored")
 	}
 	c.drop("/stories/a")
-	if c.get(1, "/stories/a") != nil {
+	if c.get(st(1), "/stories/a") != nil {
 		t.Fatal("drop left the page")
+	}
+}
+
+// st is a content state of version v with no comment changes.
+func st(v int64) model.ContentState { return model.ContentState{Version: v} }
+
+// A comment change drops its story's pages and the lists, and nothing else.
+func TestPageCacheCommentChanges(t *testing.T) {
+	c := newPageCache(1 << 20)
+	changed := map[int64][]int64{} // state.Changes → stories changed up to it
+	c.changed = func(from, to int64) ([]int64, bool) {
+		if from < 0 {
+			return nil, false
+		}
+		var ids []int64
+		for n := from + 1; n <= to; n++ {
+			ids = append(ids, changed[n]...)
+		}
+		return ids, true
+	}
+	put := func(v model.ContentState, key string, story int64, lists bool) {
+		c.put(v, &payload{key: key, story: story, lists: lists, gz: make([]byte, 10), made: time.Now()}, time.Now())
+	}
+	v := model.ContentState{Version: 1, Changes: 0}
+	put(v, "/stories/a", 1, false)
+	put(v, "/stories/a?page=2", 1, false)
+	put(v, "/stories/b", 2, false)
+	put(v, "/", 0, true)
+	put(v, "/about", 0, false)
+	changed[1] = []int64{1}
+	v.Changes = 1
+	for key, kept := range map[string]bool{"/stories/a": false, "/stories/a?page=2": false, "/stories/b": true, "/": false, "/about": true} {
+		if got := c.get(v, key) != nil; got != kept {
+			t.Errorf("after a comment on story 1, %s kept = %v, want %v", key, got, kept)
+		}
+	}
+	// A page rendered for the older state is not stored.
+	put(model.ContentState{Version: 1, Changes: 0}, "/stories/a", 1, false)
+	if c.get(v, "/stories/a") != nil {
+		t.Error("a page of an older state was stored")
+	}
+	// When the changes are not known, everything goes.
+	c.changed = func(from, to int64) ([]int64, bool) { return nil, false }
+	v.Changes = 5
+	if c.get(v, "/stories/b") != nil || c.get(v, "/about") != nil {
+		t.Error("pages kept although the changes were unknown")
+	}
+}
+
+// A spliced page is one valid gzip stream, whatever the box holds.
+func TestSplicedPage(t *testing.T) {
+	body := []byte(strings.Repeat("<p>head of the page</p>", 200) + latestMarker + strings.Repeat("<p>tail</p>", 300))
+	sp := newSpliced("text/html", body)
+	for i, box := range []string{"<aside>first box</aside>", "", strings.Repeat("<li>comment</li>", 50)} {
+		raw := []byte(box)
+		p := sp.with(&fragment{id: uint64(i + 1), raw: raw, def: deflate(raw, false), crc: crc32.ChecksumIEEE(raw)})
+		zr, err := gzip.NewReader(bytes.NewReader(p.gz))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(zr) // checks the CRC and length too
+		if err != nil {
+			t.Fatalf("box %d: %v", i, err)
+		}
+		want := bytes.Replace(body, []byte(latestMarker), raw, 1)
+		if !bytes.Equal(got, want) || p.size != len(want) {
+			t.Fatalf("box %d: page differs (%d bytes, want %d)", i, len(got), len(want))
+		}
+	}
+	for _, n := range []int64{0, 1, 7, 1000, 123457} {
+		a, b := bytes.Repeat([]byte("a"), 100), bytes.Repeat([]byte("xyz"), int(n))[:n]
+		if got, want := crc32Combine(crc32.ChecksumIEEE(a), crc32.ChecksumIEEE(b), n), crc32.ChecksumIEEE(append(a, b...)); got != want {
+			t.Errorf("crc32Combine with %d bytes = %08x, want %08x", n, got, want)
+		}
 	}
 }

@@ -14,7 +14,7 @@ import (
 
 func addComment(t *testing.T, site *apptest.Site, slug, body string) {
 	t.Helper()
-	st, _, err := site.Service.PublishedStory(context.Background(), slug)
+	st, err := site.Service.PublishedStory(context.Background(), slug)
 	if err != nil {
 		t.Fatal(err)
 	}

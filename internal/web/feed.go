@@ -134,6 +134,7 @@ func (s *Server) sectionFeed(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) commentsFeed(w http.ResponseWriter, r *http.Request) error {
+	pageShows(r, 0, true)
 	comments, err := s.svc.LatestComments(r.Context(), feedSize)
 	if err != nil {
 		return err
@@ -153,7 +154,7 @@ func (s *Server) commentsFeed(w http.ResponseWriter, r *http.Request) error {
 		if i == 0 {
 			f.Updated = atomTime(c.CreatedAt)
 		}
-		link := s.baseURL + "/stories/" + c.StorySlug + "#comment-" + strconv.FormatInt(c.ID, 10)
+		link := s.baseURL + "/comments/" + strconv.FormatInt(c.ID, 10)
 		f.Entries = append(f.Entries, atomEntry{
 			Title: c.AuthorName + " on “" + c.StoryTitle + "”", ID: link, Updated: atomTime(c.CreatedAt),
 			Links: []atomLink{{Rel: "alternate", Href: link}}, Author: atomPerson{Name: c.AuthorName},

@@ -36,6 +36,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pageShows(r, 0, true) // comment counts
 	stories, p, err := s.svc.LatestStories(r.Context(), n)
 	if err != nil {
 		return err
@@ -57,6 +58,7 @@ func (s *Server) section(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pageShows(r, 0, true) // comment counts
 	sec, stories, p, err := s.svc.SectionStories(r.Context(), r.PathValue("slug"), n)
 	if err != nil {
 		return err

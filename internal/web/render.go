@@ -32,6 +32,7 @@ type view struct {
 	CSS            string // URL of the hashed stylesheet
 	Sections       []model.Section
 	LatestComments []model.Comment
+	SpliceLatest   bool // leave the Latest Comments box to be filled as the page is sent
 	Now            time.Time
 	Data           any
 }
@@ -39,7 +40,7 @@ type view struct {
 // chrome loads the site-wide parts of a page, from the chrome cache when the
 // content has not changed since they were loaded.
 func (s *Server) chrome(ctx context.Context, title string) (*view, error) {
-	v, err := s.contentVersion(ctx)
+	v, err := s.contentState(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -60,13 +61,16 @@ func (s *Server) chrome(ctx context.Context, title string) (*view, error) {
 			return nil, err
 		}
 		c.mu.Lock()
-		if v >= c.version {
+		if v.Version > c.version.Version || (v.Version == c.version.Version && v.Changes >= c.version.Changes) {
 			c.version, c.site, c.secs, c.latest = v, site, secs, latest
 		}
 	}
 	// The slices are shared between requests; templates only read them.
 	out := &view{Site: c.site, Title: title, CSS: s.assets.cssURL, Sections: c.secs, LatestComments: c.latest,
 		Now: s.now().UTC()}
+	// A cached page leaves a slot for the Latest Comments box, filled as it
+	// is sent: comments come and go far more often than pages change.
+	_, out.SpliceLatest = ctx.Value(cacheSlotKey{}).(*cacheSlot)
 	c.mu.Unlock()
 	return out, nil
 }
@@ -104,6 +108,18 @@ func templateFuncs() template.FuncMap {
 			return m, nil
 		},
 		"add":  func(a, b int) int { return a + b },
+		// latestSlot marks where a cached page's Latest Comments box goes
+		// (html/template drops comments written in a template).
+		"latestSlot": func() template.HTML { return template.HTML(latestMarker) },
+		"comment":    markup.Comment,
+		"reasonLabel": func(key string) string {
+			for _, r := range model.ReportReasons {
+				if r.Key == key {
+					return r.Label
+				}
+			}
+			return key
+		},
 		"list": func(items ...string) []string { return items },
 		"pageURL": func(base string, n int) string {
 			if n <= 1 {
@@ -181,6 +197,12 @@ func (s *Server) execute(w http.ResponseWriter, r *http.Request, status int, pag
 // many. The rare client without gzip gets the body decompressed on the fly.
 type payload struct {
 	key   string    // cache key, when cached
+	story int64     // the story whose comments it shows (see pageShows)
+	lists bool      // it counts or lists comments of many stories
+	// spliced, when set, holds the page in two parts around the Latest
+	// Comments box (see splice.go); gz, size and etag are then filled for
+	// one version of the box at a time.
+	spliced *splicedBody
 	made  time.Time // when it was rendered
 	ctype string
 	gz    []byte
@@ -211,13 +233,29 @@ func newPayload(ctype string, body []byte) *payload {
 }
 
 // cost is the memory the payload holds, for the cache's budget.
-func (p *payload) cost() int { return cap(p.gz) + len(p.key) + 200 }
+func (p *payload) cost() int {
+	if p.spliced != nil {
+		return p.spliced.cost() + len(p.key)
+	}
+	return cap(p.gz) + len(p.key) + 200
+}
 
 // writeBody sends a generated response (see send). A 200 response of a
 // cacheable request is also left in the request's cache slot.
 func (s *Server) writeBody(w http.ResponseWriter, r *http.Request, status int, contentType string, body []byte) {
+	slot, cacheable := r.Context().Value(cacheSlotKey{}).(*cacheSlot)
+	if cacheable && bytes.Contains(body, []byte(latestMarker)) {
+		p := &payload{ctype: contentType, spliced: newSpliced(contentType, body), made: time.Now()}
+		if status == http.StatusOK {
+			slot.p = p
+		}
+		if err := s.sendCached(w, r, status, p); err != nil {
+			s.renderError(w, r, err)
+		}
+		return
+	}
 	p := newPayload(contentType, body)
-	if slot, ok := r.Context().Value(cacheSlotKey{}).(*cacheSlot); ok && status == http.StatusOK {
+	if cacheable && status == http.StatusOK {
 		slot.p = p
 	}
 	s.send(w, r, status, p)

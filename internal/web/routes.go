@@ -35,6 +35,18 @@ var adminRoutes = []adminRoute{
 	{"GET", "/admin/stories/{id}/delete", model.PermStories, func(s *Server) handlerFunc { return s.confirmDeleteStory }},
 	{"POST", "/admin/stories/{id}/delete", model.PermStories, func(s *Server) handlerFunc { return s.deleteStory }},
 
+	{"POST", "/admin/stories/{id}/comments/close", model.PermStories, func(s *Server) handlerFunc { return s.closeComments(true) }},
+	{"POST", "/admin/stories/{id}/comments/open", model.PermStories, func(s *Server) handlerFunc { return s.closeComments(false) }},
+
+	{"GET", "/admin/comments", model.PermComments, func(s *Server) handlerFunc { return s.adminComments }},
+	{"POST", "/admin/comments", model.PermComments, func(s *Server) handlerFunc { return s.moderateComments }},
+	{"GET", "/admin/comments/{id}", model.PermComments, func(s *Server) handlerFunc { return s.editComment }},
+	{"POST", "/admin/comments/{id}", model.PermComments, func(s *Server) handlerFunc { return s.updateComment }},
+	{"GET", "/admin/antispam", model.PermSite, func(s *Server) handlerFunc { return s.antiSpam }},
+	{"POST", "/admin/antispam", model.PermSite, func(s *Server) handlerFunc { return s.updateAntiSpam }},
+	{"POST", "/admin/antispam/rules", model.PermSite, func(s *Server) handlerFunc { return s.addBlockRule }},
+	{"POST", "/admin/antispam/rules/{id}/delete", model.PermSite, func(s *Server) handlerFunc { return s.deleteBlockRule }},
+
 	{"GET", "/admin/sections", model.PermSections, func(s *Server) handlerFunc { return s.adminSections }},
 	{"POST", "/admin/sections", model.PermSections, func(s *Server) handlerFunc { return s.createSection }},
 	{"GET", "/admin/sections/{id}", model.PermSections, func(s *Server) handlerFunc { return s.editSection }},
@@ -82,8 +94,26 @@ func (s *Server) Handler() http.Handler {
 	// they are part of its cache key.
 	mux.Handle("GET /{$}", s.handle(s.cached(s.home, "page")))
 	mux.Handle("GET /sections/{slug}", s.handle(s.cached(s.section, "page")))
-	mux.Handle("GET /stories/{slug}", s.handle(s.cached(s.story)))
+	mux.Handle("GET /stories/{slug}", s.handle(s.cached(s.story, "page")))
 	mux.Handle("GET /comments", s.handle(s.cached(s.comments, "page")))
+	mux.Handle("GET /comments/{id}", s.handle(s.commentLink))
+	mux.Handle("GET /s/{id}", s.handle(s.shortStory))
+
+	// Writing comments: the form's per-visitor check, posting, the
+	// writer's private page, reports and reply notifications.
+	mux.Handle("GET /check/new.png", s.handle(s.checkImage))
+	mux.Handle("GET /check/audio.wav", s.handle(s.checkAudio))
+	mux.Handle("GET /check/{file}", s.handle(s.checkImageByID))
+	mux.Handle("GET /stories/{slug}/comments/new", s.handle(s.newComment))
+	mux.Handle("POST /stories/{slug}/comments", s.handle(s.postComment))
+	mux.Handle("GET /comments/{id}/mine", s.handle(s.myComment))
+	mux.Handle("POST /comments/{id}/mine", s.handle(s.changeMyComment))
+	mux.Handle("GET /comments/{id}/report", s.handle(s.reportForm))
+	mux.Handle("POST /comments/{id}/report", s.handle(s.reportComment))
+	mux.Handle("GET /subscriptions/confirm", s.handle(s.subscriptionForm("confirm")))
+	mux.Handle("POST /subscriptions/confirm", s.handle(s.confirmSubscription))
+	mux.Handle("GET /subscriptions/unsubscribe", s.handle(s.subscriptionForm("unsubscribe")))
+	mux.Handle("POST /subscriptions/unsubscribe", s.handle(s.unsubscribe))
 	mux.Handle("GET /search", s.handle(s.search))
 	mux.Handle("GET /search.atom", s.handle(s.searchFeed))
 

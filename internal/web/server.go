@@ -56,6 +56,7 @@ type Server struct {
 
 	pages       *pageCache
 	chromeCache chromeCache
+	latest      latestBox
 	sm          *scs.SessionManager
 	proxies     []netip.Prefix // see clientaddr.go
 	budget      time.Duration  // see requestBudget
@@ -97,6 +98,7 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.CacheBytes > 0 {
 		s.pages = newPageCache(opts.CacheBytes)
+		s.pages.changed = opts.Service.StoriesChanged
 		// A story's related stories are made in the background; when they
 		// are, its cached page (rendered without them) goes.
 		opts.Service.OnRelatedReady(func(slug string) { s.pages.drop("/stories/" + slug) })

@@ -178,13 +178,13 @@ func TestLatestCommentsSidebar(t *testing.T) {
 	_, body := do(t, "GET", site.URL+"/", nil)
 	side := body[strings.Index(body, "Latest comments"):]
 	side = side[:strings.Index(side, "</section>")]
-	items := regexp.MustCompile(`(?s)<li><a href="(/stories/[a-z0-9-]+#comment-\d+)"><span class="who">([^<]+)</span>: “([^”]*)”</a>\s*<span class="when"><time datetime="([0-9TZ:-]+)" title="[^"]+">([^<]+)</time>`).
+	items := regexp.MustCompile(`(?s)<li><a href="(/comments/\d+)"><span class="who">([^<]+)</span>: “([^”]*)”</a>\s*<span class="when"><time datetime="([0-9TZ:-]+)" title="[^"]+">([^<]+)</time>`).
 		FindAllStringSubmatch(side, -1)
 	if len(items) != 5 {
 		t.Fatalf("sidebar has %d well-formed items, want 5:\n%s", len(items), side)
 	}
 	// The newest approved comment leads; the pending one never shows.
-	if items[0][2] != "Anna K." || items[0][5] != "yesterday" || !strings.HasPrefix(items[0][1], "/stories/"+slugOf(lenaTitle)+"#comment-") {
+	if items[0][2] != "Anna K." || items[0][5] != "yesterday" || !strings.HasPrefix(items[0][1], "/comments/") {
 		t.Errorf("first item %q", items[0][1:])
 	}
 	if strings.Contains(side, "cheap watches") {
@@ -214,10 +214,15 @@ func TestLatestCommentsSidebar(t *testing.T) {
 	if !strings.Contains(side, "Thank you Rose for explaining the difference between secrets…") {
 		t.Errorf("Jonas's comment not cut at a word: %s", side)
 	}
-	// The anchor points at a real comment on the story page.
-	_, story := do(t, "GET", site.URL+strings.Split(items[0][1], "#")[0], nil)
-	if !strings.Contains(story, `id="`+strings.Split(items[0][1], "#")[1]+`"`) {
-		t.Errorf("anchor %s not found on the story page", items[0][1])
+	// The permalink leads to the comment on its story page.
+	resp, _ := do(t, "GET", site.URL+items[0][1], nil)
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, "/stories/"+slugOf(lenaTitle)+"#comment-") {
+		t.Fatalf("permalink %s: %d to %q", items[0][1], resp.StatusCode, loc)
+	}
+	_, story := do(t, "GET", site.URL+strings.Split(loc, "#")[0], nil)
+	if !strings.Contains(story, `id="`+strings.Split(loc, "#")[1]+`"`) {
+		t.Errorf("anchor %s not found on the story page", loc)
 	}
 }
 
@@ -420,7 +425,7 @@ func TestFeedsAndSitemap(t *testing.T) {
 				t.Fatalf("%s: %v", tc.url, err)
 			}
 			if f.Title != tc.title || len(f.Entries) != tc.entries || f.Entries[0].Title != tc.first ||
-				!strings.HasPrefix(f.Entries[0].ID, site.URL+"/stories/") {
+				!strings.HasPrefix(f.Entries[0].ID, site.URL+"/") {
 				t.Errorf("%s: title %q, %d entries, first %q", tc.url, f.Title, len(f.Entries), f.Entries[0].Title)
 			}
 		}

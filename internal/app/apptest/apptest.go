@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,7 +25,21 @@ type Site struct {
 	*app.App
 	URL    string
 	Server *httptest.Server
+	Clock  *Clock
 }
+
+// TestSecret is the secret key of test sites; instances of one test share
+// it, as instances of one site share their key file.
+var TestSecret = []byte("confide-test-secret-key-0123456789abcdef")
+
+// Clock is a test site's clock: Now until moved.
+type Clock struct{ offset atomic.Int64 }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time { return Now.Add(time.Duration(c.offset.Load())) }
+
+// Advance moves the clock on by d.
+func (c *Clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 // Start serves a site on db with the demo content loaded. The server stops
 // when the test ends.
@@ -46,15 +61,17 @@ func Start(t testing.TB, db *database.DB) *Site {
 func Instance(t testing.TB, db *database.DB) *Site {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
+	clock := &Clock{}
 	a, err := app.Build(db, "http://"+srv.Listener.Addr().String(), slog.New(slog.NewTextHandler(io.Discard, nil)),
-		func() time.Time { return Now }, 0)
+		clock.Now, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.Service.SetSecret(TestSecret)
 	srv.Config = a.Web.HTTPServer("")
 	srv.Start()
 	t.Cleanup(srv.Close)
 	// Cleanups run last first: this one, before the database closes.
 	t.Cleanup(a.Service.StopRelated)
-	return &Site{App: a, URL: srv.URL, Server: srv}
+	return &Site{App: a, URL: srv.URL, Server: srv, Clock: clock}
 }

@@ -114,3 +114,7 @@ BEGIN
 END $$;
 CREATE TRIGGER page_changes_comment AFTER INSERT OR UPDATE OR DELETE ON comments
     FOR EACH ROW EXECUTE FUNCTION page_changes_comment();
+
+-- Mail that a reader asked for carries a one-click unsubscribe link
+-- (List-Unsubscribe, List-Unsubscribe-Post).
+ALTER TABLE outbox ADD COLUMN unsubscribe_url TEXT NOT NULL DEFAULT '';

@@ -112,3 +112,7 @@ WHEN old.status = 'approved' OR new.status = 'approved' BEGIN
     INSERT INTO page_changes (story_id) VALUES (new.story_id);
     INSERT INTO page_changes (story_id) SELECT old.story_id WHERE old.story_id <> new.story_id;
 END;
+
+-- Mail that a reader asked for carries a one-click unsubscribe link
+-- (List-Unsubscribe, List-Unsubscribe-Post).
+ALTER TABLE outbox ADD COLUMN unsubscribe_url TEXT NOT NULL DEFAULT '';

@@ -1,0 +1,246 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/service"
+)
+
+// moderationQueue is the Data of the moderators' queue.
+type moderationQueue struct {
+	Comments []model.Comment
+	Page     model.Pagination
+	Status   string
+	BaseURL  string
+	Tabs     []queueTab
+}
+
+type queueTab struct {
+	Status, Label string
+	Current       bool
+}
+
+func (s *Server) adminComments(w http.ResponseWriter, r *http.Request) error {
+	n, err := pageParam(r)
+	if err != nil {
+		return err
+	}
+	status := r.URL.Query().Get("status")
+	list, p, err := s.svc.ModerationQueue(r.Context(), status, n)
+	if err != nil {
+		return err
+	}
+	v, err := s.adminPage(r, "Comments to moderate")
+	if err != nil {
+		return err
+	}
+	q := moderationQueue{Comments: list, Page: p, Status: status, BaseURL: "/admin/comments"}
+	if status != "" {
+		q.BaseURL += "?status=" + status
+	}
+	for _, t := range []queueTab{{"", "Waiting and reported", false}, {"pending", "Waiting", false},
+		{"reported", "Reported", false}, {"spam", "Spam", false}} {
+		t.Current = t.Status == status
+		q.Tabs = append(q.Tabs, t)
+	}
+	v.Data = q
+	return s.renderAdmin(w, r, http.StatusOK, "comments", v)
+}
+
+// moderateComments applies the chosen action to the selected comments.
+func (s *Server) moderateComments(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return model.Errorf(model.EINVALID, "The form could not be read. Please try again.")
+	}
+	var ids []int64
+	for _, v := range r.PostForm["id"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+			ids = append(ids, id)
+		}
+	}
+	action := r.PostForm.Get("action")
+	n, err := s.svc.Moderate(r.Context(), currentUser(r.Context()).ID, action, ids)
+	if err != nil {
+		if model.ErrorCode(err) == model.EINVALID {
+			s.flash(r, model.ErrorMessage(err))
+			http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
+			return nil
+		}
+		return err
+	}
+	s.flash(r, moderatedMessage(action, n))
+	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
+	return nil
+}
+
+func moderatedMessage(action string, n int) string {
+	what := map[string]string{service.ActApprove: "approved", service.ActSpam: "marked as spam",
+		service.ActDelete: "deleted", service.ActDismiss: "cleared of reports",
+		service.ActBanEmail: "banned by e-mail", service.ActBanAddr: "banned by address"}[action]
+	if n == 1 {
+		return "1 comment " + what + "."
+	}
+	return strconv.Itoa(n) + " comments " + what + "."
+}
+
+// commentEdit is the Data of the moderator's comment editor.
+type commentEdit struct {
+	Comment *model.Comment
+	Form    form
+}
+
+func (s *Server) editComment(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.svc.Comment(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	f := form{Values: map[string]string{"name": c.AuthorName, "body": c.Body}, Errors: map[string]string{}}
+	return s.renderCommentEdit(w, r, http.StatusOK, c, f)
+}
+
+func (s *Server) renderCommentEdit(w http.ResponseWriter, r *http.Request, status int, c *model.Comment, f form) error {
+	v, err := s.adminPage(r, "Edit comment")
+	if err != nil {
+		return err
+	}
+	v.Data = commentEdit{Comment: c, Form: f}
+	return s.renderAdmin(w, r, status, "comment_edit", v)
+}
+
+func (s *Server) updateComment(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	f, err := newForm(r, "name", "body")
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.EditComment(r.Context(), currentUser(r.Context()).ID, id, f.Values["name"], f.Values["body"]); err != nil {
+		status, ferr := f.fail(err)
+		if ferr != nil {
+			return ferr
+		}
+		c, cerr := s.svc.Comment(r.Context(), id)
+		if cerr != nil {
+			return cerr
+		}
+		return s.renderCommentEdit(w, r, status, c, f)
+	}
+	s.flash(r, "The comment was saved.")
+	http.Redirect(w, r, "/admin/comments", http.StatusSeeOther)
+	return nil
+}
+
+// closeComments opens or closes a story's comments.
+func (s *Server) closeComments(closed bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		id, err := idParam(r)
+		if err != nil {
+			return err
+		}
+		if err := s.svc.SetCommentsClosed(r.Context(), currentUser(r.Context()).ID, id, closed); err != nil {
+			return err
+		}
+		if closed {
+			s.flash(r, "Comments on this story are closed.")
+		} else {
+			s.flash(r, "Comments on this story are open again.")
+		}
+		http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		return nil
+	}
+}
+
+// antiSpamPage is the Data of the anti-spam settings and the block list.
+type antiSpamPage struct {
+	Settings service.AntiSpam
+	Rules    []model.BlockRule
+	Form     form
+	RuleForm form
+}
+
+func (s *Server) antiSpam(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.svc.AntiSpamSettings(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.renderAntiSpam(w, r, http.StatusOK, a, form{}, form{Values: map[string]string{"action": "hold", "kind": "word"}})
+}
+
+func (s *Server) renderAntiSpam(w http.ResponseWriter, r *http.Request, status int, a service.AntiSpam, f, rf form) error {
+	rules, err := s.svc.BlockRules(r.Context())
+	if err != nil {
+		return err
+	}
+	v, err := s.adminPage(r, "Anti-spam")
+	if err != nil {
+		return err
+	}
+	v.Data = antiSpamPage{Settings: a, Rules: rules, Form: f, RuleForm: rf}
+	return s.renderAdmin(w, r, status, "antispam", v)
+}
+
+func (s *Server) updateAntiSpam(w http.ResponseWriter, r *http.Request) error {
+	f, err := newForm(r, "captcha", "trap", "limits", "links", "rules", "score", "max_links", "policy")
+	if err != nil {
+		return err
+	}
+	max, err := strconv.Atoi(f.Get("max_links"))
+	if err != nil {
+		max = -1
+	}
+	a := service.AntiSpam{Captcha: f.Get("captcha") != "", Trap: f.Get("trap") != "", Limits: f.Get("limits") != "",
+		Links: f.Get("links") != "", Rules: f.Get("rules") != "", Score: f.Get("score") != "", MaxLinks: max, Policy: f.Get("policy")}
+	if err := s.svc.SetAntiSpam(r.Context(), currentUser(r.Context()).ID, a); err != nil {
+		status, ferr := f.fail(err)
+		if ferr != nil {
+			return ferr
+		}
+		return s.renderAntiSpam(w, r, status, a, f, form{Values: map[string]string{}})
+	}
+	s.flash(r, "Anti-spam settings saved.")
+	http.Redirect(w, r, "/admin/antispam", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) addBlockRule(w http.ResponseWriter, r *http.Request) error {
+	f, err := newForm(r, "kind", "value", "action", "note")
+	if err != nil {
+		return err
+	}
+	rule := model.BlockRule{Kind: f.Get("kind"), Value: f.Get("value"), Action: f.Get("action"), Note: f.Get("note")}
+	if err := s.svc.AddBlockRule(r.Context(), currentUser(r.Context()).ID, rule); err != nil {
+		status, ferr := f.fail(err)
+		if ferr != nil {
+			return ferr
+		}
+		a, aerr := s.svc.AntiSpamSettings(r.Context())
+		if aerr != nil {
+			return aerr
+		}
+		return s.renderAntiSpam(w, r, status, a, form{}, f)
+	}
+	s.flash(r, "Added to the block list.")
+	http.Redirect(w, r, "/admin/antispam", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) deleteBlockRule(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.DeleteBlockRule(r.Context(), currentUser(r.Context()).ID, id); err != nil {
+		return err
+	}
+	s.flash(r, "Removed from the block list.")
+	http.Redirect(w, r, "/admin/antispam", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,54 @@
+package worker
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// CommentJobs is what the comment worker needs; *service.Service is one.
+type CommentJobs interface {
+	SendNotifications(ctx context.Context, limit int) (int, error)
+	SendModerationDigest(ctx context.Context) (bool, error)
+	PruneCommentState(ctx context.Context) error
+}
+
+// Comments runs the comments' background jobs until its context ends:
+// reply notifications, the moderators' daily digest, and forgetting
+// anti-spam state that expired. Every instance may run it: the jobs' state
+// is in the database, and a notification or digest goes out once.
+type Comments struct {
+	Service  CommentJobs
+	Interval time.Duration // between runs (default 30 s)
+	Log      *slog.Logger
+}
+
+// Run runs the jobs every Interval until ctx is done.
+func (w *Comments) Run(ctx context.Context) {
+	interval := w.Interval
+	if interval <= 0 {
+		interval = 30 * time.Second
+	}
+	log := w.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	for {
+		if n, err := w.Service.SendNotifications(ctx, 100); err != nil {
+			log.Error("reply notifications", "err", err)
+		} else if n > 0 {
+			log.Info("reply notifications queued", "mails", n)
+		}
+		if _, err := w.Service.SendModerationDigest(ctx); err != nil {
+			log.Error("moderation digest", "err", err)
+		}
+		if err := w.Service.PruneCommentState(ctx); err != nil {
+			log.Error("prune anti-spam state", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
+}
