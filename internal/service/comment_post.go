@@ -217,7 +217,6 @@ func newToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-
 // OwnComment returns a comment for its writer's private link.
 func (s *Service) OwnComment(ctx context.Context, id int64, token string) (*model.Comment, error) {
 	c, err := s.store.CommentByID(ctx, id)

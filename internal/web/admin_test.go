@@ -251,12 +251,12 @@ var wantAccess = map[string][]model.Role{
 	"POST /admin/antispam":                    {model.RoleAdmin},
 	"POST /admin/antispam/rules":              {model.RoleAdmin},
 	"POST /admin/antispam/rules/{id}/delete":  {model.RoleAdmin},
-	"GET /admin/users":               {model.RoleAdmin},
-	"POST /admin/users":              {model.RoleAdmin},
-	"POST /admin/users/{id}/role":    {model.RoleAdmin},
-	"POST /admin/users/{id}/disable": {model.RoleAdmin},
-	"POST /admin/users/{id}/enable":  {model.RoleAdmin},
-	"GET /admin/outbox/{id}":         {model.RoleAdmin},
+	"GET /admin/users":                        {model.RoleAdmin},
+	"POST /admin/users":                       {model.RoleAdmin},
+	"POST /admin/users/{id}/role":             {model.RoleAdmin},
+	"POST /admin/users/{id}/disable":          {model.RoleAdmin},
+	"POST /admin/users/{id}/enable":           {model.RoleAdmin},
+	"GET /admin/outbox/{id}":                  {model.RoleAdmin},
 }
 
 func allowed(route string, who string) bool {

@@ -107,7 +107,7 @@ func templateFuncs() template.FuncMap {
 			}
 			return m, nil
 		},
-		"add":  func(a, b int) int { return a + b },
+		"add": func(a, b int) int { return a + b },
 		// latestSlot marks where a cached page's Latest Comments box goes
 		// (html/template drops comments written in a template).
 		"latestSlot": func() template.HTML { return template.HTML(latestMarker) },
@@ -196,18 +196,18 @@ func (s *Server) execute(w http.ResponseWriter, r *http.Request, status int, pag
 // takes gzip, and compressed pages let the page cache hold four times as
 // many. The rare client without gzip gets the body decompressed on the fly.
 type payload struct {
-	key   string    // cache key, when cached
-	story int64     // the story whose comments it shows (see pageShows)
-	lists bool      // it counts or lists comments of many stories
+	key   string // cache key, when cached
+	story int64  // the story whose comments it shows (see pageShows)
+	lists bool   // it counts or lists comments of many stories
 	// spliced, when set, holds the page in two parts around the Latest
 	// Comments box (see splice.go); gz, size and etag are then filled for
 	// one version of the box at a time.
 	spliced *splicedBody
-	made  time.Time // when it was rendered
-	ctype string
-	gz    []byte
-	size  int // uncompressed length
-	etag  string
+	made    time.Time // when it was rendered
+	ctype   string
+	gz      []byte
+	size    int // uncompressed length
+	etag    string
 }
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)

@@ -107,4 +107,3 @@ func (s *Server) commentLink(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, target+"#comment-"+strconv.FormatInt(id, 10), http.StatusFound)
 	return nil
 }
-
