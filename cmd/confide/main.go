@@ -153,11 +153,18 @@ func serve(ctx context.Context, isDemo bool, cfg config.Config, stdout, stderr i
 		debug.SetMemoryLimit(memoryLimit)
 	}
 	log := logger(stderr, cfg.LogLevel)
+	// The key is read first: a wrong file stops the start before anything
+	// touches the database.
+	key, err := app.SecretKey(cfg.SecretKeyFile, cfg.DB)
+	if err != nil {
+		return usageError{err}
+	}
 	a, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	a.UseSecret(key)
 	if isDemo {
 		seed, err := demo.Content(time.Now().UTC())
 		if err != nil {

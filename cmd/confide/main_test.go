@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	neturl "net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/confide/confide/internal/app"
 	"github.com/confide/confide/internal/database/dbtest"
 	_ "modernc.org/sqlite"
 )
@@ -263,5 +265,36 @@ func TestServePrintsSetupLinkAndDemoPrintsLogin(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/" {
 		t.Fatalf("demo advisor login: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// A secret key file that is missing or too short stops serve with one line
+// and status 2; on SQLite without one, a key is made beside the database,
+// readable by its owner only.
+func TestSecretKeyFile(t *testing.T) {
+	dir := t.TempDir()
+	short := filepath.Join(dir, "short.key")
+	os.WriteFile(short, []byte("tooshort\n"), 0o600)
+	db := "sqlite:" + filepath.Join(dir, "k.db")
+	for file, want := range map[string]string{filepath.Join(dir, "none.key"): "no such file", short: "at least 32"} {
+		code, _, stderr := runCmd("serve", "--db", db, "--addr", "127.0.0.1:0", "--secret-key-file", file)
+		if code != 2 || !strings.Contains(stderr, want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("--secret-key-file %s: exit %d, %q", file, code, stderr)
+		}
+	}
+	key, err := app.SecretKey("", db)
+	if err != nil || len(key) < 32 {
+		t.Fatalf("made key: %q %v", key, err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "k.db.key"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v", fi, err)
+	}
+	again, _ := app.SecretKey("", db)
+	if string(again) != string(key) {
+		t.Error("the key changed between starts")
+	}
+	if k, err := app.SecretKey("", "postgres://x@127.0.0.1/db"); k != nil || err != nil {
+		t.Errorf("PostgreSQL without a file: %q %v", k, err)
 	}
 }

@@ -63,16 +63,16 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		return nil, err
 	}
 	a.Web.TrustProxies(cfg.TrustedProxies)
-	key, err := SecretKey(cfg.SecretKeyFile, cfg.DB)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
+	return a, nil
+}
+
+// UseSecret gives the services the site's secret key (see SecretKey);
+// without one, visitors cannot post.
+func (a *App) UseSecret(key []byte) {
 	if key == nil {
-		log.Warn("no --secret-key-file: visitors cannot post comments until one is set (the same file on every instance)")
+		a.Log.Warn("no --secret-key-file: visitors cannot post comments until one is set (the same file on every instance)")
 	}
 	a.Service.SetSecret(key)
-	return a, nil
 }
 
 // Build puts the layers together on an open, migrated database. now is the

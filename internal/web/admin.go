@@ -11,6 +11,7 @@ import (
 type adminView struct {
 	Title string
 	CSS   string
+	JS    string
 	Site  model.Settings
 	User  *model.User // nil on the login and setup pages
 	Nav   []navItem
@@ -48,7 +49,7 @@ func (s *Server) adminPage(r *http.Request, title string) (*adminView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &adminView{Title: title, CSS: s.assets.cssURL, Site: site, User: currentUser(r.Context()),
+	v := &adminView{Title: title, CSS: s.assets.cssURL, JS: s.assets.jsURL, Site: site, User: currentUser(r.Context()),
 		Flash: s.sm.PopString(r.Context(), sessionFlashKey)}
 	if v.User != nil {
 		for _, n := range adminNav {

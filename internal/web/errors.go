@@ -100,7 +100,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	v, cerr := s.chrome(r.Context(), heading)
 	if cerr != nil {
 		// The database may be what failed: fall back to a page without it.
-		v = &view{Site: model.DefaultSettings(), Title: heading, CSS: s.assets.cssURL, Now: s.now().UTC()}
+		v = &view{Site: model.DefaultSettings(), Title: heading, CSS: s.assets.cssURL, JS: s.assets.jsURL, Now: s.now().UTC()}
 	}
 	v.Data = ep
 	if rerr := s.render(w, r, status, "error", v); rerr != nil {

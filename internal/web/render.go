@@ -30,6 +30,7 @@ type view struct {
 	Feed           string // the page's Atom feed, when it has one
 	Query          string // the search box's text
 	CSS            string // URL of the hashed stylesheet
+	JS             string // URL of the hashed script (progressive enhancement)
 	Sections       []model.Section
 	LatestComments []model.Comment
 	SpliceLatest   bool // leave the Latest Comments box to be filled as the page is sent
@@ -66,7 +67,7 @@ func (s *Server) chrome(ctx context.Context, title string) (*view, error) {
 		}
 	}
 	// The slices are shared between requests; templates only read them.
-	out := &view{Site: c.site, Title: title, CSS: s.assets.cssURL, Sections: c.secs, LatestComments: c.latest,
+	out := &view{Site: c.site, Title: title, CSS: s.assets.cssURL, JS: s.assets.jsURL, Sections: c.secs, LatestComments: c.latest,
 		Now: s.now().UTC()}
 	// A cached page leaves a slot for the Latest Comments box, filled as it
 	// is sent: comments come and go far more often than pages change.
@@ -112,6 +113,7 @@ func templateFuncs() template.FuncMap {
 		// (html/template drops comments written in a template).
 		"latestSlot": func() template.HTML { return template.HTML(latestMarker) },
 		"comment":    markup.Comment,
+		"contact":    contactWords,
 		"reasonLabel": func(key string) string {
 			for _, r := range model.ReportReasons {
 				if r.Key == key {
@@ -349,4 +351,24 @@ func etagMatches(header, etag string) bool {
 		}
 	}
 	return false
+}
+
+// contactWords writes an e-mail address the way no harvester reads it: in
+// words ("name at example dot org"), with its two halves reversed in data
+// attributes, from which site.js makes a mailto: link for people.
+func contactWords(addr string) template.HTML {
+	user, domain, ok := strings.Cut(addr, "@")
+	if !ok {
+		return template.HTML(template.HTMLEscapeString(addr))
+	}
+	reverse := func(s string) string {
+		r := []rune(s)
+		for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+			r[i], r[j] = r[j], r[i]
+		}
+		return string(r)
+	}
+	words := template.HTMLEscapeString(user) + " at " + strings.ReplaceAll(template.HTMLEscapeString(domain), ".", " dot ")
+	return template.HTML(`<span class="contact" data-contact-u="` + template.HTMLEscapeString(reverse(user)) +
+		`" data-contact-d="` + template.HTMLEscapeString(reverse(domain)) + `">` + words + `</span>`)
 }

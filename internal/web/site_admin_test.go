@@ -61,7 +61,8 @@ func TestSectionsSettingsAndPages(t *testing.T) {
 		}
 		_, home = get(t, c, site.URL+"/")
 		if !strings.Contains(home, "<title>Kind Words</title>") || !strings.Contains(home, "We listen.") ||
-			strings.Contains(home, `class="tagline"`) || !strings.Contains(home, "hello@example.org") {
+			strings.Contains(home, `class="tagline"`) || !strings.Contains(home, "hello at example dot org") ||
+			strings.Contains(home, "hello@example.org") {
 			t.Error("new settings not on the home page")
 		}
 

@@ -21,25 +21,38 @@ var templateFiles embed.FS
 //go:embed static/style.css
 var styleCSS []byte
 
-// assets are the static files, prepared once: the stylesheet under a name
-// that holds its content hash (so it can be cached for ever and a new version
-// is a new URL) and a favicon drawn at start-up.
+//go:embed static/site.js
+var siteJS []byte
+
+// assets are the static files, prepared once: each under a name that holds
+// its content hash (so it can be cached for ever and a new version is a new
+// URL), and a favicon drawn at start-up.
 type assets struct {
-	cssName string // style.<hash>.css
+	files   map[string]staticFile // by hashed name
 	cssURL  string
-	cssGzip []byte
+	jsURL   string
 	favicon []byte
 }
 
+type staticFile struct {
+	ctype    string
+	body, gz []byte
+}
+
 func loadAssets() (*assets, error) {
-	sum := sha256.Sum256(styleCSS)
-	a := &assets{cssName: "style." + hex.EncodeToString(sum[:6]) + ".css"}
-	a.cssURL = "/static/" + a.cssName
-	var zb bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&zb, gzip.BestCompression)
-	zw.Write(styleCSS)
-	zw.Close()
-	a.cssGzip = zb.Bytes()
+	a := &assets{files: map[string]staticFile{}}
+	add := func(base, ext, ctype string, body []byte) string {
+		sum := sha256.Sum256(body)
+		name := base + "." + hex.EncodeToString(sum[:6]) + ext
+		var zb bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&zb, gzip.BestCompression)
+		zw.Write(body)
+		zw.Close()
+		a.files[name] = staticFile{ctype: ctype, body: body, gz: zb.Bytes()}
+		return "/static/" + name
+	}
+	a.cssURL = add("style", ".css", "text/css; charset=utf-8", styleCSS)
+	a.jsURL = add("site", ".js", "text/javascript; charset=utf-8", siteJS)
 	ico, err := drawFavicon()
 	if err != nil {
 		return nil, fmt.Errorf("web: favicon: %w", err)
@@ -49,17 +62,18 @@ func loadAssets() (*assets, error) {
 }
 
 func (s *Server) static(w http.ResponseWriter, r *http.Request) {
-	if r.PathValue("name") != s.assets.cssName {
+	f, ok := s.assets.files[r.PathValue("name")]
+	if !ok {
 		s.renderError(w, r, errNotFound)
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "text/css; charset=utf-8")
+	h.Set("Content-Type", f.ctype)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("Vary", "Accept-Encoding")
-	body := styleCSS
+	body := f.body
 	if acceptsGzip(r) {
-		body = s.assets.cssGzip
+		body = f.gz
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
