@@ -7,9 +7,12 @@
 #   STORIES=100000 bash bench/load.sh        # a grown site (the scale issue's size)
 #   DB='postgres://…' bash bench/load.sh     # an already filled PostgreSQL database
 #   MIXED=only bash bench/load.sh            # only the mixed run (searches against pages)
+#   COMMENTS=only bash bench/load.sh         # only story pages under a stream of comments
 #
 # Settings (environment): STORIES, DB, DURATION (15s), CONNS (16), THREADS (2),
-# MIXED (yes: the reading runs and then the mixed run; no; only).
+# MIXED (yes: the reading runs and then the mixed run; no; only),
+# COMMENTS (yes: also the run under a stream of comments; no; only),
+# COMMENT_RATE (10 comments a second, each posted and then approved).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +25,9 @@ THREADS=${THREADS:-2}
 PORT=${PORT:-18090}
 NGINX_PORT=${NGINX_PORT:-18091}
 MIXED=${MIXED:-yes}
+COMMENTS=${COMMENTS:-yes}
+COMMENT_RATE=${COMMENT_RATE:-10}
+if [ "$COMMENTS" = only ]; then MIXED=skip; fi
 
 for tool in wrk nginx curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool not found (apt-get install wrk nginx-light curl)" >&2; exit 2; }
@@ -29,6 +35,7 @@ done
 mkdir -p "$OUT"
 
 go build -o "$OUT/confide" ./cmd/confide
+go build -o "$OUT/commenter" ./bench/cmd/commenter
 if [[ "$DB" == sqlite:* && ! -f "${DB#sqlite:}" ]]; then
   go run ./bench/cmd/corpus --db "$DB" --stories "$STORIES" --related
 fi
@@ -37,7 +44,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-"$OUT/confide" serve --db "$DB" --addr "127.0.0.1:$PORT" --log-level warn >"$OUT/confide.log" 2>&1 &
+# Loopback is the trusted proxy: the comment stream gives each comment an
+# address of its own in X-Forwarded-For.
+"$OUT/confide" serve --db "$DB" --addr "127.0.0.1:$PORT" --trusted-proxies 127.0.0.1 --log-level warn >"$OUT/confide.log" 2>&1 &
 CONFIDE_PID=$!
 pids+=("$CONFIDE_PID")
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
@@ -101,7 +110,7 @@ run() { # name base-url paths-file encoding [connections]
 }
 
 echo "wrk: $THREADS threads, $CONNS connections, $DURATION per run, database $(echo "$DB" | sed 's|//[^@]*@|//…@|')"
-if [ "$MIXED" != only ]; then
+if [ "$MIXED" != only ] && [ "$MIXED" != skip ]; then
   for enc in gzip identity; do
     run "nginx static story, $enc" "http://127.0.0.1:$NGINX_PORT" "$OUT/static.txt" "$enc"
     run "story (rotating), $enc" "http://127.0.0.1:$PORT" "$OUT/stories.txt" "$enc"
@@ -116,7 +125,7 @@ fi
 # story pages alone with the same 8 clients, for the rate to compare with.
 # Searches beyond the search slots wait briefly, then get 503 (counted in
 # errors): that is the protection working.
-if [ "$MIXED" != no ]; then
+if [ "$MIXED" != no ] && [ "$MIXED" != skip ]; then
   awk '{ print (NR % 3 == 0) ? $0 "?utm_source=newsletter&utm_medium=email" : $0 }' "$OUT/stories.txt" >"$OUT/stories-mixed.txt"
   grep -v '^#' bench/search-queries.txt | grep -v '^$' | python3 -c 'import sys, urllib.parse
 for q in sys.stdin.read().splitlines(): print("/search?q=" + urllib.parse.quote(q))' >"$OUT/searches.txt"
@@ -130,5 +139,23 @@ for q in sys.stdin.read().splitlines(): print("/search?q=" + urllib.parse.quote(
   printf '%-30s %s\n' "story with 8 searching" "${line#RESULT }"
   line=$(cat "$OUT/mixed-search.txt")
   printf '%-30s %s\n' "search (8 clients)" "${line#RESULT }"
+fi
+# Story pages under a steady stream of comments: COMMENT_RATE a second,
+# each posted (held) and approved a moment later by a moderator through the
+# database, as another instance would, while wrk reads story pages. Every
+# approval changes its story's pages and the Latest Comments box on every
+# page; the other pages must stay cached. nginx's static rate, measured just
+# before, is the yardstick (the target: at least half of it).
+if [ "$COMMENTS" != no ]; then
+  secs=${DURATION%s}
+  run "nginx static story, gzip" "http://127.0.0.1:$NGINX_PORT" "$OUT/static.txt" gzip
+  "$OUT/commenter" --url "http://127.0.0.1:$PORT" --db "$DB" --stories "$OUT/stories.txt" \
+    --rate "$COMMENT_RATE" --duration "$((secs + 4))s" >"$OUT/commenter.txt" 2>&1 &
+  commenter_pid=$!
+  sleep 1
+  run "story, $COMMENT_RATE comments/s" "http://127.0.0.1:$PORT" "$OUT/stories.txt" gzip
+  wait "$commenter_pid" || true
+  line=$(grep '^RESULT' "$OUT/commenter.txt" || cat "$OUT/commenter.txt")
+  printf '%-30s %s\n' "comment stream" "${line#RESULT }"
 fi
 echo "confide memory: $(grep -E 'VmHWM|VmRSS' /proc/$CONFIDE_PID/status | tr -s ' \t' ' ' | paste -sd ' ')"

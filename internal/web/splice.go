@@ -3,11 +3,14 @@ package web
 import (
 	"bytes"
 	"compress/flate"
+	"compress/gzip"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -27,24 +30,24 @@ const latestMarker = "<!--confide:latest-comments-->"
 // splicedBody is a cached page in two parts around the slot, each raw
 // deflate data: the head ends with a sync flush (on a byte boundary, not
 // final) and the tail is final, so head, box and tail joined are one
-// deflate stream.
+// deflate stream. Sending it writes the parts one after the other; the
+// gzip trailer's CRC is computed from the parts' CRCs (crcShift), so a new
+// box costs a page nothing but a few hundred operations.
 type splicedBody struct {
 	ctype            string
 	head, tail       []byte
 	headCRC, tailCRC uint32
 	headLen, tailLen int
-
-	mu    sync.Mutex
-	box   uint64   // the box version built holds
-	built *payload // the whole page with that box
+	tailShift        *crcShift
 }
 
 // fragment is one rendering of the box.
 type fragment struct {
-	id  uint64
-	raw []byte
-	def []byte // raw deflate, sync-flushed
-	crc uint32
+	id    uint64
+	raw   []byte
+	def   []byte // raw deflate, sync-flushed
+	crc   uint32
+	shift *crcShift // appends len(raw) bytes to a CRC
 }
 
 // latestBox holds the current fragment.
@@ -81,31 +84,28 @@ func newSpliced(ctype string, body []byte) *splicedBody {
 	i := bytes.Index(body, []byte(latestMarker))
 	head, tail := body[:i], body[i+len(latestMarker):]
 	return &splicedBody{ctype: ctype, head: deflate(head, false), tail: deflate(tail, true),
-		headCRC: crc32.ChecksumIEEE(head), tailCRC: crc32.ChecksumIEEE(tail), headLen: len(head), tailLen: len(tail)}
+		headCRC: crc32.ChecksumIEEE(head), tailCRC: crc32.ChecksumIEEE(tail), headLen: len(head), tailLen: len(tail),
+		tailShift: zeroShift(int64(len(tail)))}
 }
 
-// cost is the memory a spliced page holds, with one built copy.
-func (b *splicedBody) cost() int { return 2*(cap(b.head)+cap(b.tail)) + 400 }
+func newFragment(raw []byte) *fragment {
+	return &fragment{raw: raw, def: deflate(raw, false), crc: crc32.ChecksumIEEE(raw), shift: zeroShift(int64(len(raw)))}
+}
 
-// with returns the page with box f, building it once per box.
-func (b *splicedBody) with(f *fragment) *payload {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.built != nil && b.box == f.id {
-		return b.built
-	}
-	size := b.headLen + len(f.raw) + b.tailLen
-	crc := crc32Combine(crc32Combine(b.headCRC, f.crc, int64(len(f.raw))), b.tailCRC, int64(b.tailLen))
-	gz := make([]byte, 0, 18+len(b.head)+len(f.def)+len(b.tail))
-	gz = append(gz, 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff) // gzip, deflate, no name, no time
-	gz = append(gz, b.head...)
-	gz = append(gz, f.def...)
-	gz = append(gz, b.tail...)
-	gz = binary.LittleEndian.AppendUint32(gz, crc)
-	gz = binary.LittleEndian.AppendUint32(gz, uint32(size))
-	b.box = f.id
-	b.built = &payload{ctype: b.ctype, gz: gz, size: size, made: time.Now(), etag: fmt.Sprintf(`W/"%08x%x"`, crc, size)}
-	return b.built
+// cost is the memory a spliced page holds.
+func (b *splicedBody) cost() int { return cap(b.head) + cap(b.tail) + 400 }
+
+// gzipHeader starts every spliced page: gzip, deflate, no name, no time.
+var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
+
+// with returns the parts of the page with box f, as one gzip stream, and
+// the whole page's length, CRC and ETag.
+func (b *splicedBody) with(f *fragment) (parts [][]byte, size int, etag string) {
+	size = b.headLen + len(f.raw) + b.tailLen
+	crc := b.tailShift.apply(f.shift.apply(b.headCRC)^f.crc) ^ b.tailCRC
+	trailer := binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(make([]byte, 0, 8), crc), uint32(size))
+	etag = `W/"` + strconv.FormatUint(uint64(crc), 16) + strconv.FormatInt(int64(size), 16) + `"`
+	return [][]byte{gzipHeader, b.head, f.def, b.tail, trailer}, size, etag
 }
 
 // latestFragment returns the box for the current content state, rendering
@@ -131,8 +131,7 @@ func (s *Server) latestFragment(ctx context.Context) (*fragment, error) {
 	if err := s.tmpl["home"].ExecuteTemplate(&buf, "latest-comments", view); err != nil {
 		return nil, fmt.Errorf("web: render latest comments: %w", err)
 	}
-	raw := buf.Bytes()
-	f := &fragment{raw: raw, def: deflate(raw, false), crc: crc32.ChecksumIEEE(raw)}
+	f := newFragment(buf.Bytes())
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.ids++
@@ -146,64 +145,118 @@ func (s *Server) latestFragment(ctx context.Context) (*fragment, error) {
 // sendCached sends a payload, filling the Latest Comments slot of a
 // spliced page first.
 func (s *Server) sendCached(w http.ResponseWriter, r *http.Request, status int, p *payload) error {
-	if p.spliced != nil {
-		f, err := s.latestFragment(r.Context())
-		if err != nil {
-			return err
-		}
-		p = p.spliced.with(f)
+	if p.spliced == nil {
+		s.send(w, r, status, p)
+		return nil
 	}
-	s.send(w, r, status, p)
+	f, err := s.latestFragment(r.Context())
+	if err != nil {
+		return err
+	}
+	parts, size, etag := p.spliced.with(f)
+	h := w.Header()
+	h.Set("Content-Type", p.spliced.ctype)
+	h.Add("Vary", "Accept-Encoding")
+	if status == http.StatusOK {
+		h.Set("ETag", etag)
+		if h.Get("Cache-Control") == "" {
+			h.Set("Cache-Control", "no-cache")
+		}
+		if etagMatches(r.Header.Get("If-None-Match"), etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return nil
+		}
+	}
+	if acceptsGzip(r) {
+		n := 0
+		for _, part := range parts {
+			n += len(part)
+		}
+		h.Set("Content-Encoding", "gzip")
+		h.Set("Content-Length", strconv.Itoa(n))
+		w.WriteHeader(status)
+		if r.Method != http.MethodHead {
+			for _, part := range parts {
+				w.Write(part)
+			}
+		}
+		return nil
+	}
+	h.Set("Content-Length", strconv.Itoa(size))
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	readers := make([]io.Reader, len(parts))
+	for i, part := range parts {
+		readers[i] = bytes.NewReader(part)
+	}
+	zr := gunzipPool.Get().(*gzip.Reader)
+	defer gunzipPool.Put(zr)
+	buf := copyBufPool.Get().(*[]byte)
+	defer copyBufPool.Put(buf)
+	if err := zr.Reset(io.MultiReader(readers...)); err == nil {
+		io.CopyBuffer(w, zr, *buf)
+	}
 	return nil
 }
 
-// crc32Combine returns the CRC-32 (IEEE) of A followed by B from the CRC
-// of A, the CRC of B and B's length, without reading either again. CRC is
-// linear: appending len2 zero bytes to A is a fixed linear map of crc1 (a
-// 32×32 matrix over GF(2)), applied here by squaring the one-zero-bit
-// operator, as zlib's crc32_combine does.
-func crc32Combine(crc1, crc2 uint32, len2 int64) uint32 {
-	if len2 <= 0 {
-		return crc1
-	}
-	var even, odd [32]uint32
-	odd[0] = 0xedb88320 // the operator for one zero bit
-	for n, row := 1, uint32(1); n < 32; n, row = n+1, row<<1 {
-		odd[n] = row
-	}
-	square(&even, &odd) // two zero bits
-	square(&odd, &even) // four zero bits
-	for {
-		square(&even, &odd) // one zero byte, then two, four…
-		if len2&1 != 0 {
-			crc1 = times(&even, crc1)
-		}
-		if len2 >>= 1; len2 == 0 {
-			break
-		}
-		square(&odd, &even)
-		if len2&1 != 0 {
-			crc1 = times(&odd, crc1)
-		}
-		if len2 >>= 1; len2 == 0 {
-			break
-		}
-	}
-	return crc1 ^ crc2
-}
+// crcShift is the linear map that appending a run of zero bytes applies to
+// a CRC-32 (IEEE): CRC is linear over GF(2), so the CRC of A followed by B
+// is shift(len B) applied to CRC(A), xor CRC(B). Each column is the image
+// of one bit. This is how zlib's crc32_combine works; the maps are kept
+// here, so that combining costs 64 operations.
+type crcShift [32]uint32
 
-func times(mat *[32]uint32, vec uint32) uint32 {
+// apply maps crc through m.
+func (m *crcShift) apply(crc uint32) uint32 {
 	var sum uint32
-	for i := 0; vec != 0; i, vec = i+1, vec>>1 {
-		if vec&1 != 0 {
-			sum ^= mat[i]
+	for i := 0; crc != 0; i, crc = i+1, crc>>1 {
+		if crc&1 != 0 {
+			sum ^= m[i]
 		}
 	}
 	return sum
 }
 
-func square(dst, mat *[32]uint32) {
-	for n := range 32 {
-		dst[n] = times(mat, mat[n])
+// then returns the map of m followed by n.
+func (m *crcShift) then(n *crcShift) *crcShift {
+	var out crcShift
+	for i := range 32 {
+		out[i] = n.apply(m[i])
 	}
+	return &out
+}
+
+// zeroShift returns the map that appending n zero bytes applies.
+func zeroShift(n int64) *crcShift {
+	var step, out crcShift // step: appending one zero bit, squared up
+	step[0] = 0xedb88320
+	for i := 1; i < 32; i++ {
+		step[i] = 1 << (i - 1)
+	}
+	for i := range 32 {
+		out[i] = 1 << i // identity
+	}
+	cur := &step
+	for range 3 { // one bit → one byte
+		cur = cur.then(cur)
+	}
+	res := &out
+	for n > 0 {
+		if n&1 != 0 {
+			res = res.then(cur)
+		}
+		n >>= 1
+		if n > 0 {
+			cur = cur.then(cur)
+		}
+	}
+	return res
+}
+
+// crc32Combine returns the CRC-32 of A followed by B from the CRC of A, the
+// CRC of B and B's length.
+func crc32Combine(crc1, crc2 uint32, len2 int64) uint32 {
+	return zeroShift(len2).apply(crc1) ^ crc2
 }
