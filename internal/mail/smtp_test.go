@@ -69,6 +69,34 @@ func TestSendBuildsAProperMessage(t *testing.T) {
 	if strings.Join(types, ",") != "text/plain,text/html" {
 		t.Errorf("parts %v", types)
 	}
+	if h.Get("List-Unsubscribe") != "" {
+		t.Error("a message nobody subscribed to has List-Unsubscribe")
+	}
+}
+
+// Mail a reader asked for carries a one-click unsubscribe (RFC 8058).
+func TestUnsubscribeHeaders(t *testing.T) {
+	srv := smtptest.Start(t)
+	s, err := mail.ParseURL("smtp://"+srv.Addr, "letters@example.org", "Confide")
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := "https://confide.example/subscriptions/unsubscribe?t=12.abc"
+	m := model.OutboxMessage{To: "reader@example.org", Subject: "New replies on Confide", Text: "Hello",
+		MessageID: "<u1@example.org>", Unsubscribe: link}
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := netmail.ReadMessage(bytes.NewReader(srv.Messages()[0].Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := msg.Header.Get("List-Unsubscribe"); got != "<"+link+">" {
+		t.Errorf("List-Unsubscribe %q", got)
+	}
+	if got := msg.Header.Get("List-Unsubscribe-Post"); got != "List-Unsubscribe=One-Click" {
+		t.Errorf("List-Unsubscribe-Post %q", got)
+	}
 }
 
 func TestParseURL(t *testing.T) {

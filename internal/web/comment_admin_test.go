@@ -271,3 +271,46 @@ func TestModerationDigest(t *testing.T) {
 		}
 	})
 }
+
+// A reply names the comment it answers; a reply to a reply joins the first
+// comment's thread (one level).
+func TestRepliesThreadOneLevel(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		setLayers(t, site, openLayers)
+		slug := slugOf(lenaTitle)
+		first := commentID(t, postComment(t, site, slug, "Ines", "ines@example.org", "I know this feeling well."))
+		_, form := get(t, browserClient(t), site.URL+"/stories/"+slug+"/comments/new?parent="+first)
+		if !strings.Contains(form, "Reply to Ines") || !strings.Contains(form, `name="parent" value="`+first+`"`) {
+			t.Fatalf("reply form:\n%s", form)
+		}
+		f := commentForm("Jo", "jo@example.org", "So do I, Ines.")
+		f.Set("parent", first)
+		resp, _ := post(t, browserClient(t), site.URL+"/stories/"+slug+"/comments", f)
+		second := commentID(t, resp.Header.Get("Location"))
+		f = commentForm("Kit", "kit@example.org", "Thank you both.")
+		f.Set("parent", second)
+		post(t, browserClient(t), site.URL+"/stories/"+slug+"/comments", f)
+		var p2, p3 string
+		db.Read.QueryRow(`SELECT COALESCE(parent_id, 0) FROM comments WHERE id = $1`, second).Scan(&p2)
+		db.Read.QueryRow(`SELECT COALESCE(parent_id, 0) FROM comments WHERE author_email = 'kit@example.org'`).Scan(&p3)
+		if p2 != first || p3 != first {
+			t.Errorf("parents %s and %s, want both %s", p2, p3, first)
+		}
+		_, story := get(t, browserClient(t), site.URL+"/stories/"+slug)
+		if !strings.Contains(story, `in reply to <a href="/comments/`+first+`">Ines</a>`) {
+			t.Error("the reply does not say whom it answers")
+		}
+		// A CAPTCHA can be listened to, for the same challenge as the picture.
+		setLayers(t, site, service.AntiSpam{Captcha: true})
+		c := browserClient(t)
+		challenge(t, site, c)
+		resp, audio := get(t, c, site.URL+"/check/audio.wav")
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "audio/x-wav" || !strings.HasPrefix(audio, "RIFF") {
+			t.Errorf("audio: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		if resp, _ := get(t, browserClient(t), site.URL+"/check/audio.wav"); resp.StatusCode != 404 {
+			t.Errorf("audio without a challenge: %d", resp.StatusCode)
+		}
+	})
+}

@@ -89,7 +89,8 @@ func (s *Server) writeXML(w http.ResponseWriter, r *http.Request, v any) error {
 // robots lets search engines read the public site (people find help through
 // them) and keeps them out of the private parts.
 func (s *Server) robots(w http.ResponseWriter, r *http.Request) error {
-	body := "User-agent: *\nDisallow: /admin/\nDisallow: /letters/\nDisallow: /search\nAllow: /\n\nSitemap: " + s.baseURL + "/sitemap.xml\n"
+	body := "User-agent: *\nDisallow: /admin/\nDisallow: /letters/\nDisallow: /search\nDisallow: /check/\n" +
+		"Disallow: /subscriptions/\nDisallow: /stories/*/comments/\nDisallow: /comments/*/\nAllow: /\n\nSitemap: " + s.baseURL + "/sitemap.xml\n"
 	s.writeBody(w, r, http.StatusOK, "text/plain; charset=utf-8", []byte(body))
 	return nil
 }
