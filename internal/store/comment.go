@@ -213,6 +213,9 @@ func (s *Store) LatestComments(ctx context.Context, limit, offset, countUpTo int
 // first: held ones, and any comment with an open report. status picks
 // "pending", "reported", "spam" or "" for pending and reported together.
 func (s *Store) ModerationQueue(ctx context.Context, status string, limit, offset int) ([]model.Comment, int, error) {
+	// Each set comes from its own index (held comments by state and date,
+	// open reports by comment): a site of millions of comments is never
+	// scanned for the few that wait.
 	reported := `SELECT comment_id FROM comment_reports WHERE resolved_at IS NULL`
 	var where string
 	switch status {
@@ -223,7 +226,7 @@ func (s *Store) ModerationQueue(ctx context.Context, status string, limit, offse
 	case "reported":
 		where = `c.id IN (` + reported + `)`
 	default:
-		where = `(c.status = 'pending' OR c.id IN (` + reported + `))`
+		where = `c.id IN (SELECT id FROM comments WHERE status = 'pending' UNION ` + reported + `)`
 	}
 	var total int
 	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM comments c WHERE `+where+

@@ -471,3 +471,33 @@ func readLabelled(t *testing.T, file string) []labelledComment {
 	}
 	return out
 }
+
+// An approved comment shows on every instance: another instance's cached
+// story page, list and Latest Comments box change within moments.
+func TestApprovedCommentReachesEveryInstance(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		other := apptest.Instance(t, db)
+		setLayers(t, site, openLayers)
+		slug := slugOf(lenaTitle)
+		warmStory(t, other, slug)
+		_, before := do(t, "GET", other.URL+"/stories/"+slug, nil)
+		if !strings.Contains(before, "3 comments") {
+			t.Fatal("the story does not start with 3 comments")
+		}
+		postComment(t, site, slug, "Remy", "remy@example.org", "Reaching every instance with kindness.")
+		deadline := time.Now().Add(10 * time.Second)
+		for _, path := range []string{"/stories/" + slug, "/", "/comments", "/about"} {
+			for {
+				_, page := do(t, "GET", other.URL+path, nil)
+				if strings.Contains(page, "Reaching every instance") && (path != "/stories/"+slug || strings.Contains(page, "4 comments")) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%s on the other instance does not show the comment after 10 s", path)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+	})
+}
