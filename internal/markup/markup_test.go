@@ -129,3 +129,21 @@ func TestMarkdownCacheFollowsTheSource(t *testing.T) {
 		t.Fatalf("cache holds %d bytes, budget %d", cache.size, cache.max)
 	}
 }
+
+func TestComment(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"Hello", "<p>Hello</p>\n"},
+		{"One\ntwo\n\nThree", "<p>One<br>two</p>\n<p>Three</p>\n"},
+		{"<b>bold</b> & co", "<p>&lt;b&gt;bold&lt;/b&gt; &amp; co</p>\n"},
+		{"See https://example.org/help.", `<p>See <a href="https://example.org/help" rel="nofollow ugc noopener">https://example.org/help</a>.</p>` + "\n"},
+		{"(www.example.org)", `<p>(<a href="https://www.example.org" rel="nofollow ugc noopener">www.example.org</a>)</p>` + "\n"},
+		{`http://x.example/?a="><script>`, `<p><a href="http://x.example/?a=" rel="nofollow ugc noopener">http://x.example/?a=</a>&#34;&gt;&lt;script&gt;</p>` + "\n"},
+		{"javascript:alert(1)", "<p>javascript:alert(1)</p>\n"},
+		{"   \n\n  ", ""},
+	}
+	for _, c := range cases {
+		if got := string(Comment(c.in)); got != c.want {
+			t.Errorf("Comment(%q) =\n%q, want\n%q", c.in, got, c.want)
+		}
+	}
+}
