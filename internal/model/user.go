@@ -94,7 +94,7 @@ type AuditEntry struct {
 type Counts struct {
 	Stories, Published, Drafts int
 	Comments, CommentsPending  int
-	LettersWaiting             int // letters land with their own feature
+	LettersWaiting             int // letters that need an advisor
 	Users                      int
 }
 

@@ -42,6 +42,7 @@ type Store interface {
 	SaveRelatedList(ctx context.Context, storyID int64, ids []int64, version int64, at time.Time) error
 
 	CommentStore
+	LetterStore
 
 	CreateUser(ctx context.Context, u *model.User) error
 	UserByEmail(ctx context.Context, email string) (*model.User, error)

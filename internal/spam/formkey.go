@@ -83,3 +83,9 @@ func OpenValue(secret []byte, purpose, signed string) (string, bool) {
 	}
 	return value, true
 }
+
+// LinkSecret is the secret of a private link made from a random salt with
+// the site's key: the database keeps the salt and the secret's hash, so
+// mail can carry the link again, and a copy of the database alone opens
+// nothing.
+func LinkSecret(secret []byte, salt string) string { return mac(secret, "link", salt) }

@@ -18,8 +18,9 @@ func (s *Store) Counts(ctx context.Context) (model.Counts, error) {
 	err := s.reader(ctx).QueryRowContext(ctx, `SELECT
 		(SELECT COALESCE(SUM(n), 0) FROM counters WHERE name IN ('stories:draft', 'stories:published', 'stories:withdrawn')), `+
 		kept("stories:published")+`, `+kept("stories:draft")+`, `+kept("comments:approved")+`, `+kept("comments:pending")+`,
-		(SELECT count(*) FROM users WHERE disabled_at IS NULL)`).
-		Scan(&c.Stories, &c.Published, &c.Drafts, &c.Comments, &c.CommentsPending, &c.Users)
+		(SELECT count(*) FROM users WHERE disabled_at IS NULL),
+		(SELECT count(*) FROM (SELECT 1 FROM letters WHERE status IN ('new', 'assigned', 'drafting') LIMIT 10000) AS w)`).
+		Scan(&c.Stories, &c.Published, &c.Drafts, &c.Comments, &c.CommentsPending, &c.Users, &c.LettersWaiting)
 	if err != nil {
 		return c, fmt.Errorf("store: counts: %w", err)
 	}

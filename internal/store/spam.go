@@ -198,3 +198,15 @@ func (s *Store) DeleteBlockRule(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// Hits returns key's count in the window starting at window, without
+// adding to it.
+func (s *Store) Hits(ctx context.Context, key string, window time.Time) (int64, error) {
+	var n int64
+	err := s.reader(ctx).QueryRowContext(ctx, `SELECT COALESCE(max(n), 0) FROM rate_hits WHERE key = $1 AND window_start = $2`,
+		key, ts(window)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: rate hits: %w", err)
+	}
+	return n, nil
+}

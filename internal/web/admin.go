@@ -34,6 +34,7 @@ var adminNav = []struct {
 	{model.PermStories, "/admin/stories", "Stories"},
 	{model.PermStories, "/admin/search", "Search"},
 	{model.PermSections, "/admin/sections", "Sections"},
+	{model.PermLetters, "/admin/letters", "Letters"},
 	{model.PermComments, "/admin/comments", "Comments"},
 	{model.PermSite, "/admin/antispam", "Anti-spam"},
 	{model.PermSite, "/admin/settings", "Settings"},

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 
-	"github.com/confide/confide/internal/model"
 )
 
 func (s *Server) editablePage(slug string) handlerFunc {
@@ -49,16 +48,4 @@ func (s *Server) help(w http.ResponseWriter, r *http.Request) error {
 	v.Canonical = s.baseURL + "/help"
 	v.Data = helplines
 	return s.render(w, r, http.StatusOK, "help", v)
-}
-
-// share tells visitors how to send their story. The private form with a
-// secret link to one's own thread replaces it when letters land.
-func (s *Server) share(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.chrome(r.Context(), "Share your story")
-	if err != nil {
-		return err
-	}
-	v.Canonical = s.baseURL + "/share"
-	v.Data = &model.Page{Slug: "share"}
-	return s.render(w, r, http.StatusOK, "share", v)
 }

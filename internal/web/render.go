@@ -34,6 +34,7 @@ type view struct {
 	Sections       []model.Section
 	LatestComments []model.Comment
 	SpliceLatest   bool // leave the Latest Comments box to be filled as the page is sent
+	NoIndex        bool // a private page: search engines keep out
 	Now            time.Time
 	Data           any
 }

@@ -38,6 +38,10 @@ var adminRoutes = []adminRoute{
 	{"POST", "/admin/stories/{id}/comments/close", model.PermStories, func(s *Server) handlerFunc { return s.closeComments(true) }},
 	{"POST", "/admin/stories/{id}/comments/open", model.PermStories, func(s *Server) handlerFunc { return s.closeComments(false) }},
 
+	{"GET", "/admin/letters", model.PermLetters, func(s *Server) handlerFunc { return s.adminLetters }},
+	{"GET", "/admin/letters/{id}", model.PermLetters, func(s *Server) handlerFunc { return s.adminLetter }},
+	{"POST", "/admin/letters/{id}", model.PermLetters, func(s *Server) handlerFunc { return s.letterCaseAction }},
+
 	{"GET", "/admin/comments", model.PermComments, func(s *Server) handlerFunc { return s.adminComments }},
 	{"POST", "/admin/comments", model.PermComments, func(s *Server) handlerFunc { return s.moderateComments }},
 	{"GET", "/admin/comments/{id}", model.PermComments, func(s *Server) handlerFunc { return s.editComment }},
@@ -122,6 +126,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /privacy", s.handle(s.cached(s.editablePage("privacy"))))
 	mux.Handle("GET /help", s.handle(s.cached(s.help)))
 	mux.Handle("GET /share", s.handle(s.cached(s.share)))
+	mux.Handle("POST /share", s.handle(s.shareLetter))
+	mux.Handle("GET /letters/{token}", s.handle(s.letter))
+	mux.Handle("POST /letters/{token}", s.handle(s.letterAction))
 
 	// Feeds and search engines
 	mux.Handle("GET /feed.atom", s.handle(s.cached(s.storiesFeed)))

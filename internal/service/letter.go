@@ -1,0 +1,405 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"net/netip"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/spam"
+)
+
+// LetterStore is what letters need of the database.
+type LetterStore interface {
+	CreateLetter(ctx context.Context, l *model.Letter) error
+	LetterByID(ctx context.Context, id int64) (*model.Letter, error)
+	LetterByTokenHash(ctx context.Context, hash string) (*model.Letter, error)
+	UpdateLetter(ctx context.Context, l *model.Letter) error
+	Letters(ctx context.Context, f model.LetterFilter) ([]model.Letter, int, error)
+	AddLetterMessage(ctx context.Context, m *model.LetterMessage) error
+	LetterMessages(ctx context.Context, letterID int64, withNotes bool) ([]model.LetterMessage, error)
+	EraseLetter(ctx context.Context, id int64, at time.Time) error
+	Hits(ctx context.Context, key string, window time.Time) (int64, error)
+}
+
+// Limits of a letter.
+const (
+	LetterMinLength = 50
+	LetterMaxLength = 20000
+	LetterTitleMax  = 200
+	// guessesPerHour bounds the unknown thread links one address may try.
+	guessesPerHour = 20
+)
+
+// LetterInput is the share form.
+type LetterInput struct {
+	Title     string
+	Body      string
+	Name      string
+	Email     string
+	SectionID int64
+	Consent   string
+	Visitor
+}
+
+// SharedLetter is what the writer of a new letter is given: the secret of
+// their thread's link (/letters/{Token}).
+type SharedLetter struct {
+	Letter *model.Letter
+	Token  string
+}
+
+// ShareLetter checks a letter through the anti-spam layers and stores it
+// for the advisors; the writer gets the link to their thread, on the page
+// and by e-mail when they gave an address. Staff are told, discreetly.
+func (s *Service) ShareLetter(ctx context.Context, in LetterInput) (*SharedLetter, error) {
+	l := &model.Letter{Consent: in.Consent, SectionID: in.SectionID, Status: model.LetterNew}
+	if err := s.checkLetterFields(ctx, l, in); err != nil {
+		return nil, err
+	}
+	a, err := s.AntiSpamSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkVisitor(ctx, a, in.Visitor, l.WriterEmail, "letter"); err != nil {
+		return nil, err
+	}
+	// The text layers only say what they saw: a letter is never refused
+	// for its words (a person in distress may write anything), except by
+	// an admin's explicit "refuse" rule.
+	v, err := s.checkText(ctx, AntiSpam{Rules: a.Rules, Links: a.Links, Score: a.Score, MaxLinks: max(a.MaxLinks, 5)},
+		l.WriterName, l.Title+"\n"+l.Body, l.WriterEmail, in.Addr)
+	if err != nil {
+		return nil, err
+	}
+	if v.refuse {
+		return nil, errRefused
+	}
+	l.HeldReason = strings.Join(v.hold, "; ")
+	salt := newToken()
+	token := spam.LinkSecret(s.opts.Secret, salt)
+	l.LinkSalt, l.TokenHash = salt, hashToken(token)
+	l.CreatedAt, l.UpdatedAt = s.Now(), s.Now()
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateLetter(ctx, l); err != nil {
+			return err
+		}
+		if l.WriterEmail != "" {
+			text := fmt.Sprintf("Hello%s,\n\nThank you for writing to us. Your letter is with our advisors.\n\n"+
+				"Your private page, where you will read the reply, write more and change your mind about publishing:\n\n%s\n\n"+
+				"Keep this link to yourself: whoever has it can read your letter.\n", greetingName(l.WriterName), s.letterURL(token))
+			if _, err := s.QueueMail(ctx, l.WriterEmail, "", s.discreetSubject(ctx, "Your letter to"), text, ""); err != nil {
+				return err
+			}
+		}
+		return s.tellStaff(ctx, l, "A new letter on", "A new letter is waiting")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &SharedLetter{Letter: l, Token: token}, nil
+}
+
+func greetingName(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " " + oneLine(name)
+}
+
+func (s *Service) letterURL(token string) string { return s.opts.BaseURL + "/letters/" + token }
+
+// tellStaff e-mails the advisors and admins about a letter: a discreet
+// subject and a link, never the letter's words.
+func (s *Service) tellStaff(ctx context.Context, l *model.Letter, subject, what string) error {
+	users, err := s.store.Users(ctx)
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf("Hello,\n\n%s:\n\n%s/admin/letters/%d\n", what, s.opts.BaseURL, l.ID)
+	for _, u := range users {
+		if !u.Role.Can(model.PermLetters) || u.Disabled() || (l.AssignedTo != 0 && u.ID != l.AssignedTo && u.Role != model.RoleAdmin) {
+			continue
+		}
+		if _, err := s.QueueMail(ctx, u.Email, u.Name, s.discreetSubject(ctx, subject), text, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) checkLetterFields(ctx context.Context, l *model.Letter, in LetterInput) error {
+	fields := map[string]string{}
+	l.Title = oneLine(strings.TrimSpace(in.Title))
+	if utf8.RuneCountInString(l.Title) > LetterTitleMax {
+		fields["title"] = "Please keep the title under 200 characters."
+	}
+	l.Body = cleanBody(in.Body)
+	switch n := utf8.RuneCountInString(l.Body); {
+	case n < LetterMinLength:
+		fields["body"] = "Please tell us a little more: at least 50 characters, so that the advisor can understand."
+	case n > LetterMaxLength:
+		fields["body"] = "Your letter is " + itoa(n) + " characters long; please keep it under 20,000 (you can send more later on your private page)."
+	}
+	l.WriterName = strings.TrimSpace(in.Name)
+	if utf8.RuneCountInString(l.WriterName) > NameMaxLength || strings.IndexFunc(l.WriterName, unicode.IsControl) >= 0 {
+		fields["name"] = "Please write a name of up to 60 characters on one line."
+	}
+	if email := strings.TrimSpace(in.Email); email != "" {
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 ||
+			strings.IndexFunc(email, unicode.IsControl) >= 0 {
+			fields["email"] = "Enter an address like name@example.org, or leave it empty."
+		}
+		l.WriterEmail = spam.NormalizeEmail(email)
+	}
+	if l.Consent != model.ConsentPublish && l.Consent != model.ConsentPrivate {
+		fields["consent"] = "Please choose whether we may publish your letter or reply privately only."
+	}
+	if l.SectionID != 0 {
+		if _, err := s.store.SectionByID(ctx, l.SectionID); err != nil {
+			if model.ErrorCode(err) != model.ENOTFOUND {
+				return err
+			}
+			l.SectionID = 0
+		}
+	}
+	if len(fields) > 0 {
+		return &model.Error{Code: model.EINVALID, Message: "Please check the fields marked below. Your letter is kept.", Fields: fields}
+	}
+	return nil
+}
+
+// LetterThread is a letter with the messages its reader may see.
+type LetterThread struct {
+	Letter   *model.Letter
+	Messages []model.LetterMessage
+}
+
+// OpenLetter returns the thread a writer's link opens. Unknown links are
+// not found, and an address that tried many gets no more tries for an
+// hour, so links cannot be guessed.
+func (s *Service) OpenLetter(ctx context.Context, token string, addr netip.Addr) (*LetterThread, error) {
+	key := "letter-miss:" + spam.HashAddr(s.opts.Secret, addr)
+	window := s.Now().Truncate(time.Hour)
+	if n, err := s.store.Hits(ctx, key, window); err != nil {
+		return nil, err
+	} else if n >= guessesPerHour {
+		return nil, errTooMany
+	}
+	l, err := s.store.LetterByTokenHash(ctx, hashToken(token))
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		if _, herr := s.store.Hit(ctx, key, window); herr != nil {
+			return nil, herr
+		}
+		return nil, model.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := s.store.LetterMessages(ctx, l.ID, false)
+	if err != nil {
+		return nil, err
+	}
+	return &LetterThread{Letter: l, Messages: msgs}, nil
+}
+
+// WriteFollowUp adds the writer's message to their thread; the letter
+// needs an advisor again.
+func (s *Service) WriteFollowUp(ctx context.Context, token, body string, addr netip.Addr) (*model.Letter, error) {
+	th, err := s.OpenLetter(ctx, token, addr)
+	if err != nil {
+		return nil, err
+	}
+	l := th.Letter
+	if l.Status == model.LetterWithdrawn {
+		return nil, model.Errorf(model.EFORBIDDEN, "This letter was withdrawn.")
+	}
+	body = cleanBody(body)
+	if n := utf8.RuneCountInString(body); n < 1 || n > LetterMaxLength {
+		return nil, &model.Error{Code: model.EINVALID, Message: "Please write your message (up to 20,000 characters).",
+			Fields: map[string]string{"body": "Up to 20,000 characters, please."}}
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.AddLetterMessage(ctx, &model.LetterMessage{LetterID: l.ID, Kind: model.MessageFollowUp,
+			Body: body, CreatedAt: s.Now()}); err != nil {
+			return err
+		}
+		if l.Status == model.LetterReplied || l.Status == model.LetterWaiting || l.Status == model.LetterClosed {
+			l.Status = model.LetterNew
+			if l.AssignedTo != 0 {
+				l.Status = model.LetterAssigned
+			}
+		}
+		l.UpdatedAt = s.Now()
+		if err := s.store.UpdateLetter(ctx, l); err != nil {
+			return err
+		}
+		return s.tellStaff(ctx, l, "A writer answered on", "A writer wrote more")
+	})
+	return l, err
+}
+
+// SetLetterConsent changes what the writer allows.
+func (s *Service) SetLetterConsent(ctx context.Context, token, consent string, addr netip.Addr) (*model.Letter, error) {
+	th, err := s.OpenLetter(ctx, token, addr)
+	if err != nil {
+		return nil, err
+	}
+	l := th.Letter
+	if consent != model.ConsentPublish && consent != model.ConsentPrivate {
+		return nil, &model.Error{Code: model.EINVALID, Message: "Please choose one.", Fields: map[string]string{"consent": "Choose one."}}
+	}
+	if l.Status == model.LetterWithdrawn {
+		return nil, model.Errorf(model.EFORBIDDEN, "This letter was withdrawn.")
+	}
+	l.Consent, l.UpdatedAt = consent, s.Now()
+	return l, s.store.UpdateLetter(ctx, l)
+}
+
+// WithdrawLetter erases what the writer wrote (the letter, its title, their
+// name and e-mail, their follow-ups) and closes the letter for good.
+func (s *Service) WithdrawLetter(ctx context.Context, token string, addr netip.Addr) error {
+	th, err := s.OpenLetter(ctx, token, addr)
+	if err != nil {
+		return err
+	}
+	return s.store.EraseLetter(ctx, th.Letter.ID, s.Now())
+}
+
+// LettersPerPage is the inbox's page size.
+const LettersPerPage = 50
+
+// Inbox returns a page of letters for advisors: open ones (or one state),
+// the most urgent first, then the oldest.
+func (s *Service) Inbox(ctx context.Context, status string, mine int64, page int) ([]model.Letter, model.Pagination, error) {
+	if status != "" && !validLetterState(status) {
+		return nil, model.Pagination{}, model.ErrNotFound
+	}
+	if page < 1 {
+		return nil, model.Pagination{}, model.ErrNotFound
+	}
+	list, total, err := s.store.Letters(ctx, model.LetterFilter{Status: status, AssignedTo: mine, Limit: LettersPerPage,
+		Offset: (page - 1) * LettersPerPage})
+	if err != nil {
+		return nil, model.Pagination{}, err
+	}
+	p, err := paginate(page, LettersPerPage, total)
+	return list, p, err
+}
+
+func validLetterState(st string) bool {
+	for _, k := range model.LetterStates {
+		if k == st {
+			return true
+		}
+	}
+	return false
+}
+
+// AdminLetter returns a letter with its whole thread, notes included.
+func (s *Service) AdminLetter(ctx context.Context, id int64) (*LetterThread, error) {
+	l, err := s.store.LetterByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	msgs, err := s.store.LetterMessages(ctx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	return &LetterThread{Letter: l, Messages: msgs}, nil
+}
+
+// ReplyToLetter sends an advisor's reply: to the writer's thread, and by
+// e-mail when they gave an address, with a discreet subject.
+func (s *Service) ReplyToLetter(ctx context.Context, actor, id int64, body string) error {
+	body = strings.TrimSpace(body)
+	if body == "" || utf8.RuneCountInString(body) > 50000 {
+		return &model.Error{Code: model.EINVALID, Message: "Please write the reply.", Fields: map[string]string{"reply": "Write the reply."}}
+	}
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		l, err := s.store.LetterByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if l.Status == model.LetterWithdrawn {
+			return model.Errorf(model.EFORBIDDEN, "This letter was withdrawn; its writer cannot be reached.")
+		}
+		now := s.Now()
+		if err := s.store.AddLetterMessage(ctx, &model.LetterMessage{LetterID: id, Kind: model.MessageReply, UserID: actor,
+			Body: body, CreatedAt: now}); err != nil {
+			return err
+		}
+		l.Status, l.UpdatedAt = model.LetterReplied, now
+		if l.FirstReplyAt.IsZero() {
+			l.FirstReplyAt = now
+		}
+		if l.AssignedTo == 0 {
+			l.AssignedTo = actor
+		}
+		if err := s.store.UpdateLetter(ctx, l); err != nil {
+			return err
+		}
+		if l.WriterEmail != "" {
+			token := spam.LinkSecret(s.opts.Secret, l.LinkSalt)
+			text := fmt.Sprintf("Hello%s,\n\nThere is a reply to your letter. Read it on your private page:\n\n%s\n",
+				greetingName(l.WriterName), s.letterURL(token))
+			if _, err := s.QueueMail(ctx, l.WriterEmail, "", s.discreetSubject(ctx, "A reply from"), text, ""); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, actor, "letter.reply", fmt.Sprintf("letter %d", id))
+	})
+}
+
+// AddLetterNote adds an internal note the writer never sees.
+func (s *Service) AddLetterNote(ctx context.Context, actor, id int64, body string) error {
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return &model.Error{Code: model.EINVALID, Message: "Please write the note.", Fields: map[string]string{"note": "Write the note."}}
+	}
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.store.LetterByID(ctx, id); err != nil {
+			return err
+		}
+		return s.store.AddLetterMessage(ctx, &model.LetterMessage{LetterID: id, Kind: model.MessageNote, UserID: actor,
+			Body: body, CreatedAt: s.Now()})
+	})
+}
+
+// UpdateLetterCase sets a letter's state, priority and advisor.
+func (s *Service) UpdateLetterCase(ctx context.Context, actor, id int64, status string, priority int, assignee int64) error {
+	if !validLetterState(status) || status == model.LetterWithdrawn || status == model.LetterPublished {
+		return &model.Error{Code: model.EINVALID, Message: "Choose a state.", Fields: map[string]string{"status": "Choose a state."}}
+	}
+	if priority < 0 || priority > 3 {
+		return &model.Error{Code: model.EINVALID, Message: "Choose a priority.", Fields: map[string]string{"priority": "0 to 3."}}
+	}
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		l, err := s.store.LetterByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if l.Status == model.LetterWithdrawn {
+			return model.Errorf(model.EFORBIDDEN, "This letter was withdrawn.")
+		}
+		if assignee != 0 {
+			u, err := s.store.UserByID(ctx, assignee)
+			if err != nil || !u.Role.Can(model.PermLetters) {
+				return &model.Error{Code: model.EINVALID, Message: "Choose an advisor.", Fields: map[string]string{"assignee": "Choose an advisor."}}
+			}
+		}
+		if status == model.LetterNew && assignee != 0 {
+			status = model.LetterAssigned
+		}
+		l.Status, l.Priority, l.AssignedTo, l.UpdatedAt = status, priority, assignee, s.Now()
+		if err := s.store.UpdateLetter(ctx, l); err != nil {
+			return err
+		}
+		return s.audit(ctx, actor, "letter.update", fmt.Sprintf("letter %d: %s, priority %d, advisor %d", id, status, priority, assignee))
+	})
+}

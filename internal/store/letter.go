@@ -1,0 +1,180 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/confide/confide/internal/model"
+)
+
+const letterColumns = `SELECT l.id, l.token_hash, l.link_salt, l.title, l.body, l.writer_name, l.writer_email,
+	COALESCE(l.section_id, 0), COALESCE(sec.name, ''), l.consent, l.status, l.priority, COALESCE(l.assigned_to, 0),
+	COALESCE(u.name, ''), l.held_reason, l.created_at, l.updated_at, l.first_reply_at, l.withdrawn_at
+	FROM letters l LEFT JOIN sections sec ON sec.id = l.section_id LEFT JOIN users u ON u.id = l.assigned_to`
+
+func scanLetter(row interface{ Scan(...any) error }) (model.Letter, error) {
+	var l model.Letter
+	var replied, withdrawn sql.NullTime
+	err := row.Scan(&l.ID, &l.TokenHash, &l.LinkSalt, &l.Title, &l.Body, &l.WriterName, &l.WriterEmail,
+		&l.SectionID, &l.SectionName, &l.Consent, &l.Status, &l.Priority, &l.AssignedTo, &l.AssigneeName,
+		&l.HeldReason, &l.CreatedAt, &l.UpdatedAt, &replied, &withdrawn)
+	l.CreatedAt, l.UpdatedAt = l.CreatedAt.UTC(), l.UpdatedAt.UTC()
+	l.FirstReplyAt, l.WithdrawnAt = fromNull(replied), fromNull(withdrawn)
+	return l, err
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// CreateLetter stores a new letter and sets its ID.
+func (s *Store) CreateLetter(ctx context.Context, l *model.Letter) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		return s.writer(ctx).QueryRowContext(ctx, `INSERT INTO letters (token_hash, link_salt, title, body, writer_name,
+			writer_email, section_id, consent, status, priority, held_reason, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			l.TokenHash, l.LinkSalt, l.Title, l.Body, l.WriterName, l.WriterEmail, nullID(l.SectionID), l.Consent,
+			l.Status, l.Priority, l.HeldReason, ts(l.CreatedAt), ts(l.UpdatedAt)).Scan(&l.ID)
+	})
+	if err != nil {
+		return fmt.Errorf("store: create letter: %w", err)
+	}
+	return nil
+}
+
+// LetterByID returns a letter, or a not-found error.
+func (s *Store) LetterByID(ctx context.Context, id int64) (*model.Letter, error) {
+	l, err := scanLetter(s.reader(ctx).QueryRowContext(ctx, letterColumns+` WHERE l.id = $1`, id))
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("letter %d", id))
+	}
+	return &l, nil
+}
+
+// LetterByTokenHash returns the letter a writer's link opens.
+func (s *Store) LetterByTokenHash(ctx context.Context, hash string) (*model.Letter, error) {
+	l, err := scanLetter(s.reader(ctx).QueryRowContext(ctx, letterColumns+` WHERE l.token_hash = $1`, hash))
+	if err != nil {
+		return nil, notFound(err, "letter")
+	}
+	return &l, nil
+}
+
+// UpdateLetter writes a letter's editable fields and state.
+func (s *Store) UpdateLetter(ctx context.Context, l *model.Letter) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		res, err := s.writer(ctx).ExecContext(ctx, `UPDATE letters SET title = $1, body = $2, writer_name = $3,
+			writer_email = $4, section_id = $5, consent = $6, status = $7, priority = $8, assigned_to = $9,
+			updated_at = $10, first_reply_at = $11, withdrawn_at = $12 WHERE id = $13`,
+			l.Title, l.Body, l.WriterName, l.WriterEmail, nullID(l.SectionID), l.Consent, l.Status, l.Priority,
+			nullID(l.AssignedTo), ts(l.UpdatedAt), nullTime(l.FirstReplyAt), nullTime(l.WithdrawnAt), l.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return model.ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: update letter %d: %w", l.ID, err)
+	}
+	return nil
+}
+
+// Letters lists a page of the inbox, the most urgent and then the oldest
+// first, with the count (up to maxListed).
+func (s *Store) Letters(ctx context.Context, f model.LetterFilter) ([]model.Letter, int, error) {
+	where := ` WHERE l.status NOT IN ('published', 'closed', 'withdrawn')`
+	args := []any{}
+	if f.Status != "" {
+		args = append(args, f.Status)
+		where = fmt.Sprintf(` WHERE l.status = $%d`, len(args))
+	}
+	if f.AssignedTo != 0 {
+		args = append(args, f.AssignedTo)
+		where += fmt.Sprintf(` AND l.assigned_to = $%d`, len(args))
+	}
+	var total int
+	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM letters l`+where+
+		fmt.Sprintf(` LIMIT $%d) AS q`, len(args)+1), append(args, maxListed)...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count letters: %w", err)
+	}
+	n := len(args)
+	rows, err := s.reader(ctx).QueryContext(ctx, letterColumns+where+
+		fmt.Sprintf(` ORDER BY l.priority DESC, l.created_at, l.id LIMIT $%d OFFSET $%d`, n+1, n+2),
+		append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: letters: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Letter
+	for rows.Next() {
+		l, err := scanLetter(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: letters: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, total, rows.Err()
+}
+
+// AddLetterMessage adds a message to a letter's thread and sets its ID.
+func (s *Store) AddLetterMessage(ctx context.Context, m *model.LetterMessage) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		return s.writer(ctx).QueryRowContext(ctx, `INSERT INTO letter_messages (letter_id, kind, user_id, body, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, m.LetterID, m.Kind, nullID(m.UserID), m.Body, ts(m.CreatedAt)).Scan(&m.ID)
+	})
+	if err != nil {
+		return fmt.Errorf("store: add to letter %d: %w", m.LetterID, err)
+	}
+	return nil
+}
+
+// LetterMessages returns a letter's thread, oldest first; notes only when
+// withNotes.
+func (s *Store) LetterMessages(ctx context.Context, letterID int64, withNotes bool) ([]model.LetterMessage, error) {
+	q := `SELECT m.id, m.letter_id, m.kind, COALESCE(m.user_id, 0), COALESCE(u.name, ''), m.body, m.created_at
+		FROM letter_messages m LEFT JOIN users u ON u.id = m.user_id WHERE m.letter_id = $1`
+	if !withNotes {
+		q += ` AND m.kind <> 'note'`
+	}
+	rows, err := s.reader(ctx).QueryContext(ctx, q+` ORDER BY m.created_at, m.id`, letterID)
+	if err != nil {
+		return nil, fmt.Errorf("store: thread of letter %d: %w", letterID, err)
+	}
+	defer rows.Close()
+	var out []model.LetterMessage
+	for rows.Next() {
+		var m model.LetterMessage
+		if err := rows.Scan(&m.ID, &m.LetterID, &m.Kind, &m.UserID, &m.UserName, &m.Body, &m.CreatedAt); err != nil {
+			return nil, fmt.Errorf("store: thread of letter %d: %w", letterID, err)
+		}
+		m.CreatedAt = m.CreatedAt.UTC()
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// EraseLetter erases what a writer wrote: the letter's text, title, name
+// and e-mail and their follow-ups, keeping the advisors' replies and notes.
+func (s *Store) EraseLetter(ctx context.Context, id int64, at time.Time) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		q := s.writer(ctx)
+		if _, err := q.ExecContext(ctx, `UPDATE letters SET title = '', body = '', writer_name = '', writer_email = '',
+			status = 'withdrawn', withdrawn_at = $1, updated_at = $1 WHERE id = $2`, ts(at), id); err != nil {
+			return err
+		}
+		_, err := q.ExecContext(ctx, `DELETE FROM letter_messages WHERE letter_id = $1 AND kind = 'followup'`, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: erase letter %d: %w", id, err)
+	}
+	return nil
+}

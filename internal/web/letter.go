@@ -1,0 +1,155 @@
+package web
+
+import (
+	"net/http"
+	"net/netip"
+	"strconv"
+
+	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/service"
+)
+
+// sharePage is the Data of /share: the letter form.
+type sharePage struct {
+	Form    form
+	Check   commentForm // the anti-spam part, shared with the comment form
+	Inline  bool
+	Consent []struct{ Key, Label string }
+}
+
+var consentChoices = []struct{ Key, Label string }{
+	{model.ConsentPublish, "You may publish my letter, made anonymous, with the reply. I will see the exact text and say yes before anything is published."},
+	{model.ConsentPrivate, "Please reply to me privately only."},
+}
+
+// share shows the letter form. The page is cached and the same for
+// everyone; its per-visitor check comes from /check/new.png, as on story
+// pages.
+func (s *Server) share(w http.ResponseWriter, r *http.Request) error {
+	f := form{Values: map[string]string{}, Errors: map[string]string{}}
+	return s.renderShare(w, r, http.StatusOK, f, false)
+}
+
+func (s *Server) renderShare(w http.ResponseWriter, r *http.Request, status int, f form, inline bool) error {
+	v, err := s.chrome(r.Context(), "Share your story")
+	if err != nil {
+		return err
+	}
+	check, err := s.commentForm(r, &model.Story{}, &f, inline)
+	if err != nil {
+		return err
+	}
+	if inline {
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("X-Robots-Tag", "noindex")
+	}
+	v.Canonical = s.baseURL + "/share"
+	v.Data = sharePage{Form: f, Check: check, Inline: inline, Consent: consentChoices}
+	return s.render(w, r, status, "share", v)
+}
+
+// shareLetter takes a letter. On a mistake or a refused check the form
+// comes back with the letter kept; otherwise the writer goes to their
+// thread, whose secret link is theirs alone.
+func (s *Server) shareLetter(w http.ResponseWriter, r *http.Request) error {
+	f, err := newForm(r, "title", "body", "name", "email", "section", "consent", "website", "key", "answer")
+	if err != nil {
+		return err
+	}
+	key := f.Get("key")
+	if key == "" {
+		if c, err := r.Cookie(checkCookie); err == nil {
+			key = c.Value
+		}
+	}
+	section, _ := strconv.ParseInt(f.Get("section"), 10, 64)
+	addr, _ := netip.ParseAddr(clientIP(r))
+	shared, err := s.svc.ShareLetter(r.Context(), service.LetterInput{Title: f.Values["title"], Body: f.Values["body"],
+		Name: f.Values["name"], Email: f.Values["email"], SectionID: section, Consent: f.Get("consent"),
+		Visitor: service.Visitor{Addr: addr, Trap: f.Values["website"], Key: key, Answer: f.Get("answer")}})
+	if err != nil {
+		status, ferr := f.fail(err)
+		if ferr != nil {
+			return ferr
+		}
+		f.Values["answer"], f.Values["key"] = "", ""
+		return s.renderShare(w, r, status, f, true)
+	}
+	http.Redirect(w, r, "/letters/"+shared.Token+"?new=1", http.StatusSeeOther)
+	return nil
+}
+
+// letterPage is the Data of a writer's thread.
+type letterPage struct {
+	Thread  *service.LetterThread
+	Token   string
+	New     bool
+	Link    string
+	Form    form
+	Consent []struct{ Key, Label string }
+}
+
+// letter shows a writer's thread. It is private: never stored, indexed or
+// sent as a referrer; an unknown link is a plain 404, and guessing is
+// limited.
+func (s *Server) letter(w http.ResponseWriter, r *http.Request) error {
+	privatePage(w)
+	token := r.PathValue("token")
+	addr, _ := netip.ParseAddr(clientIP(r))
+	th, err := s.svc.OpenLetter(r.Context(), token, addr)
+	if err != nil {
+		return err
+	}
+	return s.renderLetter(w, r, http.StatusOK, th, token, form{Values: map[string]string{}, Errors: map[string]string{}})
+}
+
+func (s *Server) renderLetter(w http.ResponseWriter, r *http.Request, status int, th *service.LetterThread, token string, f form) error {
+	v, err := s.chrome(r.Context(), "Your letter")
+	if err != nil {
+		return err
+	}
+	privatePage(w)
+	v.NoIndex = true
+	v.Data = letterPage{Thread: th, Token: token, New: r.URL.Query().Get("new") != "", Link: s.baseURL + "/letters/" + token,
+		Form: f, Consent: consentChoices}
+	return s.render(w, r, status, "letter", v)
+}
+
+// letterAction takes the writer's follow-up, consent change or withdrawal.
+func (s *Server) letterAction(w http.ResponseWriter, r *http.Request) error {
+	privatePage(w)
+	token := r.PathValue("token")
+	f, err := newForm(r, "action", "body", "consent", "confirm")
+	if err != nil {
+		return err
+	}
+	addr, _ := netip.ParseAddr(clientIP(r))
+	switch f.Get("action") {
+	case "followup":
+		_, err = s.svc.WriteFollowUp(r.Context(), token, f.Values["body"], addr)
+	case "consent":
+		_, err = s.svc.SetLetterConsent(r.Context(), token, f.Get("consent"), addr)
+	case "withdraw":
+		if f.Get("confirm") == "" {
+			err = &model.Error{Code: model.EINVALID, Message: "Tick the box to confirm that you want to withdraw your letter.",
+				Fields: map[string]string{"confirm": "Tick to confirm."}}
+		} else {
+			err = s.svc.WithdrawLetter(r.Context(), token, addr)
+		}
+	default:
+		err = model.Errorf(model.EINVALID, "Unknown action.")
+	}
+	if err != nil {
+		status, ferr := f.fail(err)
+		if ferr != nil {
+			return ferr
+		}
+		th, terr := s.svc.OpenLetter(r.Context(), token, addr)
+		if terr != nil {
+			return terr
+		}
+		return s.renderLetter(w, r, status, th, token, f)
+	}
+	http.Redirect(w, r, "/letters/"+token, http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,124 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/service"
+)
+
+// inboxPage is the Data of the advisors' inbox.
+type inboxPage struct {
+	Letters []model.Letter
+	Page    model.Pagination
+	Status  string
+	Mine    bool
+	BaseURL string
+	States  []string
+	Now     time.Time
+}
+
+func (s *Server) adminLetters(w http.ResponseWriter, r *http.Request) error {
+	n, err := pageParam(r)
+	if err != nil {
+		return err
+	}
+	status := r.URL.Query().Get("status")
+	mine := r.URL.Query().Get("mine") != ""
+	var who int64
+	if mine {
+		who = currentUser(r.Context()).ID
+	}
+	list, p, err := s.svc.Inbox(r.Context(), status, who, n)
+	if err != nil {
+		return err
+	}
+	v, err := s.adminPage(r, "Letters")
+	if err != nil {
+		return err
+	}
+	base := "/admin/letters?status=" + status
+	if mine {
+		base += "&mine=1"
+	}
+	v.Data = inboxPage{Letters: list, Page: p, Status: status, Mine: mine, BaseURL: base, States: model.LetterStates, Now: s.now().UTC()}
+	return s.renderAdmin(w, r, http.StatusOK, "letters", v)
+}
+
+// letterCase is the Data of a letter's page in the admin area.
+type letterCase struct {
+	Thread   *service.LetterThread
+	Advisors []model.User
+	States   []string
+	Form     form
+	Now      time.Time
+}
+
+func (s *Server) adminLetter(w http.ResponseWriter, r *http.Request) error {
+	return s.renderLetterCase(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]string{}})
+}
+
+func (s *Server) renderLetterCase(w http.ResponseWriter, r *http.Request, status int, f form) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	th, err := s.svc.AdminLetter(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	users, err := s.svc.Users(r.Context())
+	if err != nil {
+		return err
+	}
+	var advisors []model.User
+	for _, u := range users {
+		if u.Role.Can(model.PermLetters) && !u.Disabled() {
+			advisors = append(advisors, u)
+		}
+	}
+	v, err := s.adminPage(r, "Letter")
+	if err != nil {
+		return err
+	}
+	v.Data = letterCase{Thread: th, Advisors: advisors, States: model.LetterStates, Form: f, Now: s.now().UTC()}
+	return s.renderAdmin(w, r, status, "letter", v)
+}
+
+// letterCaseAction sends a reply, adds a note or changes the case.
+func (s *Server) letterCaseAction(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	f, err := newForm(r, "action", "reply", "note", "status", "priority", "assignee")
+	if err != nil {
+		return err
+	}
+	actor := currentUser(r.Context()).ID
+	var msg string
+	switch f.Get("action") {
+	case "reply":
+		err, msg = s.svc.ReplyToLetter(r.Context(), actor, id, f.Values["reply"]), "The reply was sent."
+	case "note":
+		err, msg = s.svc.AddLetterNote(r.Context(), actor, id, f.Values["note"]), "The note was added."
+	case "case":
+		priority, _ := strconv.Atoi(f.Get("priority"))
+		assignee, _ := strconv.ParseInt(f.Get("assignee"), 10, 64)
+		err, msg = s.svc.UpdateLetterCase(r.Context(), actor, id, f.Get("status"), priority, assignee), "Saved."
+	default:
+		err = model.Errorf(model.EINVALID, "Unknown action.")
+	}
+	if err != nil {
+		status, ferr := f.fail(err)
+		if ferr != nil {
+			return ferr
+		}
+		return s.renderLetterCase(w, r, status, f)
+	}
+	s.flash(r, msg)
+	http.Redirect(w, r, "/admin/letters/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,150 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/confide/confide/internal/app/apptest"
+	"github.com/confide/confide/internal/database"
+	"github.com/confide/confide/internal/database/dbtest"
+	"github.com/confide/confide/internal/model"
+)
+
+const letterText = "My partner and I have not really talked in months. I lie awake and wonder whether it is me. " +
+	"I do not know who to ask about this."
+
+func mailsTo(t *testing.T, site *apptest.Site, to string) []model.OutboxMessage {
+	t.Helper()
+	list, _, err := site.Service.OutboxPage(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []model.OutboxMessage
+	for _, m := range list {
+		if m.To == to {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// The life of a letter: shared privately, read and followed up by its
+// writer through the secret link, answered by an advisor, consent changed,
+// withdrawn and erased.
+func TestLetterLife(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		setLayers(t, site, openLayers)
+		addUser(t, site, "rose@example.org", model.RoleAdvisor)
+		writer := browserClient(t)
+
+		// Mistakes keep the letter.
+		resp, body := post(t, writer, site.URL+"/share", url.Values{"body": {letterText}, "email": {"not-an-address"}})
+		if resp.StatusCode != 400 || !strings.Contains(body, "I lie awake and wonder") || !strings.Contains(body, `id="letter-consent-error"`) ||
+			!strings.Contains(body, `id="letter-email-error"`) {
+			t.Fatalf("bad share: %d", resp.StatusCode)
+		}
+		resp, _ = post(t, writer, site.URL+"/share", url.Values{"title": {"Silence at home"}, "body": {letterText},
+			"name": {"Pia"}, "email": {"Pia@Example.org"}, "consent": {"publish"}})
+		loc := resp.Header.Get("Location")
+		m := regexp.MustCompile(`^/letters/([A-Za-z0-9_-]{22,})\?new=1$`).FindStringSubmatch(loc)
+		if resp.StatusCode != http.StatusSeeOther || m == nil {
+			t.Fatalf("share: %d %q", resp.StatusCode, loc)
+		}
+		token := m[1]
+		resp, body = get(t, writer, site.URL+loc)
+		h := resp.Header
+		if resp.StatusCode != 200 || !strings.Contains(body, "Thank you for writing to us") || !strings.Contains(body, "I lie awake") ||
+			h.Get("Cache-Control") != "no-store" || h.Get("Referrer-Policy") != "no-referrer" || !strings.Contains(h.Get("X-Robots-Tag"), "noindex") ||
+			!strings.Contains(body, `<meta name="robots" content="noindex, nofollow">`) {
+			t.Fatalf("thread: %d %v", resp.StatusCode, h)
+		}
+		// Only a hash of the link's secret is stored.
+		var stored int
+		db.Read.QueryRow(`SELECT count(*) FROM letters WHERE token_hash = $1 OR link_salt = $1`, token).Scan(&stored)
+		if stored != 0 {
+			t.Error("the link's secret is in the database")
+		}
+		// The writer got the link by e-mail, discreetly; staff were told without the letter's words.
+		got := mailsTo(t, site, "pia@example.org")
+		if len(got) != 1 || !strings.Contains(got[0].Text, "/letters/"+token) || strings.Contains(got[0].Subject, "Silence") {
+			t.Fatalf("writer's mail: %+v", got)
+		}
+		staff := mailsTo(t, site, "rose@example.org")
+		if len(staff) != 1 || strings.Contains(staff[0].Text, "lie awake") || strings.Contains(staff[0].Subject, "Silence") {
+			t.Fatalf("staff mail: %+v", staff)
+		}
+
+		// A follow-up.
+		resp, _ = post(t, writer, site.URL+"/letters/"+token, url.Values{"action": {"followup"}, "body": {"It got worse this week."}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("follow-up: %d", resp.StatusCode)
+		}
+		// The advisor reads the inbox and replies; a note stays internal.
+		rose := loginAs(t, site, "rose@example.org")
+		_, inbox := get(t, rose, site.URL+"/admin/letters")
+		id := regexp.MustCompile(`href="/admin/letters/(\d+)">Silence at home`).FindStringSubmatch(inbox)
+		if id == nil {
+			t.Fatalf("inbox:\n%s", inbox)
+		}
+		_, page := get(t, rose, site.URL+"/admin/letters/"+id[1])
+		if !strings.Contains(page, "I lie awake") || !strings.Contains(page, "It got worse this week.") || !strings.Contains(page, "pia@example.org") {
+			t.Fatal("the letter page does not show the thread")
+		}
+		post(t, rose, site.URL+"/admin/letters/"+id[1], url.Values{"action": {"note"}, "note": {"Check on her next week."}})
+		resp, _ = post(t, rose, site.URL+"/admin/letters/"+id[1], url.Values{"action": {"reply"}, "reply": {"Dear Pia,\n\nIt is **not** you alone."}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("reply: %d", resp.StatusCode)
+		}
+		_, body = get(t, writer, site.URL+"/letters/"+token)
+		if !strings.Contains(body, "<strong>not</strong> you alone") || strings.Contains(body, "Check on her") {
+			t.Error("the writer does not see the reply, or sees the note")
+		}
+		got = mailsTo(t, site, "pia@example.org")
+		if len(got) != 2 || !strings.Contains(got[0].Subject+got[1].Subject, "A reply from") || strings.Contains(got[0].Text+got[1].Text, "not** you") {
+			t.Errorf("reply mail: %+v", got)
+		}
+		// Consent changes; then the writer withdraws and everything they wrote is erased.
+		post(t, writer, site.URL+"/letters/"+token, url.Values{"action": {"consent"}, "consent": {"private"}})
+		var consent string
+		db.Read.QueryRow(`SELECT consent FROM letters WHERE id = $1`, id[1]).Scan(&consent)
+		if consent != model.ConsentPrivate {
+			t.Errorf("consent %q", consent)
+		}
+		if resp, _ := post(t, writer, site.URL+"/letters/"+token, url.Values{"action": {"withdraw"}}); resp.StatusCode != 400 {
+			t.Errorf("withdraw without confirming: %d", resp.StatusCode)
+		}
+		post(t, writer, site.URL+"/letters/"+token, url.Values{"action": {"withdraw"}, "confirm": {"1"}})
+		var title, text, name, email, status string
+		db.Read.QueryRow(`SELECT title, body, writer_name, writer_email, status FROM letters WHERE id = $1`, id[1]).Scan(&title, &text, &name, &email, &status)
+		var followups int
+		db.Read.QueryRow(`SELECT count(*) FROM letter_messages WHERE letter_id = $1 AND kind = 'followup'`, id[1]).Scan(&followups)
+		if title+text+name+email != "" || status != model.LetterWithdrawn || followups != 0 {
+			t.Errorf("after withdrawal: %q %q %q %q %s, %d follow-ups", title, text, name, email, status, followups)
+		}
+		if _, body := get(t, writer, site.URL+"/letters/"+token); !strings.Contains(body, "You withdrew this letter") {
+			t.Error("the thread does not say it was withdrawn")
+		}
+	})
+}
+
+// Unknown thread links are a plain 404, and an address that guesses many
+// is stopped.
+func TestLetterLinksCannotBeGuessed(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		c := browserClient(t)
+		codes := map[int]int{}
+		for i := range 25 {
+			resp, _ := get(t, c, site.URL+"/letters/guess"+strings.Repeat("x", i))
+			codes[resp.StatusCode]++
+		}
+		if codes[404] != 20 || codes[429] != 5 {
+			t.Errorf("answers %v, want 20 not found and then 429", codes)
+		}
+	})
+}
