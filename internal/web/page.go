@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-
 )
 
 func (s *Server) editablePage(slug string) handlerFunc {
