@@ -151,3 +151,51 @@ func BenchmarkStoryWithManyComments(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStoryPageUnderComments rotates over 5,000 cached story pages
+// while comments are posted and approved at 10 a second, in process (the
+// load test's comment run, with a profile to read: -cpuprofile).
+func BenchmarkStoryPageUnderComments(b *testing.B) {
+	a, slugs := openCorpus(b)
+	ctx := context.Background()
+	h := a.Web.Handler()
+	for _, slug := range slugs {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/stories/"+slug, nil))
+	}
+	stories := make([]*model.Story, 0, 200)
+	for _, slug := range slugs[:200] {
+		st, err := a.Service.PublishedStory(ctx, slug)
+		if err != nil {
+			b.Fatal(err)
+		}
+		stories = append(stories, st)
+	}
+	stop := make(chan struct{})
+	done := make(chan int)
+	go func() {
+		n := 0
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				done <- n
+				return
+			case <-tick.C:
+			}
+			st := stories[n%len(stories)]
+			c := model.Comment{StoryID: st.ID, AuthorName: "Reader", Body: commentTexts[n%len(commentTexts)],
+				Status: model.CommentPending, CreatedAt: time.Now()}
+			if err := a.Service.AddComment(ctx, &c); err != nil {
+				b.Error(err)
+			}
+			if _, err := a.Service.Moderate(ctx, 0, service.ActApprove, []int64{c.ID}); err != nil {
+				b.Error(err)
+			}
+			n++
+		}
+	}()
+	benchPages(b, a, func(i int) string { return "/stories/" + slugs[(i*7919)%len(slugs)] })
+	close(stop)
+	b.ReportMetric(float64(<-done)/b.Elapsed().Seconds(), "comments/s")
+}

@@ -77,7 +77,9 @@ func benchPages(b *testing.B, a *app.App, paths func(i int) string) {
 		i := 0
 		for pb.Next() {
 			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, paths(i), nil))
+			req := httptest.NewRequest(http.MethodGet, paths(i), nil)
+			req.Header.Set("Accept-Encoding", "gzip") // as every browser does
+			h.ServeHTTP(rec, req)
 			if rec.Code != http.StatusOK {
 				b.Errorf("%s: %d", paths(i), rec.Code)
 			}

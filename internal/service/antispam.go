@@ -106,9 +106,18 @@ func (s *Service) SetAntiSpam(ctx context.Context, actor int64, a AntiSpam) erro
 		return "off"
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
+		old, err := s.store.Settings(ctx)
+		if err != nil {
+			return err
+		}
 		for k, v := range map[string]string{settingCaptcha: onOff(a.Captcha), settingTrap: onOff(a.Trap),
 			settingLimits: onOff(a.Limits), settingLinks: onOff(a.Links), settingRules: onOff(a.Rules),
 			settingScore: onOff(a.Score), settingMaxLinks: strconv.Itoa(a.MaxLinks), settingPolicy: a.Policy} {
+			// A setting written changes every page (the forms show the
+			// layers); one that stays as it was changes none.
+			if cur, ok := old[k]; ok && cur == v {
+				continue
+			}
 			if err := s.store.SetSetting(ctx, k, v); err != nil {
 				return err
 			}

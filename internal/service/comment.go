@@ -25,7 +25,7 @@ type CommentStore interface {
 	ReportsFrom(ctx context.Context, addrHash string, since time.Time) (int, error)
 	SetCommentsClosed(ctx context.Context, storyID int64, closed bool) error
 	PageChanges(ctx context.Context, after int64, limit int) ([]model.PageChange, error)
-	PrunePageChanges(ctx context.Context, keep int64) error
+	PrunePageChanges(ctx context.Context, keep int64, batch int) (int64, error)
 
 	SaveCaptcha(ctx context.Context, id, digits string, expires time.Time) error
 	CaptchaDigits(ctx context.Context, id string, now time.Time) (string, bool, error)

@@ -316,8 +316,12 @@ func (s *Service) SendModerationDigest(ctx context.Context) (bool, error) {
 }
 
 // keptPageChanges is how many page changes stay in the database for
-// instances that fell behind; the rest are pruned.
-const keptPageChanges = 100000
+// instances that fell behind (one further behind than the service keeps in
+// memory empties its cache anyway); older ones are pruned, pruneBatch a run.
+const (
+	keptPageChanges = 10000
+	pruneBatch      = 5000
+)
 
 // PruneCommentState forgets rate-limit windows and CAPTCHAs that ended over
 // a day ago, and old page changes.
@@ -325,7 +329,8 @@ func (s *Service) PruneCommentState(ctx context.Context) error {
 	if err := s.store.PruneSpamState(ctx, s.Now().Add(-25*time.Hour)); err != nil {
 		return err
 	}
-	return s.store.PrunePageChanges(ctx, keptPageChanges)
+	_, err := s.store.PrunePageChanges(ctx, keptPageChanges, pruneBatch)
+	return err
 }
 
 // SetSecret sets the key of address hashes and signed form keys (see

@@ -316,17 +316,24 @@ func (s *Store) PageChanges(ctx context.Context, after int64, limit int) ([]mode
 	return out, rows.Err()
 }
 
-// PrunePageChanges forgets all but the newest keep changes.
-func (s *Store) PrunePageChanges(ctx context.Context, keep int64) error {
+// PrunePageChanges forgets the oldest page changes beyond the newest keep,
+// at most batch of them a call: a site that imported millions of comments
+// is pruned a little at a time, never holding the write lock for long.
+func (s *Store) PrunePageChanges(ctx context.Context, keep int64, batch int) (int64, error) {
+	var n int64
 	err := s.InTx(ctx, func(ctx context.Context) error {
-		_, err := s.writer(ctx).ExecContext(ctx, `DELETE FROM page_changes
-			WHERE seq < (SELECT COALESCE(max(seq), 0) FROM page_changes) - $1`, keep)
+		res, err := s.writer(ctx).ExecContext(ctx, `DELETE FROM page_changes WHERE seq IN (SELECT seq FROM page_changes
+			WHERE seq < (SELECT COALESCE(max(seq), 0) FROM page_changes) - $1 ORDER BY seq LIMIT $2)`, keep, batch)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("store: prune page changes: %w", err)
+		return 0, fmt.Errorf("store: prune page changes: %w", err)
 	}
-	return nil
+	return n, nil
 }
 
 // SetCommentsClosed opens or closes a story's comments.

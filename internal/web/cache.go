@@ -87,6 +87,30 @@ func (c *pageCache) turn(v model.ContentState) bool {
 	return true
 }
 
+// stillValid reports whether a page rendered for state v is valid in the
+// cache's state, moving the cache to v first when v is newer. Under a steady
+// stream of comments the state moves every few hundred milliseconds, often
+// while a page renders; a page whose story no change since v touched (and
+// that lists no comments of other stories) is still right, and is kept.
+func (c *pageCache) stillValid(v model.ContentState, p *payload) bool {
+	if c.turn(v) {
+		return true
+	}
+	if v.Version != c.state.Version || p.lists || c.changed == nil {
+		return false
+	}
+	ids, complete := c.changed(v.Changes, c.state.Changes)
+	if !complete {
+		return false
+	}
+	for _, id := range ids {
+		if id == p.story {
+			return false
+		}
+	}
+	return true
+}
+
 // remove takes one page out, with its index entries.
 func (c *pageCache) remove(key string) {
 	e, ok := c.items[key]
@@ -109,11 +133,12 @@ func (c *pageCache) remove(key string) {
 func (c *pageCache) get(v model.ContentState, key string) *payload {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.turn(v) {
-		return nil
-	}
+	c.turn(v)
 	if e, ok := c.items[key]; ok {
 		p := e.Value.(*payload)
+		if !c.stillValid(v, p) {
+			return nil // the request read an older state, for which this page is wrong
+		}
 		if time.Since(p.made) > pageMaxAge {
 			c.remove(key)
 			return nil
@@ -128,7 +153,7 @@ func (c *pageCache) get(v model.ContentState, key string) *payload {
 func (c *pageCache) put(v model.ContentState, p *payload, since time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.turn(v) || v != c.state || p.cost() > c.max/8 {
+	if p.cost() > c.max/8 || !c.stillValid(v, p) {
 		return
 	}
 	if at, ok := c.drops[p.key]; ok && !at.Before(since) {

@@ -157,3 +157,30 @@ func TestSplicedPage(t *testing.T) {
 		}
 	}
 }
+
+// A page rendered while comments changed elsewhere is still stored; one
+// whose own story changed meanwhile, or a list, is not.
+func TestPageCacheKeepsPagesRenderedDuringChanges(t *testing.T) {
+	c := newPageCache(1 << 20)
+	c.changed = func(from, to int64) ([]int64, bool) {
+		if from == 1 && to == 2 {
+			return []int64{7}, true
+		}
+		return nil, false
+	}
+	v1 := model.ContentState{Version: 1, Changes: 1}
+	v2 := model.ContentState{Version: 1, Changes: 2}
+	c.get(v2, "/warm") // the cache is at v2 now
+	put := func(key string, story int64, lists bool) {
+		c.put(v1, &payload{key: key, story: story, lists: lists, gz: make([]byte, 10), made: time.Now()}, time.Now())
+	}
+	put("/stories/other", 8, false)
+	put("/stories/changed", 7, false)
+	put("/", 0, true)
+	put("/about", 0, false)
+	for key, want := range map[string]bool{"/stories/other": true, "/stories/changed": false, "/": false, "/about": true} {
+		if got := c.get(v2, key) != nil; got != want {
+			t.Errorf("%s rendered during a change: stored %v, want %v", key, got, want)
+		}
+	}
+}

@@ -36,14 +36,15 @@ func main() {
 	stories := flag.String("stories", "", "file of story paths (/stories/…), one a line")
 	rate := flag.Float64("rate", 10, "comments a second")
 	duration := flag.Duration("duration", 15*time.Second, "how long to post")
+	setup := flag.Bool("setup", false, "only set the layers for the run, and exit (run it before pages are cached: settings change every page)")
 	flag.Parse()
-	if err := run(*site, *dbURL, *stories, *rate, *duration); err != nil {
+	if err := run(*site, *dbURL, *stories, *rate, *duration, *setup); err != nil {
 		fmt.Fprintln(os.Stderr, "commenter:", err)
 		os.Exit(1)
 	}
 }
 
-func run(site, dbURL, storiesFile string, rate float64, duration time.Duration) error {
+func run(site, dbURL, storiesFile string, rate float64, duration time.Duration, setupOnly bool) error {
 	ctx := context.Background()
 	db, err := database.Open(ctx, dbURL)
 	if err != nil {
@@ -58,6 +59,9 @@ func run(site, dbURL, storiesFile string, rate float64, duration time.Duration) 
 	if err := a.Service.SetAntiSpam(ctx, 0, service.AntiSpam{Limits: true, Links: true, Rules: true, Score: true,
 		MaxLinks: 2, Policy: service.PolicyHoldAll}); err != nil {
 		return err
+	}
+	if setupOnly {
+		return nil
 	}
 	paths, err := lines(storiesFile)
 	if err != nil {
