@@ -25,6 +25,8 @@ type LetterStore interface {
 	LetterMessages(ctx context.Context, letterID int64, withNotes bool) ([]model.LetterMessage, error)
 	EraseLetter(ctx context.Context, id int64, at time.Time) error
 	Hits(ctx context.Context, key string, window time.Time) (int64, error)
+	LettersByEmail(ctx context.Context, email string, limit int) ([]model.Letter, error)
+	ReplyWaits(ctx context.Context, since time.Time) ([]time.Duration, error)
 }
 
 // Limits of a letter.
@@ -61,6 +63,11 @@ func (s *Service) ShareLetter(ctx context.Context, in LetterInput) (*SharedLette
 	l := &model.Letter{Consent: in.Consent, SectionID: in.SectionID, Status: model.LetterNew}
 	if err := s.checkLetterFields(ctx, l, in); err != nil {
 		return nil, err
+	}
+	if info, err := s.ShareInfo(ctx); err != nil {
+		return nil, err
+	} else if info.Paused {
+		return nil, errLettersPaused
 	}
 	a, err := s.AntiSpamSettings(ctx)
 	if err != nil {

@@ -178,3 +178,43 @@ func (s *Store) EraseLetter(ctx context.Context, id int64, at time.Time) error {
 	}
 	return nil
 }
+
+// LettersByEmail returns the letters a writer's address sent (not
+// withdrawn), newest first, at most limit.
+func (s *Store) LettersByEmail(ctx context.Context, email string, limit int) ([]model.Letter, error) {
+	rows, err := s.reader(ctx).QueryContext(ctx, letterColumns+` WHERE l.writer_email = $1 AND l.writer_email <> ''
+		ORDER BY l.created_at DESC LIMIT $2`, email, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: letters of an address: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Letter
+	for rows.Next() {
+		l, err := scanLetter(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: letters of an address: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// ReplyWaits returns how long each letter sent since a time waited for its
+// first reply (letters still waiting are left out).
+func (s *Store) ReplyWaits(ctx context.Context, since time.Time) ([]time.Duration, error) {
+	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT created_at, first_reply_at FROM letters
+		WHERE created_at >= $1 AND first_reply_at IS NOT NULL`, ts(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: reply times: %w", err)
+	}
+	defer rows.Close()
+	var out []time.Duration
+	for rows.Next() {
+		var a, b time.Time
+		if err := rows.Scan(&a, &b); err != nil {
+			return nil, fmt.Errorf("store: reply times: %w", err)
+		}
+		out = append(out, b.Sub(a))
+	}
+	return out, rows.Err()
+}

@@ -245,6 +245,7 @@ var wantAccess = map[string][]model.Role{
 	"POST /admin/stories/{id}/comments/open":  {model.RoleAdmin, model.RoleAdvisor},
 	"GET /admin/letters":                      {model.RoleAdmin, model.RoleAdvisor},
 	"GET /admin/letters/{id}":                 {model.RoleAdmin, model.RoleAdvisor},
+	"POST /admin/letters/pause":               {model.RoleAdmin},
 	"POST /admin/letters/{id}":                {model.RoleAdmin, model.RoleAdvisor},
 	"GET /admin/comments":                     {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
 	"POST /admin/comments":                    {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},

@@ -11,6 +11,7 @@ import (
 
 // sharePage is the Data of /share: the letter form.
 type sharePage struct {
+	Info    service.ShareState
 	Form    form
 	Check   commentForm // the anti-spam part, shared with the comment form
 	Inline  bool
@@ -39,12 +40,16 @@ func (s *Server) renderShare(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
+	info, err := s.svc.ShareInfo(r.Context())
+	if err != nil {
+		return err
+	}
 	if inline {
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("X-Robots-Tag", "noindex")
 	}
 	v.Canonical = s.baseURL + "/share"
-	v.Data = sharePage{Form: f, Check: check, Inline: inline, Consent: consentChoices}
+	v.Data = sharePage{Info: info, Form: f, Check: check, Inline: inline, Consent: consentChoices}
 	return s.render(w, r, status, "share", v)
 }
 
@@ -152,4 +157,50 @@ func (s *Server) letterAction(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/letters/"+token, http.StatusSeeOther)
 	return nil
+}
+
+// lostPage is the Data of the page where a writer asks for their links.
+type lostPage struct {
+	Form  form
+	Check commentForm
+	Sent  bool
+}
+
+func (s *Server) lostLinkForm(w http.ResponseWriter, r *http.Request) error {
+	return s.renderLost(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]string{}}, false)
+}
+
+func (s *Server) renderLost(w http.ResponseWriter, r *http.Request, status int, f form, sent bool) error {
+	check, err := s.commentForm(r, &model.Story{}, &f, true)
+	if err != nil {
+		return err
+	}
+	v, err := s.chrome(r.Context(), "Find your letter")
+	if err != nil {
+		return err
+	}
+	privatePage(w)
+	v.NoIndex = true
+	v.Data = lostPage{Form: f, Check: check, Sent: sent}
+	return s.render(w, r, status, "letter_lost", v)
+}
+
+// lostLink mails a writer the links to their letters. The answer is the
+// same whether or not the address wrote to us.
+func (s *Server) lostLink(w http.ResponseWriter, r *http.Request) error {
+	f, err := newForm(r, "email", "website", "key", "answer")
+	if err != nil {
+		return err
+	}
+	addr, _ := netip.ParseAddr(clientIP(r))
+	err = s.svc.ResendLinks(r.Context(), f.Values["email"], service.Visitor{Addr: addr, Trap: f.Values["website"],
+		Key: f.Get("key"), Answer: f.Get("answer")})
+	if err != nil {
+		status, ferr := f.fail(err)
+		if ferr != nil {
+			return ferr
+		}
+		return s.renderLost(w, r, status, f, false)
+	}
+	return s.renderLost(w, r, http.StatusOK, f, true)
 }

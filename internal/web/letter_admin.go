@@ -18,6 +18,8 @@ type inboxPage struct {
 	BaseURL string
 	States  []string
 	Now     time.Time
+	Share   service.ShareState
+	CanStop bool // the viewer may pause new letters
 }
 
 func (s *Server) adminLetters(w http.ResponseWriter, r *http.Request) error {
@@ -43,7 +45,12 @@ func (s *Server) adminLetters(w http.ResponseWriter, r *http.Request) error {
 	if mine {
 		base += "&mine=1"
 	}
-	v.Data = inboxPage{Letters: list, Page: p, Status: status, Mine: mine, BaseURL: base, States: model.LetterStates, Now: s.now().UTC()}
+	info, err := s.svc.ShareInfo(r.Context())
+	if err != nil {
+		return err
+	}
+	v.Data = inboxPage{Letters: list, Page: p, Status: status, Mine: mine, BaseURL: base, States: model.LetterStates, Now: s.now().UTC(),
+		Share: info, CanStop: currentUser(r.Context()).Role.Can(model.PermSite)}
 	return s.renderAdmin(w, r, http.StatusOK, "letters", v)
 }
 
@@ -120,5 +127,24 @@ func (s *Server) letterCaseAction(w http.ResponseWriter, r *http.Request) error 
 	}
 	s.flash(r, msg)
 	http.Redirect(w, r, "/admin/letters/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}
+
+// pauseLetters pauses or resumes new letters (holidays).
+func (s *Server) pauseLetters(w http.ResponseWriter, r *http.Request) error {
+	f, err := newForm(r, "paused", "message")
+	if err != nil {
+		return err
+	}
+	paused := f.Get("paused") == "on"
+	if err := s.svc.SetLettersPaused(r.Context(), currentUser(r.Context()).ID, paused, f.Values["message"]); err != nil {
+		return err
+	}
+	if paused {
+		s.flash(r, "New letters are paused; /share says so.")
+	} else {
+		s.flash(r, "New letters are welcome again.")
+	}
+	http.Redirect(w, r, "/admin/letters", http.StatusSeeOther)
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/confide/confide/internal/app/apptest"
 	"github.com/confide/confide/internal/database"
@@ -145,6 +146,75 @@ func TestLetterLinksCannotBeGuessed(t *testing.T) {
 		}
 		if codes[404] != 20 || codes[429] != 5 {
 			t.Errorf("answers %v, want 20 not found and then 429", codes)
+		}
+	})
+}
+
+// An admin pauses new letters; /share says so and keeps a letter sent
+// anyway; the median reply time shows once enough letters were answered;
+// a lost link is sent again, the same answer for known and unknown
+// addresses, and at most once a day.
+func TestSharePauseMedianAndLostLinks(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		setLayers(t, site, openLayers)
+		addUser(t, site, "admin@example.org", model.RoleAdmin)
+		admin := loginAs(t, site, "admin@example.org")
+		ctx := context.Background()
+
+		for i := range 5 {
+			resp, _ := post(t, browserClient(t), site.URL+"/share", url.Values{"body": {letterText}, "consent": {"private"},
+				"email": {"lost@example.org"}})
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("letter %d: %d", i, resp.StatusCode)
+			}
+		}
+		if d, _ := site.Service.MedianReply(ctx); d != 0 {
+			t.Errorf("a median of %v with no replies", d)
+		}
+		list, _, _ := site.Service.Inbox(ctx, "", 0, 1)
+		for i, l := range list {
+			site.Clock.Advance(time.Duration(i+1) * time.Hour)
+			if err := site.Service.ReplyToLetter(ctx, 0, l.ID, "Thank you for writing."); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if d, err := site.Service.MedianReply(ctx); d != 6*time.Hour { // waits of 1, 3, 6, 10 and 15 hours
+			t.Errorf("median %v %v (%d letters)", d, err, len(list))
+		}
+		if _, page := get(t, browserClient(t), site.URL+"/share"); !strings.Contains(page, "the first reply has come within less than a day") {
+			t.Error("no median on /share")
+		}
+
+		post(t, admin, site.URL+"/admin/letters/pause", url.Values{"paused": {"on"}, "message": {"Back on Monday, with care."}})
+		_, page := get(t, browserClient(t), site.URL+"/share")
+		if !strings.Contains(page, "Back on Monday, with care.") || strings.Contains(page, `id="share-form"`) {
+			t.Error("/share does not say letters are paused")
+		}
+		resp, body := post(t, browserClient(t), site.URL+"/share", url.Values{"body": {letterText}, "consent": {"private"}})
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "I lie awake and wonder") {
+			t.Errorf("a letter while paused: %d, kept %v", resp.StatusCode, strings.Contains(body, "I lie awake"))
+		}
+		post(t, admin, site.URL+"/admin/letters/pause", url.Values{"paused": {"off"}})
+
+		before := len(mailsTo(t, site, "lost@example.org"))
+		_, known := post(t, browserClient(t), site.URL+"/letters/lost", url.Values{"email": {"lost@example.org"}})
+		_, unknown := post(t, browserClient(t), site.URL+"/letters/lost", url.Values{"email": {"nobody@example.org"}})
+		if !strings.Contains(known, "we have e-mailed the links") || !strings.Contains(unknown, "we have e-mailed the links") {
+			t.Error("the answers differ or say nothing")
+		}
+		got := mailsTo(t, site, "lost@example.org")
+		if len(got) != before+1 || strings.Count(got[0].Text, "/letters/") != 5 || len(mailsTo(t, site, "nobody@example.org")) != 0 {
+			t.Fatalf("lost-link mails: %d (was %d)", len(got), before)
+		}
+		// The links in the mail open the threads.
+		link := regexp.MustCompile(`/letters/[A-Za-z0-9_-]+`).FindString(got[0].Text)
+		if resp, _ := get(t, browserClient(t), site.URL+link); resp.StatusCode != 200 {
+			t.Errorf("a resent link: %d", resp.StatusCode)
+		}
+		post(t, browserClient(t), site.URL+"/letters/lost", url.Values{"email": {"lost@example.org"}})
+		if n := len(mailsTo(t, site, "lost@example.org")); n != before+1 {
+			t.Errorf("a second link mail the same day (%d)", n-before)
 		}
 	})
 }

@@ -115,6 +115,7 @@ func templateFuncs() template.FuncMap {
 		"latestSlot": func() template.HTML { return template.HTML(latestMarker) },
 		"comment":    markup.Comment,
 		"contact":    contactWords,
+		"waitWords":  waitWords,
 		"reasonLabel": func(key string) string {
 			for _, r := range model.ReportReasons {
 				if r.Key == key {
@@ -372,4 +373,20 @@ func contactWords(addr string) template.HTML {
 	words := template.HTMLEscapeString(user) + " at " + strings.ReplaceAll(template.HTMLEscapeString(domain), ".", " dot ")
 	return template.HTML(`<span class="contact" data-contact-u="` + template.HTMLEscapeString(reverse(user)) +
 		`" data-contact-d="` + template.HTMLEscapeString(reverse(domain)) + `">` + words + `</span>`)
+}
+
+// waitWords says a typical wait the way people say it: "a few hours",
+// "about a day", "about 3 days".
+func waitWords(d time.Duration) string {
+	switch {
+	case d < 3*time.Hour:
+		return "a few hours"
+	case d < 20*time.Hour:
+		return "less than a day"
+	case d < 36*time.Hour:
+		return "about a day"
+	case d < 14*24*time.Hour:
+		return "about " + strconv.Itoa(int((d+12*time.Hour)/(24*time.Hour))) + " days"
+	}
+	return "about " + strconv.Itoa(int((d+84*time.Hour)/(7*24*time.Hour))) + " weeks"
 }

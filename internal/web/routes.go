@@ -39,6 +39,7 @@ var adminRoutes = []adminRoute{
 	{"POST", "/admin/stories/{id}/comments/open", model.PermStories, func(s *Server) handlerFunc { return s.closeComments(false) }},
 
 	{"GET", "/admin/letters", model.PermLetters, func(s *Server) handlerFunc { return s.adminLetters }},
+	{"POST", "/admin/letters/pause", model.PermSite, func(s *Server) handlerFunc { return s.pauseLetters }},
 	{"GET", "/admin/letters/{id}", model.PermLetters, func(s *Server) handlerFunc { return s.adminLetter }},
 	{"POST", "/admin/letters/{id}", model.PermLetters, func(s *Server) handlerFunc { return s.letterCaseAction }},
 
@@ -127,6 +128,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /help", s.handle(s.cached(s.help)))
 	mux.Handle("GET /share", s.handle(s.cached(s.share)))
 	mux.Handle("POST /share", s.handle(s.shareLetter))
+	mux.Handle("GET /letters/lost", s.handle(s.lostLinkForm))
+	mux.Handle("POST /letters/lost", s.handle(s.lostLink))
 	mux.Handle("GET /letters/{token}", s.handle(s.letter))
 	mux.Handle("POST /letters/{token}", s.handle(s.letterAction))
 

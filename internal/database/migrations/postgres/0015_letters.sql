@@ -26,6 +26,10 @@ CREATE TABLE letters (
 );
 -- The inbox: by state, most urgent first, then oldest first.
 CREATE INDEX letters_inbox ON letters (status, priority DESC, created_at, id);
+-- A writer who lost their link asks for it again by e-mail address.
+CREATE INDEX letters_email ON letters (writer_email) WHERE writer_email <> '';
+-- The median time to a first reply, over the last 30 days.
+CREATE INDEX letters_created ON letters (created_at);
 
 -- The thread: the writer's follow-ups, the advisors' replies, and internal
 -- notes the writer never sees.
