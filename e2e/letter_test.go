@@ -1,0 +1,91 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/confide/confide/internal/app/apptest"
+	"github.com/confide/confide/internal/database/dbtest"
+	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/service"
+)
+
+// A visitor shares a letter without JavaScript and lands on their private
+// thread; an advisor answers it from the inbox; the writer reads the reply
+// through the secret link. axe checks /share, the thread and the inbox.
+func TestWriterSharesAndReadsTheReply(t *testing.T) {
+	chromium, axePath := need(t)
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := apptest.Start(t, dbtest.SQLite(t))
+	ctx := context.Background()
+	if _, err := site.Service.CreateUser(ctx, 0, service.NewUser{Email: "rose@example.org", Name: "Rose",
+		Role: model.RoleAdvisor, Password: "the kettle is on for you"}); err != nil {
+		t.Fatal(err)
+	}
+	b := browser(t, chromium)
+	if err := chromedp.Do(b, setScripts(false), chromedp.Navigate(site.URL+"/share"), chromedp.WaitVisible(chromedp.CSS("#share-form"))); err != nil {
+		t.Fatal(err)
+	}
+	answer := captchaAnswer(t, site, "")
+	checkAccessibility(t, b, axe)
+	site.Clock.Advance(time.Minute)
+	err = chromedp.Do(b,
+		setScripts(false),
+		chromedp.SendKeys(chromedp.CSS("#letter-title"), "Nobody at home listens"),
+		chromedp.SendKeys(chromedp.CSS("#letter-body"), "Since my father left, my mother works all day and I come home to an empty flat. I feel invisible."),
+		chromedp.SendKeys(chromedp.CSS("#letter-name"), "Tove"),
+		chromedp.Click(chromedp.CSS("#consent-publish")),
+		chromedp.SendKeys(chromedp.CSS("#letter-answer"), answer),
+		chromedp.Click(chromedp.CSS("#share-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".secret-link")),
+	)
+	if err != nil {
+		t.Fatalf("share: %v", err)
+	}
+	link := text(b, t, ".secret-link code")
+	if !strings.HasPrefix(link, site.URL+"/letters/") {
+		t.Fatalf("secret link %q", link)
+	}
+	checkAccessibility(t, b, axe)
+
+	err = chromedp.Do(b,
+		setScripts(false),
+		chromedp.Navigate(site.URL+"/admin/letters"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "rose@example.org"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "the kettle is on for you"),
+		chromedp.Click(chromedp.CSS("form.stack button[type=submit]")),
+		chromedp.WaitVisible(chromedp.Search(`//a[text()="Nobody at home listens"]`)),
+	)
+	if err != nil {
+		t.Fatalf("inbox: %v", err)
+	}
+	checkAccessibility(t, b, axe)
+	err = chromedp.Do(b,
+		setScripts(false),
+		chromedp.Click(chromedp.Search(`//a[text()="Nobody at home listens"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#reply")),
+		chromedp.SendKeys(chromedp.CSS("#reply"), "Dear Tove,\n\nYou are **not** invisible. Thank you for telling us."),
+		chromedp.Click(chromedp.CSS(`input[value="reply"] ~ button`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	if err != nil {
+		t.Fatalf("reply: %v", err)
+	}
+	checkAccessibility(t, b, axe)
+	if err := chromedp.Do(b, setScripts(false), chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(".message.reply"))); err != nil {
+		t.Fatalf("thread: %v", err)
+	}
+	if reply := text(b, t, ".message.reply"); !strings.Contains(reply, "You are not invisible") {
+		t.Errorf("reply on the thread: %q", reply)
+	}
+	checkAccessibility(t, b, axe)
+}
