@@ -24,12 +24,17 @@ CREATE TABLE letters (
     first_reply_at TIMESTAMP,
     withdrawn_at   TIMESTAMP
 );
--- The inbox: by state, most urgent first, then oldest first.
+-- The inbox: open letters (or one state, or one advisor's), most urgent
+-- first, then the oldest, read in order from an index.
 CREATE INDEX letters_inbox ON letters (status, priority DESC, created_at, id);
+CREATE INDEX letters_open ON letters (priority DESC, created_at, id)
+    WHERE status IN ('new', 'assigned', 'drafting', 'waiting', 'replied');
+CREATE INDEX letters_assigned ON letters (assigned_to, priority DESC, created_at, id);
 -- A writer who lost their link asks for it again by e-mail address.
 CREATE INDEX letters_email ON letters (writer_email) WHERE writer_email <> '';
--- The median time to a first reply, over the last 30 days.
-CREATE INDEX letters_created ON letters (created_at);
+-- The median time to a first reply, over the last 30 days, read from the
+-- answered letters alone.
+CREATE INDEX letters_replied ON letters (created_at, first_reply_at) WHERE first_reply_at IS NOT NULL;
 
 -- The thread: the writer's follow-ups, the advisors' replies, and internal
 -- notes the writer never sees.
