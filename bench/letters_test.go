@@ -134,4 +134,3 @@ func BenchmarkLetters(b *testing.B) {
 	percentiles(b, "letter-", letter)
 	b.ReportMetric(rate, "letters/s")
 }
-
