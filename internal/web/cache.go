@@ -238,7 +238,9 @@ func (s *Server) cached(h handlerFunc, params ...string) handlerFunc {
 		r = onlyParams(r, params)
 		key := r.URL.RequestURI()
 		if p := s.pages.get(v, key); p != nil {
-			return s.sendCached(w, r, http.StatusOK, p)
+			// The state read above goes with the request: the Latest
+			// Comments box is filled for it without asking again.
+			return s.sendCached(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, v)), http.StatusOK, p)
 		}
 		since := time.Now()
 		slot := &cacheSlot{}
