@@ -45,7 +45,10 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 # Loopback is the trusted proxy: the comment stream gives each comment an
-# address of its own in X-Forwarded-For.
+# address of its own in X-Forwarded-For. Posting needs the site's secret key
+# (made beside a SQLite database; PostgreSQL needs a file).
+[ -f "$OUT/secret.key" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$OUT/secret.key"
+export CONFIDE_SECRET_KEY_FILE="$PWD/$OUT/secret.key"
 "$OUT/confide" serve --db "$DB" --addr "127.0.0.1:$PORT" --trusted-proxies 127.0.0.1 --log-level warn >"$OUT/confide.log" 2>&1 &
 CONFIDE_PID=$!
 pids+=("$CONFIDE_PID")

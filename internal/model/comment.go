@@ -70,6 +70,16 @@ type ContentState struct {
 	Changes int64
 }
 
+// ContentMark is what the database says of its content: the version, the
+// newest page change, and how many page changes there are after a given
+// one (a change whose transaction committed late, after a newer one, moves
+// that count though not the newest).
+type ContentMark struct {
+	Version int64
+	MaxSeq  int64
+	Recent  int64
+}
+
 // PageChange says that the pages of a story changed (a comment appeared,
 // changed or went away).
 type PageChange struct {

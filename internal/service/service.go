@@ -17,7 +17,7 @@ import (
 type Store interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	Ping(ctx context.Context) error
-	ContentState(ctx context.Context) (model.ContentState, error)
+	ContentState(ctx context.Context, since int64) (model.ContentMark, error)
 
 	Sections(ctx context.Context) ([]model.Section, error)
 	SectionBySlug(ctx context.Context, slug string) (*model.Section, error)
@@ -114,19 +114,31 @@ const VersionMaxAge = 100 * time.Millisecond
 
 type versionCache struct {
 	mu    sync.Mutex
-	v     model.ContentState
-	read  time.Time // monotonic: when v was read
+	v     model.ContentState // Changes counts the page changes this process learnt of
+	read  time.Time          // monotonic: when v was read
 	dirty atomic.Bool
 
-	// changes are the latest page changes, oldest first; they tell every
-	// change after changesFrom up to v.Changes.
-	changes     []model.PageChange
+	mark model.ContentMark // what the database said last
+	// seen holds the page changes (by seq) learnt of, back to
+	// lookbackSeqs before the newest: PostgreSQL may commit a change after
+	// a newer one, and a reader that went by seq alone would miss it.
+	seen map[int64]bool
+	// changes are the latest page changes learnt of, oldest first, each
+	// numbered by when this process learnt of it (v.Changes counts them);
+	// they tell every change after changesFrom.
+	changes     []learntChange
 	changesFrom int64
 }
 
+type learntChange struct{ n, story int64 }
+
 // keptChanges is how many page changes the service remembers; a cache
-// further behind than that drops everything it holds.
-const keptChanges = 4096
+// further behind than that drops everything it holds. lookbackSeqs is how
+// far behind the newest change one that committed late is still noticed.
+const (
+	keptChanges  = 4096
+	lookbackSeqs = 500
+)
 
 // New returns a Service on st.
 func New(st Store, opts Options) *Service {
@@ -162,38 +174,67 @@ func (s *Service) ContentState(ctx context.Context) (model.ContentState, error) 
 		return c.v, nil
 	}
 	c.dirty.Store(false)
-	v, err := s.store.ContentState(ctx)
+	since := c.mark.MaxSeq - lookbackSeqs
+	m, err := s.store.ContentState(ctx, since)
 	if err != nil {
 		c.dirty.Store(true)
 		return model.ContentState{}, err
 	}
-	if c.read.IsZero() {
-		c.changesFrom = v.Changes
-	} else if v.Changes > c.v.Changes {
-		s.readChanges(ctx, c, v.Changes)
+	first := c.read.IsZero()
+	if first {
+		since = m.MaxSeq - lookbackSeqs
 	}
-	c.v, c.read = v, time.Now()
-	return v, nil
+	if first || m.MaxSeq != c.mark.MaxSeq || m.Recent != c.mark.Recent {
+		if err := s.learnChanges(ctx, c, since, first); err != nil {
+			c.dirty.Store(true)
+			return model.ContentState{}, err
+		}
+	}
+	c.mark = m
+	c.v.Version, c.read = m.Version, time.Now()
+	return c.v, nil
 }
 
-// readChanges reads the page changes up to upTo into c; when there are too
-// many to keep, it forgets the older ones.
-func (s *Service) readChanges(ctx context.Context, c *versionCache, upTo int64) {
-	after := c.v.Changes
-	for after < upTo {
-		list, err := s.store.PageChanges(ctx, after, 1000)
-		if err != nil || len(list) == 0 {
-			// Unreadable or pruned: no cache can know what changed.
-			c.changes, c.changesFrom = nil, upTo
-			return
+// learnChanges reads the page changes after since and learns those it did
+// not know. At the first read they are only remembered: no cache holds a
+// page yet.
+func (s *Service) learnChanges(ctx context.Context, c *versionCache, since int64, first bool) error {
+	const limit = 2000
+	list, err := s.store.PageChanges(ctx, since, limit)
+	if err != nil {
+		return err
+	}
+	if c.seen == nil {
+		c.seen = map[int64]bool{}
+	}
+	for _, ch := range list {
+		if c.seen[ch.Seq] {
+			continue
 		}
-		c.changes = append(c.changes, list...)
-		after = list[len(list)-1].Seq
+		c.seen[ch.Seq] = true
+		if !first {
+			c.v.Changes++
+			c.changes = append(c.changes, learntChange{n: c.v.Changes, story: ch.StoryID})
+		}
+	}
+	if len(list) == limit && !first {
+		// More changes than a read brings: no cache can know them all.
+		c.v.Changes++
+		c.changes, c.changesFrom = nil, c.v.Changes
+	}
+	if len(list) > 0 {
+		low := list[len(list)-1].Seq - lookbackSeqs
+		for seq := range c.seen {
+			if seq < low {
+				delete(c.seen, seq)
+			}
+		}
 	}
 	if n := len(c.changes); n > keptChanges {
-		c.changesFrom = c.changes[n-keptChanges-1].Seq
-		c.changes = append([]model.PageChange(nil), c.changes[n-keptChanges:]...)
+		c.changesFrom = c.changes[n-keptChanges-1].n
+		c.changes = append([]learntChange(nil), c.changes[n-keptChanges:]...)
 	}
+	return nil
 }
 
 // StoriesChanged returns the stories whose pages changed after the state
@@ -208,9 +249,9 @@ func (s *Service) StoriesChanged(from, to int64) (ids []int64, complete bool) {
 	}
 	seen := map[int64]bool{}
 	for _, ch := range c.changes {
-		if ch.Seq > from && ch.Seq <= to && !seen[ch.StoryID] {
-			seen[ch.StoryID] = true
-			ids = append(ids, ch.StoryID)
+		if ch.n > from && ch.n <= to && !seen[ch.story] {
+			seen[ch.story] = true
+			ids = append(ids, ch.story)
 		}
 	}
 	return ids, true

@@ -108,15 +108,17 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	return nil
 }
 
-// ContentState tells caches what changed: Version goes up whenever
-// published content (a story, section, setting or page) changes, and
-// Changes with each change to a story's comments (see PageChanges).
-func (s *Store) ContentState(ctx context.Context) (model.ContentState, error) {
-	const q = `SELECT version, (SELECT COALESCE(max(seq), 0) FROM page_changes) FROM site_state WHERE id = 1`
-	var v model.ContentState
+// ContentState tells what changed: Version goes up whenever published
+// content (a story, section, setting or page) changes; MaxSeq is the newest
+// page change (see PageChanges) and Recent counts the page changes after
+// since, so that one committed late, behind a newer one, is noticed too.
+func (s *Store) ContentState(ctx context.Context, since int64) (model.ContentMark, error) {
+	const q = `SELECT version, (SELECT COALESCE(max(seq), 0) FROM page_changes),
+		(SELECT count(*) FROM page_changes WHERE seq > $1) FROM site_state WHERE id = 1`
+	var v model.ContentMark
 	var row *sql.Row
 	if st := txOf(ctx); st != nil {
-		row = st.tx.QueryRowContext(ctx, q)
+		row = st.tx.QueryRowContext(ctx, q, since)
 	} else {
 		s.versionOnce.Do(func() {
 			pool := s.db.Quick
@@ -128,9 +130,9 @@ func (s *Store) ContentState(ctx context.Context) (model.ContentState, error) {
 		if s.versionErr != nil {
 			return v, fmt.Errorf("store: prepare content version: %w", s.versionErr)
 		}
-		row = s.versionStmt.QueryRowContext(ctx)
+		row = s.versionStmt.QueryRowContext(ctx, since)
 	}
-	if err := row.Scan(&v.Version, &v.Changes); err != nil {
+	if err := row.Scan(&v.Version, &v.MaxSeq, &v.Recent); err != nil {
 		return v, fmt.Errorf("store: content version: %w", err)
 	}
 	return v, nil

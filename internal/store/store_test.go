@@ -249,7 +249,7 @@ func TestContentStateMovesWithEveryWrite(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		st := store.New(db)
-		last, err := st.ContentState(ctx)
+		last, err := st.ContentState(ctx, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -280,7 +280,7 @@ func TestContentStateMovesWithEveryWrite(t *testing.T) {
 			if err := w.write(); err != nil {
 				t.Fatalf("%s: %v", w.name, err)
 			}
-			v, err := st.ContentState(ctx)
+			v, err := st.ContentState(ctx, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -288,14 +288,14 @@ func TestContentStateMovesWithEveryWrite(t *testing.T) {
 			switch {
 			case v.Version > last.Version:
 				got = "version"
-			case v.Changes > last.Changes:
+			case v.MaxSeq > last.MaxSeq:
 				got = "changes"
 			}
-			if got != w.want || v.Version < last.Version || v.Changes < last.Changes {
+			if got != w.want || v.Version < last.Version || v.MaxSeq < last.MaxSeq || v.Recent-last.Recent != v.MaxSeq-last.MaxSeq {
 				t.Errorf("%s moved the state %+v → %+v (%s), want %s", w.name, last, v, got, w.want)
 			}
 			if w.want == "changes" {
-				ch, err := st.PageChanges(ctx, last.Changes, 10)
+				ch, err := st.PageChanges(ctx, last.MaxSeq, 10)
 				if err != nil || len(ch) == 0 || ch[0].StoryID != story.ID {
 					t.Errorf("%s: page changes %+v, %v; want story %d", w.name, ch, err, story.ID)
 				}
@@ -307,7 +307,7 @@ func TestContentStateMovesWithEveryWrite(t *testing.T) {
 		if err := st.CreateStory(ctx, &dup); model.ErrorCode(err) != model.ECONFLICT {
 			t.Fatalf("duplicate: %v", err)
 		}
-		if v, _ := st.ContentState(ctx); v != last {
+		if v, _ := st.ContentState(ctx, 0); v != last {
 			t.Errorf("failed write changed the state %+v → %+v", last, v)
 		}
 	})

@@ -52,11 +52,12 @@ type fragment struct {
 
 // latestBox holds the current fragment.
 type latestBox struct {
-	mu    sync.Mutex
-	state model.ContentState
-	made  time.Time
-	cur   *fragment
-	ids   uint64
+	mu        sync.Mutex
+	state     model.ContentState
+	made      time.Time
+	cur       *fragment
+	ids       uint64
+	rendering bool // a request is making the next box
 }
 
 var flatePool = sync.Pool{New: func() any {
@@ -117,12 +118,20 @@ func (s *Server) latestFragment(ctx context.Context) (*fragment, error) {
 	}
 	b := &s.latest
 	b.mu.Lock()
-	if b.cur != nil && b.state == v && time.Since(b.made) < pageMaxAge {
+	if b.cur != nil && ((b.state == v && time.Since(b.made) < pageMaxAge) || b.rendering) {
+		// Current, or being made anew by another request: a box a moment
+		// old is better than every request rendering the same one.
 		f := b.cur
 		b.mu.Unlock()
 		return f, nil
 	}
+	b.rendering = true
 	b.mu.Unlock()
+	defer func() {
+		b.mu.Lock()
+		b.rendering = false
+		b.mu.Unlock()
+	}()
 	view, err := s.chrome(context.WithValue(ctx, stateKey{}, v), "")
 	if err != nil {
 		return nil, err

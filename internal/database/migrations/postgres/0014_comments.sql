@@ -16,6 +16,12 @@ ALTER TABLE comments ADD COLUMN updated_at TIMESTAMPTZ;
 -- "Has this e-mail an approved comment?" decides the first-comment policy.
 CREATE INDEX comments_email ON comments (author_email, status);
 
+-- The few stories readers may not see, which the comment lists leave out:
+-- without this index, PostgreSQL read every story to find them (40 ms at
+-- 100,000 stories, on every Latest Comments box). SQLite has had it since
+-- 0008.
+CREATE INDEX stories_unpublished ON stories (id) WHERE status <> 'published';
+
 -- An advisor can close a story's comments.
 ALTER TABLE stories ADD COLUMN comments_closed BOOLEAN NOT NULL DEFAULT FALSE;
 
