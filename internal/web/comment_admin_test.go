@@ -314,3 +314,23 @@ func TestRepliesThreadOneLevel(t *testing.T) {
 		}
 	})
 }
+
+// A CAPTCHA answer is good for 10 minutes.
+func TestCaptchaExpires(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		setLayers(t, site, service.AntiSpam{Captcha: true, Policy: service.PolicyPublish})
+		c := browserClient(t)
+		answer := challenge(t, site, c)
+		site.Clock.Advance(11 * time.Minute)
+		f := commentForm("Una", "una@example.org", "Slow but kind words.")
+		f.Set("answer", answer)
+		resp, body := post(t, c, site.URL+"/stories/"+slugOf(lenaTitle)+"/comments", f)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "did not match") {
+			t.Errorf("an answer after 11 minutes: %d", resp.StatusCode)
+		}
+		if resp, _ := get(t, c, site.URL+"/check/audio.wav"); resp.StatusCode != 404 {
+			t.Errorf("an expired challenge still speaks: %d", resp.StatusCode)
+		}
+	})
+}
