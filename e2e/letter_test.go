@@ -74,7 +74,7 @@ func TestWriterSharesAndReadsTheReply(t *testing.T) {
 		chromedp.Click(chromedp.Search(`//a[text()="Nobody at home listens"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#reply")),
 		chromedp.SendKeys(chromedp.CSS("#reply"), "Dear Tove,\n\nYou are **not** invisible. Thank you for telling us."),
-		chromedp.Click(chromedp.CSS(`input[value="reply"] ~ button`)),
+		chromedp.Click(chromedp.CSS(`button[value="reply"]`)),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
 	if err != nil {

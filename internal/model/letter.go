@@ -72,3 +72,13 @@ type LetterFilter struct {
 	Limit      int
 	Offset     int
 }
+
+// LetterDraft is the reply being written to a letter.
+type LetterDraft struct {
+	LetterID  int64
+	Body      string
+	Version   int64 // 0: no draft yet
+	UserID    int64
+	UserName  string // filled by reads
+	UpdatedAt time.Time
+}

@@ -27,6 +27,9 @@ type LetterStore interface {
 	Hits(ctx context.Context, key string, window time.Time) (int64, error)
 	LettersByEmail(ctx context.Context, email string, limit int) ([]model.Letter, error)
 	ReplyWaits(ctx context.Context, since time.Time) ([]time.Duration, error)
+	LetterDraft(ctx context.Context, letterID int64) (*model.LetterDraft, error)
+	SaveLetterDraft(ctx context.Context, d *model.LetterDraft, base int64) (bool, error)
+	DeleteLetterDraft(ctx context.Context, letterID int64) error
 }
 
 // Limits of a letter.
@@ -351,6 +354,9 @@ func (s *Service) ReplyToLetter(ctx context.Context, actor, id int64, body strin
 		if err := s.store.UpdateLetter(ctx, l); err != nil {
 			return err
 		}
+		if err := s.store.DeleteLetterDraft(ctx, id); err != nil {
+			return err
+		}
 		if l.WriterEmail != "" {
 			token := spam.LinkSecret(s.opts.Secret, l.LinkSalt)
 			text := fmt.Sprintf("Hello%s,\n\nThere is a reply to your letter. Read it on your private page:\n\n%s\n",
@@ -409,4 +415,69 @@ func (s *Service) UpdateLetterCase(ctx context.Context, actor, id int64, status 
 		}
 		return s.audit(ctx, actor, "letter.update", fmt.Sprintf("letter %d: %s, priority %d, advisor %d", id, status, priority, assignee))
 	})
+}
+
+// LetterDraft returns the reply being written to a letter.
+func (s *Service) LetterDraft(ctx context.Context, id int64) (*model.LetterDraft, error) {
+	return s.store.LetterDraft(ctx, id)
+}
+
+// DraftConflict is the error of a save that would overwrite another
+// advisor's newer draft; Draft is that draft, to show.
+type DraftConflict struct {
+	Err   *model.Error
+	Draft *model.LetterDraft
+}
+
+func (e *DraftConflict) Error() string { return e.Err.Error() }
+
+// Unwrap gives the coded error, with its message for the page.
+func (e *DraftConflict) Unwrap() error { return e.Err }
+
+// SaveLetterDraft saves the reply being written, made from the draft of
+// version base. When someone saved a newer draft meanwhile, nothing is
+// saved and the error carries theirs: no advisor silently overwrites
+// another.
+func (s *Service) SaveLetterDraft(ctx context.Context, actor, id int64, body string, base int64) (*model.LetterDraft, error) {
+	if utf8.RuneCountInString(body) > 50000 {
+		return nil, &model.Error{Code: model.EINVALID, Message: "The reply is too long to keep (50,000 characters at most).",
+			Fields: map[string]string{"reply": "50,000 characters at most."}}
+	}
+	d := &model.LetterDraft{LetterID: id, Body: body, UserID: actor, UpdatedAt: s.Now()}
+	var current *model.LetterDraft
+	err := s.store.InTx(ctx, func(ctx context.Context) error {
+		l, err := s.store.LetterByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		saved, err := s.store.SaveLetterDraft(ctx, d, base)
+		if err != nil {
+			return err
+		}
+		if !saved {
+			current, err = s.store.LetterDraft(ctx, id)
+			return err
+		}
+		if l.Status == model.LetterNew || l.Status == model.LetterAssigned {
+			l.Status, l.UpdatedAt = model.LetterDrafting, s.Now()
+			if l.AssignedTo == 0 {
+				l.AssignedTo = actor
+			}
+			return s.store.UpdateLetter(ctx, l)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if current != nil {
+		who := current.UserName
+		if who == "" {
+			who = "another advisor"
+		}
+		return nil, &DraftConflict{Err: &model.Error{Code: model.ECONFLICT,
+			Message: fmt.Sprintf("%s saved this reply meanwhile, so yours was not saved. Their text is shown below; yours is still in the editor.", who),
+			Fields:  map[string]string{"reply": "Not saved: compare with the newer text below."}}, Draft: current}
+	}
+	return d, nil
 }

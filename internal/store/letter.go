@@ -231,3 +231,61 @@ func (s *Store) ReplyWaits(ctx context.Context, since time.Time) ([]time.Duratio
 	}
 	return out, rows.Err()
 }
+
+// LetterDraft returns a letter's draft reply; a letter without one has an
+// empty draft of version 0.
+func (s *Store) LetterDraft(ctx context.Context, letterID int64) (*model.LetterDraft, error) {
+	d := &model.LetterDraft{LetterID: letterID}
+	err := s.reader(ctx).QueryRowContext(ctx, `SELECT d.body, d.version, COALESCE(d.user_id, 0), COALESCE(u.name, ''), d.updated_at
+		FROM letter_drafts d LEFT JOIN users u ON u.id = d.user_id WHERE d.letter_id = $1`, letterID).
+		Scan(&d.Body, &d.Version, &d.UserID, &d.UserName, &d.UpdatedAt)
+	if err == sql.ErrNoRows {
+		return d, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: draft of letter %d: %w", letterID, err)
+	}
+	d.UpdatedAt = d.UpdatedAt.UTC()
+	return d, nil
+}
+
+// SaveLetterDraft stores a draft made from version base; saved is false,
+// and nothing changes, when the stored draft has moved on since base.
+func (s *Store) SaveLetterDraft(ctx context.Context, d *model.LetterDraft, base int64) (saved bool, err error) {
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		q := s.writer(ctx)
+		var res sql.Result
+		if base == 0 {
+			res, err = q.ExecContext(ctx, `INSERT INTO letter_drafts (letter_id, body, version, user_id, updated_at)
+				VALUES ($1, $2, 1, $3, $4) ON CONFLICT (letter_id) DO NOTHING`, d.LetterID, d.Body, nullID(d.UserID), ts(d.UpdatedAt))
+		} else {
+			res, err = q.ExecContext(ctx, `UPDATE letter_drafts SET body = $1, version = version + 1, user_id = $2,
+				updated_at = $3 WHERE letter_id = $4 AND version = $5`, d.Body, nullID(d.UserID), ts(d.UpdatedAt), d.LetterID, base)
+		}
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		saved = n == 1
+		if saved {
+			d.Version = base + 1
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: save draft of letter %d: %w", d.LetterID, err)
+	}
+	return saved, nil
+}
+
+// DeleteLetterDraft removes a letter's draft (its reply was sent).
+func (s *Store) DeleteLetterDraft(ctx context.Context, letterID int64) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.writer(ctx).ExecContext(ctx, `DELETE FROM letter_drafts WHERE letter_id = $1`, letterID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete draft of letter %d: %w", letterID, err)
+	}
+	return nil
+}

@@ -1,10 +1,14 @@
 package web
 
 import (
+	"errors"
+	"html/template"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/confide/confide/internal/markup"
 	"github.com/confide/confide/internal/model"
 	"github.com/confide/confide/internal/service"
 )
@@ -57,6 +61,9 @@ func (s *Server) adminLetters(w http.ResponseWriter, r *http.Request) error {
 // letterCase is the Data of a letter's page in the admin area.
 type letterCase struct {
 	Thread   *service.LetterThread
+	Draft    *model.LetterDraft
+	Newer    *model.LetterDraft // another advisor's draft that a save would have overwritten
+	Preview  template.HTML      // the reply rendered, after "Preview"
 	Advisors []model.User
 	States   []string
 	Form     form
@@ -64,10 +71,12 @@ type letterCase struct {
 }
 
 func (s *Server) adminLetter(w http.ResponseWriter, r *http.Request) error {
-	return s.renderLetterCase(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]string{}})
+	return s.renderLetterCase(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]string{}}, letterCase{})
 }
 
-func (s *Server) renderLetterCase(w http.ResponseWriter, r *http.Request, status int, f form) error {
+// renderLetterCase shows a letter's page; extra carries a preview or a
+// newer draft. The reply editor holds what was typed, or the saved draft.
+func (s *Server) renderLetterCase(w http.ResponseWriter, r *http.Request, status int, f form, extra letterCase) error {
 	id, err := idParam(r)
 	if err != nil {
 		return err
@@ -86,11 +95,22 @@ func (s *Server) renderLetterCase(w http.ResponseWriter, r *http.Request, status
 			advisors = append(advisors, u)
 		}
 	}
+	draft, err := s.svc.LetterDraft(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if _, typed := f.Values["reply"]; !typed {
+		f.Values["reply"] = draft.Body
+	}
+	if extra.Newer != nil {
+		draft = extra.Newer // the next save builds on the newer draft, on purpose
+	}
 	v, err := s.adminPage(r, "Letter")
 	if err != nil {
 		return err
 	}
-	v.Data = letterCase{Thread: th, Advisors: advisors, States: model.LetterStates, Form: f, Now: s.now().UTC()}
+	v.Data = letterCase{Thread: th, Draft: draft, Newer: extra.Newer, Preview: extra.Preview, Advisors: advisors,
+		States: model.LetterStates, Form: f, Now: s.now().UTC()}
 	return s.renderAdmin(w, r, status, "letter", v)
 }
 
@@ -100,13 +120,27 @@ func (s *Server) letterCaseAction(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	f, err := newForm(r, "action", "reply", "note", "status", "priority", "assignee")
+	f, err := newForm(r, "action", "reply", "note", "status", "priority", "assignee", "version")
 	if err != nil {
 		return err
 	}
 	actor := currentUser(r.Context()).ID
+	version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
 	var msg string
 	switch f.Get("action") {
+	case "preview":
+		return s.renderLetterCase(w, r, http.StatusOK, f, letterCase{Preview: markup.Markdown(f.Values["reply"])})
+	case "draft":
+		d, err := s.svc.SaveLetterDraft(r.Context(), actor, id, f.Values["reply"], version)
+		if r.Header.Get("X-Autosave") != "" {
+			return autosaveAnswer(w, d, err)
+		}
+		var conflict *service.DraftConflict
+		if errors.As(err, &conflict) {
+			status, _ := f.fail(err)
+			return s.renderLetterCase(w, r, status, f, letterCase{Newer: conflict.Draft})
+		}
+		msg = "The draft was saved."
 	case "reply":
 		err, msg = s.svc.ReplyToLetter(r.Context(), actor, id, f.Values["reply"]), "The reply was sent."
 	case "note":
@@ -123,10 +157,28 @@ func (s *Server) letterCaseAction(w http.ResponseWriter, r *http.Request) error 
 		if ferr != nil {
 			return ferr
 		}
-		return s.renderLetterCase(w, r, status, f)
+		return s.renderLetterCase(w, r, status, f, letterCase{})
 	}
 	s.flash(r, msg)
 	http.Redirect(w, r, "/admin/letters/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}
+
+// autosaveAnswer answers the editor's script, which saves the draft as the
+// advisor types: 204 with the new version, or 409 with the reason.
+func autosaveAnswer(w http.ResponseWriter, d *model.LetterDraft, err error) error {
+	w.Header().Set("Cache-Control", "no-store")
+	if err != nil {
+		if model.ErrorCode(err) == model.EINTERNAL {
+			return err
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(statusOf(err))
+		io.WriteString(w, model.ErrorMessage(err))
+		return nil
+	}
+	w.Header().Set("X-Draft-Version", strconv.FormatInt(d.Version, 10))
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -215,6 +216,63 @@ func TestSharePauseMedianAndLostLinks(t *testing.T) {
 		post(t, browserClient(t), site.URL+"/letters/lost", url.Values{"email": {"lost@example.org"}})
 		if n := len(mailsTo(t, site, "lost@example.org")); n != before+1 {
 			t.Errorf("a second link mail the same day (%d)", n-before)
+		}
+	})
+}
+
+// Two advisors write the reply to one letter: the draft is kept, a preview
+// saves nothing, and the second save made from an older draft is refused
+// with the other's text shown and its own text kept.
+func TestReplyDraftsNeverOverwrite(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		setLayers(t, site, openLayers)
+		addUser(t, site, "rose@example.org", model.RoleAdvisor)
+		addUser(t, site, "sam@example.org", model.RoleAdvisor)
+		post(t, browserClient(t), site.URL+"/share", url.Values{"title": {"Drafted"}, "body": {letterText}, "consent": {"private"}})
+		list, _, _ := site.Service.Inbox(context.Background(), "", 0, 1)
+		page := site.URL + "/admin/letters/" + strconv.FormatInt(list[0].ID, 10)
+		rose, sam := loginAs(t, site, "rose@example.org"), loginAs(t, site, "sam@example.org")
+
+		resp, body := post(t, rose, page, url.Values{"action": {"preview"}, "reply": {"Dear writer, **you matter**."}, "version": {"0"}})
+		if resp.StatusCode != 200 || !strings.Contains(body, "<strong>you matter</strong>") {
+			t.Fatalf("preview: %d", resp.StatusCode)
+		}
+		if d, _ := site.Service.LetterDraft(context.Background(), list[0].ID); d.Version != 0 {
+			t.Error("a preview saved the draft")
+		}
+		// Both open the letter with no draft; Rose saves first (as the editor's script does).
+		req, _ := http.NewRequest("POST", page, strings.NewReader(url.Values{"action": {"draft"}, "reply": {"Rose's words."}, "version": {"0"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Autosave", "1")
+		r, err := rose.Do(req)
+		if err != nil || r.StatusCode != http.StatusNoContent || r.Header.Get("X-Draft-Version") != "1" {
+			t.Fatalf("autosave: %v %v", r, err)
+		}
+		r.Body.Close()
+		resp, body = post(t, sam, page, url.Values{"action": {"draft"}, "reply": {"Sam's words."}, "version": {"0"}})
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "Rose&#39;s words.") || !strings.Contains(body, "Sam&#39;s words.") ||
+			!strings.Contains(body, "rose") && !strings.Contains(body, "advisor user") {
+			t.Fatalf("second save: %d\n%s", resp.StatusCode, body)
+		}
+		if d, _ := site.Service.LetterDraft(context.Background(), list[0].ID); d.Body != "Rose's words." {
+			t.Errorf("the draft was overwritten: %q", d.Body)
+		}
+		// The refused page carries the newer version: saving again is a choice.
+		if !strings.Contains(body, `name="version" value="1"`) {
+			t.Error("the refused page does not build on the newer draft")
+		}
+		if resp, _ := post(t, sam, page, url.Values{"action": {"draft"}, "reply": {"Sam's words."}, "version": {"1"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("a deliberate save: %d", resp.StatusCode)
+		}
+		// The draft survives a restart (it is in the database) and goes when the reply is sent.
+		_, body = get(t, rose, page)
+		if !strings.Contains(body, "Sam&#39;s words.") {
+			t.Error("the saved draft is not in the editor")
+		}
+		post(t, rose, page, url.Values{"action": {"reply"}, "reply": {"Sam's words, sent."}})
+		if d, _ := site.Service.LetterDraft(context.Background(), list[0].ID); d.Version != 0 {
+			t.Error("the draft stayed after the reply was sent")
 		}
 	})
 }

@@ -20,4 +20,33 @@
       document.querySelectorAll('input[name="id"]').forEach(function (box) { box.checked = e.target.checked; });
     });
   }
+  // The reply editor saves its draft as the advisor types. The server
+  // refuses a save made from an older draft than the stored one (another
+  // advisor's), and says so here; the "Save the draft" button does the
+  // same without JavaScript.
+  var editor = document.querySelector("textarea[data-autosave]");
+  if (editor && window.fetch) {
+    var form = editor.form, status = document.getElementById("draft-status"), timer = null, stopped = false;
+    var save = function () {
+      if (stopped) { return; }
+      var data = new FormData(form);
+      data.set("action", "draft");
+      fetch(editor.getAttribute("data-autosave"), { method: "POST", body: new URLSearchParams(data),
+        headers: { "X-Autosave": "1" }, credentials: "same-origin" }).then(function (res) {
+        if (res.status === 204) {
+          form.elements.version.value = res.headers.get("X-Draft-Version");
+          status.textContent = "Draft saved.";
+          return;
+        }
+        return res.text().then(function (msg) {
+          if (res.status === 409) { stopped = true; }
+          status.textContent = msg + (res.status === 409 ? " Use “Save the draft” to see their text." : "");
+        });
+      }).catch(function () { status.textContent = "The draft could not be saved just now."; });
+    };
+    editor.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(save, 3000);
+    });
+  }
 })();
