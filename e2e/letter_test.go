@@ -69,9 +69,34 @@ func TestWriterSharesAndReadsTheReply(t *testing.T) {
 		t.Fatalf("inbox: %v", err)
 	}
 	checkAccessibility(t, b, axe)
+	// With scripts on, the advisor quotes a passage in one click, and the
+	// draft saves itself.
+	err = chromedp.Do(b,
+		setScripts(true),
+		chromedp.Click(chromedp.Search(`//a[text()="Nobody at home listens"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#quote-selection")),
+	)
+	if err != nil {
+		t.Fatalf("letter page: %v", err)
+	}
+	if _, err := chromedp.Run(b, chromedp.Evaluate[bool](`(() => { const r = document.createRange();
+		r.selectNodeContents(document.querySelector(".letter-read .letter p")); const s = getSelection();
+		s.removeAllRanges(); s.addRange(r); return true })()`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b, chromedp.Click(chromedp.CSS("#quote-selection")),
+		chromedp.WaitVisible(chromedp.Search(`//p[@id="draft-status"][contains(., "Draft saved.")]`))); err != nil {
+		t.Fatalf("quote and autosave: %v", err)
+	}
+	reply, _ := chromedp.Run(b, chromedp.Value(chromedp.CSS("#reply")))
+	if !strings.HasPrefix(reply, "> Since my father left") {
+		t.Errorf("the quote: %q", reply)
+	}
+	if d, _, _ := site.Service.Inbox(ctx, "drafting", 0, 1); len(d) != 1 {
+		t.Errorf("the autosaved draft did not make the letter 'drafting' (%d)", len(d))
+	}
 	err = chromedp.Do(b,
 		setScripts(false),
-		chromedp.Click(chromedp.Search(`//a[text()="Nobody at home listens"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#reply")),
 		chromedp.SendKeys(chromedp.CSS("#reply"), "Dear Tove,\n\nYou are **not** invisible. Thank you for telling us."),
 		chromedp.Click(chromedp.CSS(`button[value="reply"]`)),

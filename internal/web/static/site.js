@@ -48,5 +48,31 @@
       clearTimeout(timer);
       timer = setTimeout(save, 3000);
     });
+    // "Quote the selection": the passage of the letter selected is added
+    // to the reply as a Markdown quote, where the cursor is.
+    var quote = document.getElementById("quote-selection"), letter = document.querySelector(".letter-read");
+    if (quote && letter) {
+      // The selection is kept as it is made: pressing the button may clear it.
+      var selected = "";
+      document.addEventListener("selectionchange", function () {
+        var sel = window.getSelection();
+        if (sel && sel.rangeCount && letter.contains(sel.anchorNode) && String(sel).trim()) {
+          selected = String(sel).trim();
+        }
+      });
+      quote.hidden = false;
+      quote.addEventListener("click", function () {
+        var text = selected;
+        if (!text) { status.textContent = "Select a passage of the letter first."; return; }
+        var quoted = "> " + text.split(/\n/).join("\n> ") + "\n\n";
+        var at = editor.selectionStart || editor.value.length;
+        var before = editor.value.slice(0, at);
+        if (before && !/\n\n$/.test(before)) { quoted = (/\n$/.test(before) ? "\n" : "\n\n") + quoted; }
+        editor.value = before + quoted + editor.value.slice(at);
+        editor.focus();
+        editor.selectionStart = editor.selectionEnd = (before + quoted).length;
+        editor.dispatchEvent(new Event("input"));
+      });
+    }
   }
 })();
