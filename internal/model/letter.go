@@ -45,6 +45,7 @@ type Letter struct {
 	UpdatedAt    time.Time
 	FirstReplyAt time.Time
 	WithdrawnAt  time.Time
+	WriterWrote  time.Time // the writer wrote more and no reply came since; zero otherwise
 }
 
 // Letter message kinds.
@@ -69,6 +70,8 @@ type LetterMessage struct {
 type LetterFilter struct {
 	Status     string // "": every open letter (not published, closed or withdrawn)
 	AssignedTo int64
+	Urgent     bool // priority 2 and over
+	Answered   bool // the writer wrote more since the last reply
 	Limit      int
 	Offset     int
 }

@@ -30,6 +30,7 @@ type LetterStore interface {
 	LetterDraft(ctx context.Context, letterID int64) (*model.LetterDraft, error)
 	SaveLetterDraft(ctx context.Context, d *model.LetterDraft, base int64) (bool, error)
 	DeleteLetterDraft(ctx context.Context, letterID int64) error
+	OldestWaiting(ctx context.Context) (*model.Letter, error)
 }
 
 // Limits of a letter.
@@ -239,6 +240,7 @@ func (s *Service) WriteFollowUp(ctx context.Context, token, body string, addr ne
 			Body: body, CreatedAt: s.Now()}); err != nil {
 			return err
 		}
+		l.WriterWrote = s.Now()
 		if l.Status == model.LetterReplied || l.Status == model.LetterWaiting || l.Status == model.LetterClosed {
 			l.Status = model.LetterNew
 			if l.AssignedTo != 0 {
@@ -344,7 +346,7 @@ func (s *Service) ReplyToLetter(ctx context.Context, actor, id int64, body strin
 			Body: body, CreatedAt: now}); err != nil {
 			return err
 		}
-		l.Status, l.UpdatedAt = model.LetterReplied, now
+		l.Status, l.UpdatedAt, l.WriterWrote = model.LetterReplied, now, time.Time{}
 		if l.FirstReplyAt.IsZero() {
 			l.FirstReplyAt = now
 		}
@@ -480,4 +482,38 @@ func (s *Service) SaveLetterDraft(ctx context.Context, actor, id int64, body str
 			Fields:  map[string]string{"reply": "Not saved: compare with the newer text below."}}, Draft: current}
 	}
 	return d, nil
+}
+
+// WorkList is what the dashboard shows an advisor: what needs them now.
+type WorkList struct {
+	Urgent, Mine, Answered []model.Letter // the first few of each
+	UrgentN, MineN         int
+	AnsweredN              int
+	Oldest                 *model.Letter // the letter waiting longest for a first reply
+	MedianReply            time.Duration
+}
+
+// AdvisorWork returns the dashboard's work list for user.
+func (s *Service) AdvisorWork(ctx context.Context, user int64) (*WorkList, error) {
+	const few = 5
+	w := &WorkList{}
+	var err error
+	for _, q := range []struct {
+		f    model.LetterFilter
+		list *[]model.Letter
+		n    *int
+	}{
+		{model.LetterFilter{Urgent: true, Limit: few}, &w.Urgent, &w.UrgentN},
+		{model.LetterFilter{AssignedTo: user, Limit: few}, &w.Mine, &w.MineN},
+		{model.LetterFilter{Answered: true, Limit: few}, &w.Answered, &w.AnsweredN},
+	} {
+		if *q.list, *q.n, err = s.store.Letters(ctx, q.f); err != nil {
+			return nil, err
+		}
+	}
+	if w.Oldest, err = s.store.OldestWaiting(ctx); err != nil {
+		return nil, err
+	}
+	w.MedianReply, err = s.MedianReply(ctx)
+	return w, err
 }

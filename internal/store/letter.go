@@ -12,17 +12,17 @@ import (
 
 const letterColumns = `SELECT l.id, l.token_hash, l.link_salt, l.title, l.body, l.writer_name, l.writer_email,
 	COALESCE(l.section_id, 0), COALESCE(sec.name, ''), l.consent, l.status, l.priority, COALESCE(l.assigned_to, 0),
-	COALESCE(u.name, ''), l.held_reason, l.created_at, l.updated_at, l.first_reply_at, l.withdrawn_at
+	COALESCE(u.name, ''), l.held_reason, l.created_at, l.updated_at, l.first_reply_at, l.withdrawn_at, l.writer_wrote_at
 	FROM letters l LEFT JOIN sections sec ON sec.id = l.section_id LEFT JOIN users u ON u.id = l.assigned_to`
 
 func scanLetter(row interface{ Scan(...any) error }) (model.Letter, error) {
 	var l model.Letter
-	var replied, withdrawn sql.NullTime
+	var replied, withdrawn, wrote sql.NullTime
 	err := row.Scan(&l.ID, &l.TokenHash, &l.LinkSalt, &l.Title, &l.Body, &l.WriterName, &l.WriterEmail,
 		&l.SectionID, &l.SectionName, &l.Consent, &l.Status, &l.Priority, &l.AssignedTo, &l.AssigneeName,
-		&l.HeldReason, &l.CreatedAt, &l.UpdatedAt, &replied, &withdrawn)
+		&l.HeldReason, &l.CreatedAt, &l.UpdatedAt, &replied, &withdrawn, &wrote)
 	l.CreatedAt, l.UpdatedAt = l.CreatedAt.UTC(), l.UpdatedAt.UTC()
-	l.FirstReplyAt, l.WithdrawnAt = fromNull(replied), fromNull(withdrawn)
+	l.FirstReplyAt, l.WithdrawnAt, l.WriterWrote = fromNull(replied), fromNull(withdrawn), fromNull(wrote)
 	return l, err
 }
 
@@ -71,9 +71,9 @@ func (s *Store) UpdateLetter(ctx context.Context, l *model.Letter) error {
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		res, err := s.writer(ctx).ExecContext(ctx, `UPDATE letters SET title = $1, body = $2, writer_name = $3,
 			writer_email = $4, section_id = $5, consent = $6, status = $7, priority = $8, assigned_to = $9,
-			updated_at = $10, first_reply_at = $11, withdrawn_at = $12 WHERE id = $13`,
+			updated_at = $10, first_reply_at = $11, withdrawn_at = $12, writer_wrote_at = $13 WHERE id = $14`,
 			l.Title, l.Body, l.WriterName, l.WriterEmail, nullID(l.SectionID), l.Consent, l.Status, l.Priority,
-			nullID(l.AssignedTo), ts(l.UpdatedAt), nullTime(l.FirstReplyAt), nullTime(l.WithdrawnAt), l.ID)
+			nullID(l.AssignedTo), ts(l.UpdatedAt), nullTime(l.FirstReplyAt), nullTime(l.WithdrawnAt), nullTime(l.WriterWrote), l.ID)
 		if err != nil {
 			return err
 		}
@@ -106,6 +106,12 @@ func (s *Store) Letters(ctx context.Context, f model.LetterFilter) ([]model.Lett
 		args = append(args, f.AssignedTo)
 		where += fmt.Sprintf(` AND assigned_to = $%d`, len(args))
 	}
+	if f.Urgent {
+		where += ` AND priority >= 2`
+	}
+	if f.Answered {
+		where += ` AND writer_wrote_at IS NOT NULL`
+	}
 	var total int
 	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM letters`+where+
 		fmt.Sprintf(` LIMIT $%d) AS q`, len(args)+1), append(args, maxListed)...).Scan(&total); err != nil {
@@ -114,7 +120,7 @@ func (s *Store) Letters(ctx context.Context, f model.LetterFilter) ([]model.Lett
 	n := len(args)
 	order := ` ORDER BY priority DESC, created_at, id`
 	from := ` FROM letters`
-	if s.db.Dialect == database.SQLite && f.Status == "" && f.AssignedTo == 0 {
+	if s.db.Dialect == database.SQLite && f.Status == "" && f.AssignedTo == 0 && !f.Answered {
 		// Named: SQLite would rather sort every open letter read from the
 		// index by state than walk this one in order.
 		from = ` FROM letters INDEXED BY letters_open`
@@ -288,4 +294,18 @@ func (s *Store) DeleteLetterDraft(ctx context.Context, letterID int64) error {
 		return fmt.Errorf("store: delete draft of letter %d: %w", letterID, err)
 	}
 	return nil
+}
+
+// OldestWaiting returns the letter waiting longest for an advisor (new,
+// assigned or being drafted), or nil.
+func (s *Store) OldestWaiting(ctx context.Context) (*model.Letter, error) {
+	l, err := scanLetter(s.reader(ctx).QueryRowContext(ctx, letterColumns+
+		` WHERE l.status IN ('new', 'assigned', 'drafting') ORDER BY l.created_at, l.id LIMIT 1`))
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: oldest waiting letter: %w", err)
+	}
+	return &l, nil
 }

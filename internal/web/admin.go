@@ -3,8 +3,10 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/service"
 )
 
 // adminView is what every admin template gets.
@@ -71,16 +73,30 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, status int,
 	return s.execute(w, r, status, "admin/"+page, t, v)
 }
 
+// dashboardPage is the Data of the dashboard: the counts, and for those
+// who answer letters, what needs them now.
+type dashboardPage struct {
+	model.Counts
+	Work *service.WorkList // nil for roles without letters
+	Now  time.Time
+}
+
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	counts, err := s.svc.Dashboard(r.Context())
 	if err != nil {
 		return err
 	}
+	d := dashboardPage{Counts: counts, Now: s.now().UTC()}
+	if u := currentUser(r.Context()); u.Role.Can(model.PermLetters) {
+		if d.Work, err = s.svc.AdvisorWork(r.Context(), u.ID); err != nil {
+			return err
+		}
+	}
 	v, err := s.adminPage(r, "Dashboard")
 	if err != nil {
 		return err
 	}
-	v.Data = counts
+	v.Data = d
 	return s.renderAdmin(w, r, http.StatusOK, "dashboard", v)
 }
 

@@ -276,3 +276,54 @@ func TestReplyDraftsNeverOverwrite(t *testing.T) {
 		}
 	})
 }
+
+// The dashboard is the advisor's work list: urgent letters, theirs,
+// writers who answered, the oldest wait; moderators see only counts.
+func TestDashboardWorkList(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		setLayers(t, site, openLayers)
+		ctx := context.Background()
+		addUser(t, site, "rose@example.org", model.RoleAdvisor)
+		addUser(t, site, "mod@example.org", model.RoleModerator)
+		rose, _ := site.Service.Users(ctx)
+		var roseID int64
+		for _, u := range rose {
+			if u.Email == "rose@example.org" {
+				roseID = u.ID
+			}
+		}
+		titles := []string{"Oldest letter", "Urgent letter", "Rose's letter", "Answered letter"}
+		tokens := map[string]string{}
+		for _, title := range titles {
+			resp, _ := post(t, browserClient(t), site.URL+"/share", url.Values{"title": {title}, "body": {letterText}, "consent": {"private"}})
+			tokens[title] = strings.TrimSuffix(strings.TrimPrefix(resp.Header.Get("Location"), "/letters/"), "?new=1")
+			site.Clock.Advance(time.Hour)
+		}
+		list, _, _ := site.Service.Inbox(ctx, "", 0, 1)
+		ids := map[string]int64{}
+		for _, l := range list {
+			ids[l.Title] = l.ID
+		}
+		site.Service.UpdateLetterCase(ctx, 0, ids["Urgent letter"], model.LetterNew, 3, 0)
+		site.Service.UpdateLetterCase(ctx, 0, ids["Rose's letter"], model.LetterNew, 0, roseID)
+		site.Service.ReplyToLetter(ctx, roseID, ids["Answered letter"], "A first reply.")
+		post(t, browserClient(t), site.URL+"/letters/"+tokens["Answered letter"], url.Values{"action": {"followup"}, "body": {"Thank you, and one more thing."}})
+
+		_, page := get(t, loginAs(t, site, "rose@example.org"), site.URL+"/admin/")
+		for _, want := range []string{"Urgent letters (1)", "Urgent letter", "Assigned to you (", "Rose&#39;s letter",
+			"Writers who answered (1)", "Answered letter", "The oldest wait: <a href=\"/admin/letters/" + strconv.FormatInt(ids["Oldest letter"], 10)} {
+			if !strings.Contains(page, want) {
+				t.Errorf("dashboard lacks %q", want)
+			}
+		}
+		// A reply clears "answered".
+		site.Service.ReplyToLetter(ctx, roseID, ids["Answered letter"], "A second reply.")
+		if _, page := get(t, loginAs(t, site, "rose@example.org"), site.URL+"/admin/"); strings.Contains(page, "Writers who answered") {
+			t.Error("an answered letter stays listed after the reply")
+		}
+		if _, page := get(t, loginAs(t, site, "mod@example.org"), site.URL+"/admin/"); strings.Contains(page, "What needs you now") {
+			t.Error("a moderator sees the letters' work list")
+		}
+	})
+}

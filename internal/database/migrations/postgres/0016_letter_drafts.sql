@@ -8,3 +8,7 @@ CREATE TABLE letter_drafts (
     user_id    BIGINT REFERENCES users(id) ON DELETE SET NULL,
     updated_at TIMESTAMPTZ NOT NULL
 );
+
+-- When the writer last wrote more and no reply has come since: the
+-- dashboard lists these answers waiting.
+ALTER TABLE letters ADD COLUMN writer_wrote_at TIMESTAMPTZ;
