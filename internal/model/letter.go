@@ -85,3 +85,12 @@ type LetterDraft struct {
 	UserName  string // filled by reads
 	UpdatedAt time.Time
 }
+
+// ReplyTemplate is a piece of reply an advisor keeps for reuse.
+type ReplyTemplate struct {
+	ID        int64
+	UserID    int64
+	Name      string
+	Body      string // Markdown
+	UpdatedAt time.Time
+}

@@ -43,6 +43,7 @@ type Store interface {
 
 	CommentStore
 	LetterStore
+	ReplyTemplateStore
 
 	CreateUser(ctx context.Context, u *model.User) error
 	UserByEmail(ctx context.Context, email string) (*model.User, error)

@@ -37,6 +37,7 @@ var adminNav = []struct {
 	{model.PermStories, "/admin/search", "Search"},
 	{model.PermSections, "/admin/sections", "Sections"},
 	{model.PermLetters, "/admin/letters", "Letters"},
+	{model.PermLetters, "/admin/templates", "Templates"},
 	{model.PermComments, "/admin/comments", "Comments"},
 	{model.PermSite, "/admin/antispam", "Anti-spam"},
 	{model.PermSite, "/admin/settings", "Settings"},

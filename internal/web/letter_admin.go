@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/confide/confide/internal/markup"
@@ -60,14 +61,15 @@ func (s *Server) adminLetters(w http.ResponseWriter, r *http.Request) error {
 
 // letterCase is the Data of a letter's page in the admin area.
 type letterCase struct {
-	Thread   *service.LetterThread
-	Draft    *model.LetterDraft
-	Newer    *model.LetterDraft // another advisor's draft that a save would have overwritten
-	Preview  template.HTML      // the reply rendered, after "Preview"
-	Advisors []model.User
-	States   []string
-	Form     form
-	Now      time.Time
+	Thread    *service.LetterThread
+	Draft     *model.LetterDraft
+	Newer     *model.LetterDraft    // another advisor's draft that a save would have overwritten
+	Preview   template.HTML         // the reply rendered, after "Preview"
+	Templates []model.ReplyTemplate // the advisor's own
+	Advisors  []model.User
+	States    []string
+	Form      form
+	Now       time.Time
 }
 
 func (s *Server) adminLetter(w http.ResponseWriter, r *http.Request) error {
@@ -109,8 +111,12 @@ func (s *Server) renderLetterCase(w http.ResponseWriter, r *http.Request, status
 	if err != nil {
 		return err
 	}
-	v.Data = letterCase{Thread: th, Draft: draft, Newer: extra.Newer, Preview: extra.Preview, Advisors: advisors,
-		States: model.LetterStates, Form: f, Now: s.now().UTC()}
+	templates, err := s.svc.ReplyTemplates(r.Context(), currentUser(r.Context()).ID)
+	if err != nil {
+		return err
+	}
+	v.Data = letterCase{Thread: th, Draft: draft, Newer: extra.Newer, Preview: extra.Preview, Templates: templates,
+		Advisors: advisors, States: model.LetterStates, Form: f, Now: s.now().UTC()}
 	return s.renderAdmin(w, r, status, "letter", v)
 }
 
@@ -120,7 +126,7 @@ func (s *Server) letterCaseAction(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	f, err := newForm(r, "action", "reply", "note", "status", "priority", "assignee", "version")
+	f, err := newForm(r, "action", "reply", "note", "status", "priority", "assignee", "version", "template")
 	if err != nil {
 		return err
 	}
@@ -128,6 +134,21 @@ func (s *Server) letterCaseAction(w http.ResponseWriter, r *http.Request) error 
 	version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
 	var msg string
 	switch f.Get("action") {
+	case "template":
+		// The template goes at the end of the reply being written; nothing
+		// is saved until the advisor saves or sends.
+		tid, _ := strconv.ParseInt(f.Get("template"), 10, 64)
+		tpl, err := s.svc.ReplyTemplate(r.Context(), actor, tid)
+		if err != nil {
+			f.Errors["template"] = "Choose one of your templates."
+			return s.renderLetterCase(w, r, http.StatusBadRequest, f, letterCase{})
+		}
+		if text := strings.TrimRight(f.Values["reply"], "\n "); text != "" {
+			f.Values["reply"] = text + "\n\n" + tpl.Body
+		} else {
+			f.Values["reply"] = tpl.Body
+		}
+		return s.renderLetterCase(w, r, http.StatusOK, f, letterCase{})
 	case "preview":
 		return s.renderLetterCase(w, r, http.StatusOK, f, letterCase{Preview: markup.Markdown(f.Values["reply"])})
 	case "draft":

@@ -327,3 +327,45 @@ func TestDashboardWorkList(t *testing.T) {
 		}
 	})
 }
+
+// An advisor keeps reply templates of their own and inserts one into a
+// reply being written; nobody else sees or uses them.
+func TestReplyTemplates(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		setLayers(t, site, openLayers)
+		addUser(t, site, "rose@example.org", model.RoleAdvisor)
+		addUser(t, site, "sam@example.org", model.RoleAdvisor)
+		rose, sam := loginAs(t, site, "rose@example.org"), loginAs(t, site, "sam@example.org")
+		if resp, body := post(t, rose, site.URL+"/admin/templates", url.Values{"name": {""}, "body": {"x"}}); resp.StatusCode != 400 ||
+			!strings.Contains(body, `id="tpl-name-error"`) {
+			t.Errorf("a template without a name: %d", resp.StatusCode)
+		}
+		post(t, rose, site.URL+"/admin/templates", url.Values{"name": {"Closing"}, "body": {"With warmth,\nRose"}})
+		_, list := get(t, rose, site.URL+"/admin/templates")
+		m := regexp.MustCompile(`/admin/templates/(\d+)/delete`).FindStringSubmatch(list)
+		if m == nil || !strings.Contains(list, "With warmth,") {
+			t.Fatalf("templates page:\n%s", list)
+		}
+		if _, other := get(t, sam, site.URL+"/admin/templates"); strings.Contains(other, "With warmth,") {
+			t.Error("another advisor sees Rose's template")
+		}
+		post(t, browserClient(t), site.URL+"/share", url.Values{"title": {"Templated"}, "body": {letterText}, "consent": {"private"}})
+		letters, _, _ := site.Service.Inbox(context.Background(), "", 0, 1)
+		page := site.URL + "/admin/letters/" + strconv.FormatInt(letters[0].ID, 10)
+		resp, body := post(t, rose, page, url.Values{"action": {"template"}, "template": {m[1]}, "reply": {"Dear writer,"}, "version": {"0"}})
+		if resp.StatusCode != 200 || !strings.Contains(body, "Dear writer,\n\nWith warmth,\nRose</textarea>") {
+			t.Errorf("insert: %d\n%s", resp.StatusCode, body)
+		}
+		if resp, _ := post(t, sam, page, url.Values{"action": {"template"}, "template": {m[1]}, "reply": {""}}); resp.StatusCode != 400 {
+			t.Errorf("inserting another advisor's template: %d", resp.StatusCode)
+		}
+		if resp, _ := post(t, sam, site.URL+"/admin/templates/"+m[1]+"/delete", url.Values{}); resp.StatusCode != 404 {
+			t.Errorf("deleting another advisor's template: %d", resp.StatusCode)
+		}
+		post(t, rose, site.URL+"/admin/templates/"+m[1]+"/delete", url.Values{})
+		if _, list := get(t, rose, site.URL+"/admin/templates"); strings.Contains(list, "With warmth,") {
+			t.Error("the template was not deleted")
+		}
+	})
+}

@@ -43,6 +43,10 @@ var adminRoutes = []adminRoute{
 	{"GET", "/admin/letters/{id}", model.PermLetters, func(s *Server) handlerFunc { return s.adminLetter }},
 	{"POST", "/admin/letters/{id}", model.PermLetters, func(s *Server) handlerFunc { return s.letterCaseAction }},
 
+	{"GET", "/admin/templates", model.PermLetters, func(s *Server) handlerFunc { return s.replyTemplates }},
+	{"POST", "/admin/templates", model.PermLetters, func(s *Server) handlerFunc { return s.saveReplyTemplate }},
+	{"POST", "/admin/templates/{id}/delete", model.PermLetters, func(s *Server) handlerFunc { return s.deleteReplyTemplate }},
+
 	{"GET", "/admin/comments", model.PermComments, func(s *Server) handlerFunc { return s.adminComments }},
 	{"POST", "/admin/comments", model.PermComments, func(s *Server) handlerFunc { return s.moderateComments }},
 	{"GET", "/admin/comments/{id}", model.PermComments, func(s *Server) handlerFunc { return s.editComment }},
