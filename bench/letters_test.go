@@ -2,18 +2,14 @@ package bench
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/confide/confide/internal/service"
 )
 
 // letterBody is what the letters benchmark writes: a letter of ordinary
@@ -36,25 +32,9 @@ const letterBody = "I have been feeling low for months and I do not really know 
 func BenchmarkLetters(b *testing.B) {
 	a, _ := openCorpus(b)
 	ctx := context.Background()
-	key := make([]byte, 32)
-	rand.Read(key)
-	a.Service.SetSecret(key)
-	a.Web.TrustProxies([]netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("::1/128")})
-	before, err := a.Service.AntiSpamSettings(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { a.Service.SetAntiSpam(ctx, 0, before) })
-	if err := a.Service.SetAntiSpam(ctx, 0, service.AntiSpam{Limits: true, Links: true, Rules: true, Score: true,
-		MaxLinks: 2, Policy: before.Policy}); err != nil {
-		b.Fatal(err)
-	}
+	srv := postingSite(b, a, "")
 	h := a.Web.Handler()
 	cookie := adminCookie(b, a, h)
-	srv := httptest.NewUnstartedServer(nil)
-	srv.Config = a.Web.HTTPServer("")
-	srv.Start()
-	defer srv.Close()
 
 	_, have, err := a.Service.Inbox(ctx, "", 0, 1)
 	if err != nil {

@@ -138,16 +138,9 @@ func (s *Store) HasApprovedComment(ctx context.Context, email string) (bool, err
 // edit time.
 func (s *Store) UpdateComment(ctx context.Context, c *model.Comment) error {
 	err := s.change(ctx, func(ctx context.Context, q querier) error {
-		res, err := q.ExecContext(ctx, `UPDATE comments SET author_name = $1, body = $2, status = $3, held_reason = $4,
+		return oneRow(q.ExecContext(ctx, `UPDATE comments SET author_name = $1, body = $2, status = $3, held_reason = $4,
 			spam_score = $5, updated_at = $6 WHERE id = $7`,
-			c.AuthorName, c.Body, c.Status, c.HeldReason, c.SpamScore, nullTime(c.UpdatedAt), c.ID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return model.ErrNotFound
-		}
-		return nil
+			c.AuthorName, c.Body, c.Status, c.HeldReason, c.SpamScore, nullTime(c.UpdatedAt), c.ID))
 	})
 	if err != nil {
 		return fmt.Errorf("store: update comment %d: %w", c.ID, err)
@@ -158,14 +151,7 @@ func (s *Store) UpdateComment(ctx context.Context, c *model.Comment) error {
 // DeleteComment removes a comment; answers to it stay, unthreaded.
 func (s *Store) DeleteComment(ctx context.Context, id int64) error {
 	err := s.change(ctx, func(ctx context.Context, q querier) error {
-		res, err := q.ExecContext(ctx, `DELETE FROM comments WHERE id = $1`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return model.ErrNotFound
-		}
-		return nil
+		return oneRow(q.ExecContext(ctx, `DELETE FROM comments WHERE id = $1`, id))
 	})
 	if err != nil {
 		return fmt.Errorf("store: delete comment %d: %w", id, err)
@@ -339,14 +325,7 @@ func (s *Store) PrunePageChanges(ctx context.Context, keep int64, batch int) (in
 // SetCommentsClosed opens or closes a story's comments.
 func (s *Store) SetCommentsClosed(ctx context.Context, storyID int64, closed bool) error {
 	err := s.write(ctx, func(ctx context.Context, q querier) error {
-		res, err := q.ExecContext(ctx, `UPDATE stories SET comments_closed = $1 WHERE id = $2`, closed, storyID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return model.ErrNotFound
-		}
-		return nil
+		return oneRow(q.ExecContext(ctx, `UPDATE stories SET comments_closed = $1 WHERE id = $2`, closed, storyID))
 	})
 	if err != nil {
 		return fmt.Errorf("store: close comments of story %d: %w", storyID, err)

@@ -69,18 +69,11 @@ func (s *Store) LetterByTokenHash(ctx context.Context, hash string) (*model.Lett
 // UpdateLetter writes a letter's editable fields and state.
 func (s *Store) UpdateLetter(ctx context.Context, l *model.Letter) error {
 	err := s.InTx(ctx, func(ctx context.Context) error {
-		res, err := s.writer(ctx).ExecContext(ctx, `UPDATE letters SET title = $1, body = $2, writer_name = $3,
+		return oneRow(s.writer(ctx).ExecContext(ctx, `UPDATE letters SET title = $1, body = $2, writer_name = $3,
 			writer_email = $4, section_id = $5, consent = $6, status = $7, priority = $8, assigned_to = $9,
 			updated_at = $10, first_reply_at = $11, withdrawn_at = $12, writer_wrote_at = $13 WHERE id = $14`,
 			l.Title, l.Body, l.WriterName, l.WriterEmail, nullID(l.SectionID), l.Consent, l.Status, l.Priority,
-			nullID(l.AssignedTo), ts(l.UpdatedAt), nullTime(l.FirstReplyAt), nullTime(l.WithdrawnAt), nullTime(l.WriterWrote), l.ID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return model.ErrNotFound
-		}
-		return nil
+			nullID(l.AssignedTo), ts(l.UpdatedAt), nullTime(l.FirstReplyAt), nullTime(l.WithdrawnAt), nullTime(l.WriterWrote), l.ID))
 	})
 	if err != nil {
 		return fmt.Errorf("store: update letter %d: %w", l.ID, err)

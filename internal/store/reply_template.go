@@ -44,14 +44,7 @@ func (s *Store) SaveReplyTemplate(ctx context.Context, t *model.ReplyTemplate) e
 // DeleteReplyTemplate removes one of an advisor's templates.
 func (s *Store) DeleteReplyTemplate(ctx context.Context, userID, id int64) error {
 	err := s.InTx(ctx, func(ctx context.Context) error {
-		res, err := s.writer(ctx).ExecContext(ctx, `DELETE FROM reply_templates WHERE id = $1 AND user_id = $2`, id, userID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return model.ErrNotFound
-		}
-		return nil
+		return oneRow(s.writer(ctx).ExecContext(ctx, `DELETE FROM reply_templates WHERE id = $1 AND user_id = $2`, id, userID))
 	})
 	if err != nil {
 		return fmt.Errorf("store: delete reply template %d: %w", id, err)

@@ -184,14 +184,7 @@ func (s *Store) AddBlockRule(ctx context.Context, r *model.BlockRule) error {
 // DeleteBlockRule removes a rule.
 func (s *Store) DeleteBlockRule(ctx context.Context, id int64) error {
 	err := s.InTx(ctx, func(ctx context.Context) error {
-		res, err := s.writer(ctx).ExecContext(ctx, `DELETE FROM blocklist WHERE id = $1`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return model.ErrNotFound
-		}
-		return nil
+		return oneRow(s.writer(ctx).ExecContext(ctx, `DELETE FROM blocklist WHERE id = $1`, id))
 	})
 	if err != nil {
 		return fmt.Errorf("store: delete block rule %d: %w", id, err)

@@ -155,6 +155,17 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, q querie
 	})
 }
 
+// oneRow turns a change that touched no row into a not-found error.
+func oneRow(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return model.ErrNotFound
+	}
+	return nil
+}
+
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 
