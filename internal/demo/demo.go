@@ -57,6 +57,14 @@ func Content(now time.Time) (service.Seed, error) {
 	if err != nil {
 		return seed, err
 	}
+	seed.Letters = []model.Letter{{
+		Title: "I feel like a stranger in my own family",
+		Body: "Since I moved back in with my parents after losing my job, I feel like a guest who has stayed too long. " +
+			"My father does not ask how the applications are going any more, and my mother tidies around me. " +
+			"Nobody is unkind, but every evening I go to my room early so that I am not in the way. " +
+			"I am thirty-four. I used to be the one they were proud of. How do I talk to them without it turning into a row?",
+		WriterName: "Jon", Consent: model.ConsentPublish, CreatedAt: now.Add(-30 * time.Hour), UpdatedAt: now.Add(-30 * time.Hour),
+	}}
 	sort.Strings(names)
 	for _, name := range names {
 		raw, err := fs.ReadFile(content, name)

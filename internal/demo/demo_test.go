@@ -69,6 +69,9 @@ func TestContentShape(t *testing.T) {
 	if approved < 30 {
 		t.Errorf("only %d approved comments in all", approved)
 	}
+	if len(seed.Letters) != 1 || len([]rune(seed.Letters[0].Body)) < 50 {
+		t.Errorf("want one pending letter of at least 50 characters, got %d", len(seed.Letters))
+	}
 }
 
 func TestParseStoryErrors(t *testing.T) {

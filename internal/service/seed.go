@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/spam"
 )
 
 // SeedStory is one story to load, with its section named by slug and its
@@ -21,6 +22,7 @@ type Seed struct {
 	Stories  []SeedStory
 	Settings map[string]string
 	Pages    []model.Page
+	Letters  []model.Letter // waiting in the advisors' inbox; their writers' links are never shown
 }
 
 // SeedIfEmpty loads seed in one transaction when the site has no section
@@ -69,6 +71,16 @@ func (s *Service) SeedIfEmpty(ctx context.Context, seed Seed) (bool, error) {
 		for i := range seed.Pages {
 			if err := s.SavePage(ctx, &seed.Pages[i]); err != nil {
 				return err
+			}
+		}
+		for _, l := range seed.Letters {
+			l.LinkSalt = newToken()
+			l.TokenHash = hashToken(spam.LinkSecret(s.opts.Secret, l.LinkSalt))
+			if l.Status == "" {
+				l.Status = model.LetterNew
+			}
+			if err := s.store.CreateLetter(ctx, &l); err != nil {
+				return fmt.Errorf("seed: letter %q: %w", l.Title, err)
 			}
 		}
 		loaded = true
