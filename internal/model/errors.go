@@ -15,6 +15,7 @@ const (
 	EFORBIDDEN = "forbidden" // the caller may not do this
 	ECONFLICT  = "conflict"  // the change clashes with what is stored
 	ELIMIT     = "limit"     // too many attempts; try later
+	EGONE      = "gone"      // the thing was there and was taken away for good
 	EBUSY      = "busy"      // the site is busy with this kind of work; try again in a moment
 	EINTERNAL  = "internal"  // anything else; never shown to the visitor
 )

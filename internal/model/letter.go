@@ -46,6 +46,9 @@ type Letter struct {
 	FirstReplyAt time.Time
 	WithdrawnAt  time.Time
 	WriterWrote  time.Time // the writer wrote more and no reply came since; zero otherwise
+	// NotifyComments: the writer asked to hear (at most daily) of comments
+	// on their published story.
+	NotifyComments bool
 }
 
 // Letter message kinds.
@@ -93,4 +96,43 @@ type ReplyTemplate struct {
 	Name      string
 	Body      string // Markdown
 	UpdatedAt time.Time
+}
+
+// Publication states: the anonymised copy of a letter on its way to the
+// public site, and the writer's answer to it.
+const (
+	PublicationDraft    = "draft"    // the advisor is preparing it; the writer does not see it
+	PublicationProposed = "proposed" // shown to the writer, waiting for their answer
+	PublicationChanges  = "changes"  // the writer asked for a change
+	PublicationDeclined = "declined" // the writer does not want it published
+	PublicationApproved = "approved" // the writer approved this version; it is the story
+)
+
+// Publication is the version of a letter and its reply that would be
+// published: an anonymised copy edited by an advisor (the letter itself
+// stays unchanged) that the writer must approve, word for word.
+type Publication struct {
+	LetterID      int64
+	Version       int64 // goes up with every save; 0: nothing saved yet
+	State         string
+	Title         string
+	Slug          string
+	SectionID     int64
+	AuthorName    string // the name shown with the letter; often none
+	Letter        string // the anonymised copy, plain text
+	Reply         string // Markdown
+	WriterMessage string // what the writer asked to change
+	StoryID       int64  // the published story, once approved
+	UserID        int64  // who saved it last
+	UpdatedAt     time.Time
+	DecidedAt     time.Time // when the writer last answered
+}
+
+// WriterToTell is a writer who asked to hear of comments on their
+// published story, with how many approved comments came since they were
+// last told.
+type WriterToTell struct {
+	Letter   Letter
+	StoryID  int64
+	Comments int
 }

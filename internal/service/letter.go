@@ -24,6 +24,7 @@ type LetterStore interface {
 	AddLetterMessage(ctx context.Context, m *model.LetterMessage) error
 	LetterMessages(ctx context.Context, letterID int64, withNotes bool) ([]model.LetterMessage, error)
 	EraseLetter(ctx context.Context, id int64, at time.Time) error
+	SetLetterMessageBody(ctx context.Context, id int64, body string) error
 	Hits(ctx context.Context, key string, window time.Time) (int64, error)
 	LettersByEmail(ctx context.Context, email string, limit int) ([]model.Letter, error)
 	ReplyWaits(ctx context.Context, since time.Time) ([]time.Duration, error)
@@ -189,6 +190,36 @@ func (s *Service) checkLetterFields(ctx context.Context, l *model.Letter, in Let
 type LetterThread struct {
 	Letter   *model.Letter
 	Messages []model.LetterMessage
+	// Publication is the copy prepared for publishing, or nil; the writer
+	// is given it only once it was shown to them (not while in draft).
+	Publication *model.Publication
+	StorySlug   string // where the approved copy is published
+}
+
+// withPublication adds the letter's copy for publishing to th; forWriter
+// leaves out a copy the advisor has not shown yet.
+func (s *Service) withPublication(ctx context.Context, th *LetterThread, forWriter bool) (*LetterThread, error) {
+	p, err := s.store.Publication(ctx, th.Letter.ID)
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		return th, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p.StoryID != 0 {
+		st, err := s.store.StoryByID(ctx, p.StoryID)
+		if err != nil && model.ErrorCode(err) != model.ENOTFOUND {
+			return nil, err
+		}
+		if err == nil && st.IsPublished() {
+			th.StorySlug = st.Slug
+		}
+	}
+	if forWriter && p.State == model.PublicationDraft {
+		return th, nil
+	}
+	th.Publication = p
+	return th, nil
 }
 
 // OpenLetter returns the thread a writer's link opens. Unknown links are
@@ -216,7 +247,7 @@ func (s *Service) OpenLetter(ctx context.Context, token string, addr netip.Addr)
 	if err != nil {
 		return nil, err
 	}
-	return &LetterThread{Letter: l, Messages: msgs}, nil
+	return s.withPublication(ctx, &LetterThread{Letter: l, Messages: msgs}, true)
 }
 
 // WriteFollowUp adds the writer's message to their thread; the letter
@@ -269,18 +300,75 @@ func (s *Service) SetLetterConsent(ctx context.Context, token, consent string, a
 	if l.Status == model.LetterWithdrawn {
 		return nil, model.Errorf(model.EFORBIDDEN, "This letter was withdrawn.")
 	}
-	l.Consent, l.UpdatedAt = consent, s.Now()
-	return l, s.store.UpdateLetter(ctx, l)
+	if consent == l.Consent {
+		return l, nil
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		l.Consent, l.UpdatedAt = consent, s.Now()
+		if p := th.Publication; consent == model.ConsentPrivate && p != nil {
+			// A private reply only: no copy waits for approval, and a
+			// published story comes down at once.
+			base := p.Version
+			p.State, p.UpdatedAt, p.DecidedAt = model.PublicationDeclined, s.Now(), s.Now()
+			if _, err := s.store.SavePublication(ctx, p, base); err != nil {
+				return err
+			}
+			if err := s.takeDown(ctx, p.StoryID); err != nil {
+				return err
+			}
+			if l.Status == model.LetterPublished || l.Status == model.LetterWaiting {
+				l.Status = model.LetterReplied
+			}
+		}
+		return s.store.UpdateLetter(ctx, l)
+	})
+	return l, err
 }
 
 // WithdrawLetter erases what the writer wrote (the letter, its title, their
-// name and e-mail, their follow-ups) and closes the letter for good.
-func (s *Service) WithdrawLetter(ctx context.Context, token string, addr netip.Addr) error {
+// name and e-mail, their follow-ups, the anonymised copy, the passages the
+// replies quoted) and closes the
+// letter for good. A published story comes down at once (its address
+// answers 410), unless keepReply: then the advisor's reply stays
+// published alone, without the letter and without quoting it.
+func (s *Service) WithdrawLetter(ctx context.Context, token string, keepReply bool, addr netip.Addr) error {
 	th, err := s.OpenLetter(ctx, token, addr)
 	if err != nil {
 		return err
 	}
-	return s.store.EraseLetter(ctx, th.Letter.ID, s.Now())
+	// The copy is read whole: withPublication hides a draft from the writer,
+	// and a draft holds their words too.
+	p, err := s.store.Publication(ctx, th.Letter.ID)
+	if err != nil && model.ErrorCode(err) != model.ENOTFOUND {
+		return err
+	}
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		if p != nil {
+			if err := s.store.ErasePublication(ctx, p.LetterID, s.Now()); err != nil {
+				return err
+			}
+			if keepReply && th.StorySlug != "" {
+				err = s.keepReplyOnly(ctx, p.StoryID)
+			} else {
+				err = s.takeDown(ctx, p.StoryID)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		// The replies stay for the advisors, without the passages they
+		// quoted from the letter.
+		for _, m := range th.Messages {
+			if m.Kind == model.MessageReply {
+				if text := withoutQuotes(m.Body); text != m.Body {
+					if err := s.store.SetLetterMessageBody(ctx, m.ID, text); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return s.store.EraseLetter(ctx, th.Letter.ID, s.Now())
+	})
 }
 
 // LettersPerPage is the inbox's page size.
@@ -323,7 +411,7 @@ func (s *Service) AdminLetter(ctx context.Context, id int64) (*LetterThread, err
 	if err != nil {
 		return nil, err
 	}
-	return &LetterThread{Letter: l, Messages: msgs}, nil
+	return s.withPublication(ctx, &LetterThread{Letter: l, Messages: msgs}, false)
 }
 
 // ReplyToLetter sends an advisor's reply: to the writer's thread, and by

@@ -43,6 +43,7 @@ type Store interface {
 
 	CommentStore
 	LetterStore
+	PublicationStore
 	ReplyTemplateStore
 
 	CreateUser(ctx context.Context, u *model.User) error

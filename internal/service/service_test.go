@@ -64,13 +64,13 @@ func TestStoryRules(t *testing.T) {
 			t.Fatalf("slugs %v", slugs)
 		}
 
-		// Drafts and withdrawn stories are not found by readers.
-		for _, status := range []string{model.StoryDraft, model.StoryWithdrawn} {
+		// Drafts are not found by readers; withdrawn stories are gone.
+		for status, code := range map[string]string{model.StoryDraft: model.ENOTFOUND, model.StoryWithdrawn: model.EGONE} {
 			st := model.Story{Title: "Hidden " + status, Letter: "l", SectionID: sec.ID, Status: status}
 			if err := svc.AddStory(ctx, &st); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := svc.PublishedStory(ctx, st.Slug); model.ErrorCode(err) != model.ENOTFOUND {
+			if _, err := svc.PublishedStory(ctx, st.Slug); model.ErrorCode(err) != code {
 				t.Errorf("%s story: %v", status, err)
 			}
 		}

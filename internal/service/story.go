@@ -60,10 +60,26 @@ func (s *Service) SectionStories(ctx context.Context, slug string, page int) (*m
 
 // PublishedStory returns a published story. Drafts and withdrawn stories
 // are not found, exactly as if they did not exist.
+//
+// A story its writer withdrew answers a gone error, and an old address of
+// a story whose slug changed a *StoryMoved with its current slug.
 func (s *Service) PublishedStory(ctx context.Context, slug string) (*model.Story, error) {
 	st, err := s.store.StoryBySlug(ctx, slug)
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		id, rerr := s.store.StoryRedirect(ctx, slug)
+		if rerr != nil {
+			return nil, err
+		}
+		if st, rerr = s.store.StoryByID(ctx, id); rerr == nil && st.IsPublished() {
+			return nil, &StoryMoved{Slug: st.Slug}
+		}
+		return nil, err
+	}
 	if err != nil {
 		return nil, err
+	}
+	if st.Status == model.StoryWithdrawn {
+		return nil, storyGone
 	}
 	if !st.IsPublished() {
 		return nil, model.ErrNotFound

@@ -138,6 +138,7 @@ func (s *Service) UpdateStory(ctx context.Context, actor, id int64, in StoryInpu
 		if st, err = s.store.StoryByID(ctx, id); err != nil {
 			return err
 		}
+		old := st.Slug
 		in.apply(st)
 		if err := s.checkEdit(ctx, st, in.Slug); err != nil {
 			return err
@@ -145,6 +146,12 @@ func (s *Service) UpdateStory(ctx context.Context, actor, id int64, in StoryInpu
 		st.UpdatedAt = s.Now()
 		if err := s.store.UpdateStory(ctx, st); err != nil {
 			return err
+		}
+		if st.Slug != old && !st.PublishedAt.IsZero() {
+			// Readers and search engines know the old address.
+			if err := s.store.AddStoryRedirect(ctx, old, st.ID, st.UpdatedAt); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, actor, "story.update", st.Title)
 	})

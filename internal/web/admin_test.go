@@ -250,6 +250,8 @@ var wantAccess = map[string][]model.Role{
 	"POST /admin/templates":                   {model.RoleAdmin, model.RoleAdvisor},
 	"POST /admin/templates/{id}/delete":       {model.RoleAdmin, model.RoleAdvisor},
 	"POST /admin/letters/{id}":                {model.RoleAdmin, model.RoleAdvisor},
+	"GET /admin/letters/{id}/publication":     {model.RoleAdmin, model.RoleAdvisor},
+	"POST /admin/letters/{id}/publication":    {model.RoleAdmin, model.RoleAdvisor},
 	"GET /admin/comments":                     {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
 	"POST /admin/comments":                    {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
 	"GET /admin/comments/{id}":                {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},

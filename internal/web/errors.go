@@ -45,6 +45,8 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case model.ELIMIT:
 		return http.StatusTooManyRequests
+	case model.EGONE:
+		return http.StatusGone
 	case model.EBUSY:
 		return http.StatusServiceUnavailable
 	}
@@ -90,6 +92,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		w.Header().Set("Retry-After", "2")
 	case http.StatusNotFound:
 		heading = "We could not find that page"
+	case http.StatusGone:
+		heading = "This page was taken down"
 	case http.StatusRequestEntityTooLarge:
 		msg = "What you sent is too long. Please shorten it and try again."
 	case http.StatusInternalServerError:

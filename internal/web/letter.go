@@ -124,7 +124,7 @@ func (s *Server) renderLetter(w http.ResponseWriter, r *http.Request, status int
 func (s *Server) letterAction(w http.ResponseWriter, r *http.Request) error {
 	privatePage(w)
 	token := r.PathValue("token")
-	f, err := newForm(r, "action", "body", "consent", "confirm")
+	f, err := newForm(r, "action", "body", "consent", "confirm", "keep_reply", "version", "message", "notify")
 	if err != nil {
 		return err
 	}
@@ -139,8 +139,13 @@ func (s *Server) letterAction(w http.ResponseWriter, r *http.Request) error {
 			err = &model.Error{Code: model.EINVALID, Message: "Tick the box to confirm that you want to withdraw your letter.",
 				Fields: map[string]string{"confirm": "Tick to confirm."}}
 		} else {
-			err = s.svc.WithdrawLetter(r.Context(), token, addr)
+			err = s.svc.WithdrawLetter(r.Context(), token, f.Get("keep_reply") != "", addr)
 		}
+	case service.AnswerApprove, service.AnswerChange, service.AnswerDecline:
+		version, _ := strconv.ParseInt(f.Get("version"), 10, 64)
+		_, err = s.svc.AnswerPublication(r.Context(), token, f.Get("action"), version, f.Values["message"], addr)
+	case "notify":
+		err = s.svc.SetCommentNotice(r.Context(), token, f.Get("notify") != "", addr)
 	default:
 		err = model.Errorf(model.EINVALID, "Unknown action.")
 	}

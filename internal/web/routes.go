@@ -42,6 +42,8 @@ var adminRoutes = []adminRoute{
 	{"POST", "/admin/letters/pause", model.PermSite, func(s *Server) handlerFunc { return s.pauseLetters }},
 	{"GET", "/admin/letters/{id}", model.PermLetters, func(s *Server) handlerFunc { return s.adminLetter }},
 	{"POST", "/admin/letters/{id}", model.PermLetters, func(s *Server) handlerFunc { return s.letterCaseAction }},
+	{"GET", "/admin/letters/{id}/publication", model.PermLetters, func(s *Server) handlerFunc { return s.adminPublication }},
+	{"POST", "/admin/letters/{id}/publication", model.PermLetters, func(s *Server) handlerFunc { return s.savePublication }},
 
 	{"GET", "/admin/templates", model.PermLetters, func(s *Server) handlerFunc { return s.replyTemplates }},
 	{"POST", "/admin/templates", model.PermLetters, func(s *Server) handlerFunc { return s.saveReplyTemplate }},

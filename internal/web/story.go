@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/confide/confide/internal/markup"
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/service"
 )
 
 // storyPage is the Data of a story page.
@@ -28,6 +30,16 @@ func (s *Server) story(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	st, err := s.svc.PublishedStory(r.Context(), r.PathValue("slug"))
+	var moved *service.StoryMoved
+	if errors.As(err, &moved) {
+		// An old address: the story's slug changed.
+		target := "/stories/" + moved.Slug
+		if q := r.URL.RawQuery; q != "" {
+			target += "?" + q
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -45,6 +57,9 @@ func (s *Server) story(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Description = markup.Excerpt(st.Letter, 160)
+	if st.Letter == "" {
+		v.Description = markup.Excerpt(st.Reply, 160) // the writer withdrew the letter
+	}
 	v.Canonical = s.baseURL + "/stories/" + st.Slug
 	if n > 1 {
 		v.Canonical += "?page=" + r.URL.Query().Get("page")

@@ -318,17 +318,19 @@ func assertInert(t *testing.T, where, page string) {
 	}
 }
 
-func TestDraftsAreNotFound(t *testing.T) {
+func TestDraftsAreNotFoundAndWithdrawnAreGone(t *testing.T) {
 	db := dbtest.SQLite(t)
 	site := apptest.Start(t, db)
 	ctx := context.Background()
 	secs, _ := site.Service.Sections(ctx)
-	for _, status := range []string{model.StoryDraft, model.StoryWithdrawn} {
+	// A draft was never public: 404. A withdrawn story was: 410, with a kind
+	// note and nothing of the story.
+	for status, code := range map[string]int{model.StoryDraft: 404, model.StoryWithdrawn: 410} {
 		st := model.Story{SectionID: secs[0].ID, Title: "Hidden " + status, Letter: "secret letter", Status: status}
 		if err := site.Service.AddStory(ctx, &st); err != nil {
 			t.Fatal(err)
 		}
-		scenario{url: "/stories/" + st.Slug, wantStatus: 404}.run(t, site.URL)
+		scenario{url: "/stories/" + st.Slug, wantStatus: code, notBody: []string{"Hidden " + status, "secret letter"}}.run(t, site.URL)
 		for _, url := range []string{"/", "/sections/" + secs[0].Slug, "/feed.atom", "/sitemap.xml", "/search?q=secret"} {
 			scenario{url: url, wantStatus: 200, notBody: []string{"Hidden " + status}}.run(t, site.URL)
 		}

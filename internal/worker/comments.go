@@ -11,10 +11,12 @@ type CommentJobs interface {
 	SendNotifications(ctx context.Context, limit int) (int, error)
 	SendModerationDigest(ctx context.Context) (bool, error)
 	PruneCommentState(ctx context.Context) error
+	TellWritersOfComments(ctx context.Context) (int, error)
 }
 
 // Comments runs the comments' background jobs until its context ends:
-// reply notifications, the moderators' daily digest, and forgetting
+// reply notifications, the moderators' daily digest, the writers' daily
+// note about comments on their published story, and forgetting
 // anti-spam state that expired. Every instance may run it: the jobs' state
 // is in the database, and a notification or digest goes out once.
 type Comments struct {
@@ -41,6 +43,11 @@ func (w *Comments) Run(ctx context.Context) {
 		}
 		if _, err := w.Service.SendModerationDigest(ctx); err != nil {
 			log.Error("moderation digest", "err", err)
+		}
+		if n, err := w.Service.TellWritersOfComments(ctx); err != nil {
+			log.Error("tell writers of comments", "err", err)
+		} else if n > 0 {
+			log.Info("writers told of comments", "mails", n)
 		}
 		if err := w.Service.PruneCommentState(ctx); err != nil {
 			log.Error("prune anti-spam state", "err", err)

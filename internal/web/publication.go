@@ -1,0 +1,99 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"github.com/confide/confide/internal/markup"
+	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/service"
+)
+
+// publicationPage is the Data of the page where an advisor prepares the
+// anonymised copy of a letter for the writer to approve.
+type publicationPage struct {
+	Thread   *service.LetterThread
+	Copy     *model.Publication // as stored (version 0: not saved yet)
+	Current  *model.Publication // another advisor's newer copy, after a refused save
+	Sections []model.Section
+	Preview  template.HTML
+	Form     form
+}
+
+// adminPublication shows the copy editor beside the original letter.
+func (s *Server) adminPublication(w http.ResponseWriter, r *http.Request) error {
+	return s.renderPublication(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]string{}}, nil, "")
+}
+
+func (s *Server) renderPublication(w http.ResponseWriter, r *http.Request, status int, f form, current *model.Publication, preview template.HTML) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	th, err := s.svc.AdminLetter(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.PublicationFor(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	secs, err := s.svc.Sections(r.Context())
+	if err != nil {
+		return err
+	}
+	if _, typed := f.Values["letter"]; !typed {
+		f.Values = map[string]string{"title": p.Title, "slug": p.Slug, "section": strconv.FormatInt(p.SectionID, 10),
+			"author": p.AuthorName, "letter": p.Letter, "reply": p.Reply, "version": strconv.FormatInt(p.Version, 10)}
+	}
+	if current != nil {
+		f.Values["version"] = strconv.FormatInt(current.Version, 10) // the next save builds on it, on purpose
+	}
+	v, err := s.adminPage(r, "Publish a letter")
+	if err != nil {
+		return err
+	}
+	v.Data = publicationPage{Thread: th, Copy: p, Current: current, Sections: secs, Preview: preview, Form: f}
+	return s.renderAdmin(w, r, status, "publication", v)
+}
+
+// savePublication saves the copy, previews it, or shows it to the writer.
+func (s *Server) savePublication(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r)
+	if err != nil {
+		return err
+	}
+	f, err := newForm(r, "action", "title", "slug", "section", "author", "letter", "reply", "version")
+	if err != nil {
+		return err
+	}
+	if f.Get("action") == "preview" {
+		return s.renderPublication(w, r, http.StatusOK, f, nil, markup.Markdown(f.Values["reply"]))
+	}
+	section, _ := strconv.ParseInt(f.Get("section"), 10, 64)
+	base, _ := strconv.ParseInt(f.Get("version"), 10, 64)
+	in := service.PublicationInput{Title: f.Values["title"], Slug: f.Get("slug"), SectionID: section,
+		AuthorName: f.Values["author"], Letter: f.Values["letter"], Reply: f.Values["reply"]}
+	propose := f.Get("action") == "propose"
+	_, err = s.svc.SavePublication(r.Context(), currentUser(r.Context()).ID, id, in, base, propose)
+	if err != nil {
+		status, ferr := f.fail(err)
+		if ferr != nil {
+			return ferr
+		}
+		var conflict *service.PublicationConflict
+		if errors.As(err, &conflict) {
+			return s.renderPublication(w, r, status, f, conflict.Current, "")
+		}
+		return s.renderPublication(w, r, status, f, nil, "")
+	}
+	if propose {
+		s.flash(r, "The copy is on the writer’s page for them to approve. Nothing is published until they do.")
+	} else {
+		s.flash(r, "The copy was saved. The writer does not see it until you show it to them.")
+	}
+	http.Redirect(w, r, "/admin/letters/"+strconv.FormatInt(id, 10)+"/publication", http.StatusSeeOther)
+	return nil
+}
