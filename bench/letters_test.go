@@ -24,7 +24,8 @@ const letterBody = "I have been feeling low for months and I do not really know 
 // BenchmarkLetters shares letters through /share from 16 clients at once
 // (each post from its own address through a trusted proxy, the layers
 // that need a person off) until the database holds at least 10,000, then
-// measures the advisors' inbox and a letter's page, uncached as admin
+// measures the advisors' inbox, a letter's page and searches over letters,
+// uncached as admin
 // pages are. It reports letters accepted a second and the pages' p50, p95
 // and p99.
 //
@@ -83,7 +84,11 @@ func BenchmarkLetters(b *testing.B) {
 	}
 	b.Logf("%d open letters", p.Total)
 	pages := []string{"/admin/letters", fmt.Sprintf("/admin/letters?page=%d", p.Pages()), "/admin/letters?status=new",
-		fmt.Sprintf("/admin/letters/%d", list[0].ID), fmt.Sprintf("/admin/letters/%d", list[len(list)-1].ID)}
+		fmt.Sprintf("/admin/letters/%d", list[0].ID), fmt.Sprintf("/admin/letters/%d", list[len(list)-1].ID),
+		// Searches: a word in every letter, two words, a beginning, one
+		// writer's address.
+		"/admin/letters?q=months", "/admin/letters?q=phone+tired", "/admin/letters?q=slee*",
+		"/admin/letters?q=writer-5%40example.org"}
 	get := func(path string) time.Duration {
 		req := httptest.NewRequest(http.MethodGet, path, nil)
 		req.Header.Set("Cookie", cookie)
@@ -100,17 +105,21 @@ func BenchmarkLetters(b *testing.B) {
 		get(path)
 	}
 	b.ResetTimer()
-	var inbox, letter []time.Duration
+	var inbox, letter, search []time.Duration
 	for range 100 * b.N {
 		for i, path := range pages {
-			if i < 3 {
+			switch {
+			case i < 3:
 				inbox = append(inbox, get(path))
-			} else {
+			case i < 5:
 				letter = append(letter, get(path))
+			default:
+				search = append(search, get(path))
 			}
 		}
 	}
 	percentiles(b, "inbox-", inbox)
 	percentiles(b, "letter-", letter)
+	percentiles(b, "search-", search)
 	b.ReportMetric(rate, "letters/s")
 }

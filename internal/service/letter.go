@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/search"
 	"github.com/confide/confide/internal/spam"
 )
 
@@ -32,6 +33,7 @@ type LetterStore interface {
 	SaveLetterDraft(ctx context.Context, d *model.LetterDraft, base int64) (bool, error)
 	DeleteLetterDraft(ctx context.Context, letterID int64) error
 	OldestWaiting(ctx context.Context) (*model.Letter, error)
+	SearchLetters(ctx context.Context, q search.Query, limit, offset int) ([]model.Letter, int, error)
 }
 
 // Limits of a letter.
@@ -390,6 +392,39 @@ func (s *Service) Inbox(ctx context.Context, status string, mine int64, page int
 	}
 	p, err := paginate(page, LettersPerPage, total)
 	return list, p, err
+}
+
+// SearchInbox finds letters for advisors, in every state: by words of the
+// title, letter or writer's name (stems and beginnings, as the public
+// search), or every letter from one e-mail address when q is one. More than
+// maxLetterMatches matches are counted as that many.
+func (s *Service) SearchInbox(ctx context.Context, q string, page int) ([]model.Letter, model.Pagination, string, error) {
+	q = strings.TrimSpace(q)
+	if len(q) > 4*search.MaxInput {
+		q = q[:4*search.MaxInput]
+	}
+	if page < 1 {
+		return nil, model.Pagination{}, "", model.ErrNotFound
+	}
+	if a, err := mail.ParseAddress(q); err == nil && !strings.ContainsAny(q, " <>") {
+		list, err := s.store.LettersByEmail(ctx, spam.NormalizeEmail(a.Address), LettersPerPage)
+		if err != nil {
+			return nil, model.Pagination{}, "", err
+		}
+		p, err := paginate(page, LettersPerPage, len(list))
+		return list, p, "", err
+	}
+	cleaned := search.Parse(q)
+	msg := queryMessage(cleaned)
+	if cleaned.Empty() {
+		return nil, model.Pagination{Number: 1, Size: LettersPerPage}, msg, nil
+	}
+	list, total, err := s.store.SearchLetters(ctx, cleaned, LettersPerPage, (page-1)*LettersPerPage)
+	if err != nil {
+		return nil, model.Pagination{}, "", err
+	}
+	p, err := paginate(page, LettersPerPage, total)
+	return list, p, msg, err
 }
 
 func validLetterState(st string) bool {

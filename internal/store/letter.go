@@ -8,6 +8,7 @@ import (
 
 	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/search"
 )
 
 const letterColumns = `SELECT l.id, l.token_hash, l.link_salt, l.title, l.body, l.writer_name, l.writer_email,
@@ -314,4 +315,55 @@ func (s *Store) OldestWaiting(ctx context.Context) (*model.Letter, error) {
 		return nil, fmt.Errorf("store: oldest waiting letter: %w", err)
 	}
 	return &l, nil
+}
+
+// maxLetterMatches is where counting a search's matches stops.
+const maxLetterMatches = 1000
+
+// SearchLetters returns a page of the letters matching q (title, letter,
+// writer's name), in any state, newest first, and how many match (counted
+// up to maxLetterMatches).
+func (s *Store) SearchLetters(ctx context.Context, q search.Query, limit, offset int) ([]model.Letter, int, error) {
+	if q.Empty() {
+		return nil, 0, nil
+	}
+	var match string
+	var args []any
+	if s.db.Dialect == database.SQLite {
+		match, args = `SELECT rowid AS id FROM letters_fts WHERE letters_fts MATCH $1`, []any{fts5Query(q)}
+	} else {
+		var tsq string
+		tsq, args = tsQuery(q, 1)
+		match = `SELECT id FROM letters WHERE search @@ ` + tsq
+	}
+	n := len(args)
+	var out []model.Letter
+	var total int
+	err := s.searchTx(ctx, func(ctx context.Context) error {
+		if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM (`+match+fmt.Sprintf(` LIMIT $%d) AS q`, n+1),
+			append(args, maxLetterMatches)...).Scan(&total); err != nil {
+			return err
+		}
+		// Ids grow with time: the newest letters first, read from the
+		// matches in id order without sorting them all by date.
+		rows, err := s.reader(ctx).QueryContext(ctx, letterColumns+` WHERE l.id IN (SELECT id FROM (`+match+
+			fmt.Sprintf(` ORDER BY id DESC LIMIT $%d OFFSET $%d) AS m) ORDER BY l.id DESC`, n+1, n+2),
+			append(args, limit, offset)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			l, err := scanLetter(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, l)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: search letters: %w", overBudget(err))
+	}
+	return out, total, nil
 }

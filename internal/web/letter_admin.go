@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -24,13 +25,18 @@ type inboxPage struct {
 	States  []string
 	Now     time.Time
 	Share   service.ShareState
-	CanStop bool // the viewer may pause new letters
+	CanStop bool   // the viewer may pause new letters
+	Query   string // a search over every letter, when set
+	Message string // what the search left out of the query
 }
 
 func (s *Server) adminLetters(w http.ResponseWriter, r *http.Request) error {
 	n, err := pageParam(r)
 	if err != nil {
 		return err
+	}
+	if q := strings.TrimSpace(r.URL.Query().Get("q")); q != "" {
+		return s.searchLetters(w, r, q, n)
 	}
 	status := r.URL.Query().Get("status")
 	mine := r.URL.Query().Get("mine") != ""
@@ -56,6 +62,25 @@ func (s *Server) adminLetters(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Data = inboxPage{Letters: list, Page: p, Status: status, Mine: mine, BaseURL: base, States: model.LetterStates, Now: s.now().UTC(),
 		Share: info, CanStop: currentUser(r.Context()).Role.Can(model.PermSite)}
+	return s.renderAdmin(w, r, http.StatusOK, "letters", v)
+}
+
+// searchLetters shows the letters matching q, in any state, newest first.
+func (s *Server) searchLetters(w http.ResponseWriter, r *http.Request, q string, n int) error {
+	list, p, msg, err := s.svc.SearchInbox(r.Context(), q, n)
+	if err != nil {
+		return err
+	}
+	v, err := s.adminPage(r, "Letters: "+q)
+	if err != nil {
+		return err
+	}
+	info, err := s.svc.ShareInfo(r.Context())
+	if err != nil {
+		return err
+	}
+	v.Data = inboxPage{Letters: list, Page: p, BaseURL: "/admin/letters?q=" + url.QueryEscape(q), States: model.LetterStates,
+		Now: s.now().UTC(), Share: info, CanStop: currentUser(r.Context()).Role.Can(model.PermSite), Query: q, Message: msg}
 	return s.renderAdmin(w, r, http.StatusOK, "letters", v)
 }
 
