@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"time"
 
 	"github.com/confide/confide/internal/config"
@@ -90,15 +91,35 @@ func Build(db *database.DB, baseURL string, log *slog.Logger, now func() time.Ti
 	return &App{DB: db, Service: svc, Web: w, Log: log}, nil
 }
 
-// StartWorkers starts the background jobs: the outbox worker when an SMTP
-// server is configured (without one, mail waits in the outbox, readable in
-// the admin area). The returned function waits for them after ctx ends.
+// StartWorkers starts the background jobs: the comments' jobs, the mailbox
+// worker when --imap names the letters' mailbox, and the outbox worker when
+// an SMTP server is configured (without one, mail waits in the outbox,
+// readable in the admin area). The returned function waits for them after ctx ends.
 func (a *App) StartWorkers(ctx context.Context, cfg config.Config) (wait func(), err error) {
-	comments := &worker.Comments{Service: a.Service, Log: a.Log}
-	cdone := make(chan struct{})
-	go func() { comments.Run(ctx); close(cdone) }()
+	var running []chan struct{}
+	start := func(run func(context.Context)) {
+		done := make(chan struct{})
+		running = append(running, done)
+		go func() { run(ctx); close(done) }()
+	}
+	waitAll := func() {
+		for _, done := range running {
+			<-done
+		}
+	}
+	start((&worker.Comments{Service: a.Service, Log: a.Log}).Run)
+	if cfg.IMAP != "" {
+		box, err := mail.ParseIMAPURL(cfg.IMAP)
+		if err != nil {
+			return nil, err
+		}
+		host, _ := os.Hostname()
+		holder := fmt.Sprintf("%s:%d:%d", host, os.Getpid(), time.Now().UnixNano())
+		start((&worker.Mailbox{Box: box, Service: a.Service, Holder: holder, MaxSize: service.MaxMailSize, Log: a.Log}).Run)
+		a.Log.Info("mailbox worker started")
+	}
 	if cfg.SMTP == "" {
-		return func() { <-cdone }, nil
+		return waitAll, nil
 	}
 	site, err := a.Service.SiteSettings(ctx)
 	if err != nil {
@@ -116,11 +137,9 @@ func (a *App) StartWorkers(ctx context.Context, cfg config.Config) (wait func(),
 	if err != nil {
 		return nil, err
 	}
-	w := &worker.Outbox{Service: a.Service, Mailer: m, Log: a.Log}
-	done := make(chan struct{})
-	go func() { w.Run(ctx); close(done) }()
+	start((&worker.Outbox{Service: a.Service, Mailer: m, Log: a.Log}).Run)
 	a.Log.Info("outbox worker started", "from", from)
-	return func() { <-done; <-cdone }, nil
+	return waitAll, nil
 }
 
 // Close releases the database.

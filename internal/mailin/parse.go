@@ -269,3 +269,15 @@ func firstID(v string) string {
 func oneLine(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }), " ")
 }
+
+// MessageIDOf finds the Message-ID in the header of a message that may not
+// parse, so that an admin can find it in the mailbox.
+func MessageIDOf(raw []byte) string {
+	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	for _, line := range strings.Split(string(head), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(strings.TrimSpace(k), "message-id") {
+			return oneLine(firstID(strings.TrimSpace(v)))
+		}
+	}
+	return ""
+}

@@ -226,3 +226,15 @@ func TestMalformed(t *testing.T) {
 		}
 	}
 }
+
+func TestMessageIDOf(t *testing.T) {
+	for raw, want := range map[string]string{
+		"Subject: x\r\nMessage-ID: <a1@example.org>\r\n\r\nbody Message-ID: <no@x>": "a1@example.org",
+		"message-id:   <b2@example.org>  \r\n\r\n":                                  "b2@example.org",
+		"Subject: none\r\n\r\nMessage-ID: <in-body@x>":                              "",
+	} {
+		if got := MessageIDOf([]byte(raw)); got != want {
+			t.Errorf("%q: %q, want %q", raw, got, want)
+		}
+	}
+}

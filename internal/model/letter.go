@@ -136,3 +136,23 @@ type WriterToTell struct {
 	StoryID  int64
 	Comments int
 }
+
+// What became of a message from the letters' mailbox.
+const (
+	MailInLetter   = "letter"   // a new letter
+	MailInFollowUp = "followup" // a writer's answer, added to their thread
+	MailInIgnored  = "ignored"  // machine-sent, a copy, or refused; never answered
+	MailInFailed   = "failed"   // could not be read; left unread in the mailbox
+)
+
+// MailIn records one message the mail worker handled.
+type MailIn struct {
+	ID         int64
+	MailboxKey string // the mailbox's UIDVALIDITY and the message's UID
+	MessageID  string
+	Outcome    string
+	LetterID   int64
+	Detail     string // why it was ignored or could not be read
+	Size       int64
+	ReceivedAt time.Time
+}

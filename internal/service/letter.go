@@ -107,7 +107,7 @@ func (s *Service) ShareLetter(ctx context.Context, in LetterInput) (*SharedLette
 			text := fmt.Sprintf("Hello%s,\n\nThank you for writing to us. Your letter is with our advisors.\n\n"+
 				"Your private page, where you will read the reply, write more and change your mind about publishing:\n\n%s\n\n"+
 				"Keep this link to yourself: whoever has it can read your letter.\n", greetingName(l.WriterName), s.letterURL(token))
-			if _, err := s.QueueMail(ctx, l.WriterEmail, "", s.discreetSubject(ctx, "Your letter to"), text, ""); err != nil {
+			if err := s.mailWriter(ctx, l, "Your letter to", text); err != nil {
 				return err
 			}
 		}
@@ -268,25 +268,28 @@ func (s *Service) WriteFollowUp(ctx context.Context, token, body string, addr ne
 		return nil, &model.Error{Code: model.EINVALID, Message: "Please write your message (up to 20,000 characters).",
 			Fields: map[string]string{"body": "Up to 20,000 characters, please."}}
 	}
-	err = s.store.InTx(ctx, func(ctx context.Context) error {
-		if err := s.store.AddLetterMessage(ctx, &model.LetterMessage{LetterID: l.ID, Kind: model.MessageFollowUp,
-			Body: body, CreatedAt: s.Now()}); err != nil {
-			return err
+	return l, s.store.InTx(ctx, func(ctx context.Context) error { return s.addFollowUp(ctx, l, body) })
+}
+
+// addFollowUp adds the writer's message to the thread, in the caller's
+// transaction, and gives the letter back to the advisors.
+func (s *Service) addFollowUp(ctx context.Context, l *model.Letter, body string) error {
+	if err := s.store.AddLetterMessage(ctx, &model.LetterMessage{LetterID: l.ID, Kind: model.MessageFollowUp,
+		Body: body, CreatedAt: s.Now()}); err != nil {
+		return err
+	}
+	l.WriterWrote = s.Now()
+	if l.Status == model.LetterReplied || l.Status == model.LetterWaiting || l.Status == model.LetterClosed {
+		l.Status = model.LetterNew
+		if l.AssignedTo != 0 {
+			l.Status = model.LetterAssigned
 		}
-		l.WriterWrote = s.Now()
-		if l.Status == model.LetterReplied || l.Status == model.LetterWaiting || l.Status == model.LetterClosed {
-			l.Status = model.LetterNew
-			if l.AssignedTo != 0 {
-				l.Status = model.LetterAssigned
-			}
-		}
-		l.UpdatedAt = s.Now()
-		if err := s.store.UpdateLetter(ctx, l); err != nil {
-			return err
-		}
-		return s.tellStaff(ctx, l, "A writer answered on", "A writer wrote more")
-	})
-	return l, err
+	}
+	l.UpdatedAt = s.Now()
+	if err := s.store.UpdateLetter(ctx, l); err != nil {
+		return err
+	}
+	return s.tellStaff(ctx, l, "A writer answered on", "A writer wrote more")
 }
 
 // SetLetterConsent changes what the writer allows.
@@ -486,7 +489,7 @@ func (s *Service) ReplyToLetter(ctx context.Context, actor, id int64, body strin
 			token := spam.LinkSecret(s.opts.Secret, l.LinkSalt)
 			text := fmt.Sprintf("Hello%s,\n\nThere is a reply to your letter. Read it on your private page:\n\n%s\n",
 				greetingName(l.WriterName), s.letterURL(token))
-			if _, err := s.QueueMail(ctx, l.WriterEmail, "", s.discreetSubject(ctx, "A reply from"), text, ""); err != nil {
+			if err := s.mailWriter(ctx, l, "A reply from", text); err != nil {
 				return err
 			}
 		}

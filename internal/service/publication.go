@@ -136,7 +136,7 @@ func (s *Service) SavePublication(ctx context.Context, actor, letterID int64, in
 			text := fmt.Sprintf("Hello%s,\n\nWe would like to publish your letter, made anonymous, with the reply. "+
 				"Nothing is published unless you approve it. Please read it on your private page:\n\n%s\n",
 				greetingName(l.WriterName), s.letterURL(spam.LinkSecret(s.opts.Secret, l.LinkSalt)))
-			if _, err := s.QueueMail(ctx, l.WriterEmail, "", s.discreetSubject(ctx, "A message from"), text, ""); err != nil {
+			if err := s.mailWriter(ctx, l, "A message from", text); err != nil {
 				return err
 			}
 		}
@@ -314,7 +314,7 @@ func (s *Service) AnswerPublication(ctx context.Context, token, answer string, v
 			if l.WriterEmail != "" {
 				text := fmt.Sprintf("Hello%s,\n\nThank you. Your letter and its reply are now on the site, made anonymous:\n\n%s/s/%d\n",
 					greetingName(l.WriterName), s.opts.BaseURL, st.ID)
-				if _, err := s.QueueMail(ctx, l.WriterEmail, "", s.discreetSubject(ctx, "A message from"), text, ""); err != nil {
+				if err := s.mailWriter(ctx, l, "A message from", text); err != nil {
 					return err
 				}
 			}
@@ -477,13 +477,13 @@ func (s *Service) TellWritersOfComments(ctx context.Context) (int, error) {
 	}
 	told := 0
 	for _, w := range list {
-		l := w.Letter
+		l := &w.Letter
 		err := s.store.InTx(ctx, func(ctx context.Context) error {
 			text := fmt.Sprintf("Hello%s,\n\nReaders wrote %s on your story since we last told you:\n\n%s/s/%d#comments\n\n"+
 				"You can stop these messages on your private page:\n\n%s\n",
 				greetingName(l.WriterName), plural(w.Comments, "comment", "comments"), s.opts.BaseURL, w.StoryID,
 				s.letterURL(spam.LinkSecret(s.opts.Secret, l.LinkSalt)))
-			if _, err := s.QueueMail(ctx, l.WriterEmail, "", s.discreetSubject(ctx, "A message from"), text, ""); err != nil {
+			if err := s.mailWriter(ctx, l, "A message from", text); err != nil {
 				return err
 			}
 			return s.store.MarkCommentsTold(ctx, l.ID, now, true)

@@ -44,6 +44,7 @@ type Store interface {
 	CommentStore
 	LetterStore
 	PublicationStore
+	MailInStore
 	ReplyTemplateStore
 
 	CreateUser(ctx context.Context, u *model.User) error

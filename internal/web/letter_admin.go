@@ -25,9 +25,10 @@ type inboxPage struct {
 	States  []string
 	Now     time.Time
 	Share   service.ShareState
-	CanStop bool   // the viewer may pause new letters
-	Query   string // a search over every letter, when set
-	Message string // what the search left out of the query
+	CanStop bool           // the viewer may pause new letters
+	Query   string         // a search over every letter, when set
+	Message string         // what the search left out of the query
+	Failed  []model.MailIn // messages of the mailbox that could not be read
 }
 
 func (s *Server) adminLetters(w http.ResponseWriter, r *http.Request) error {
@@ -60,8 +61,12 @@ func (s *Server) adminLetters(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	failed, err := s.svc.FailedMail(r.Context())
+	if err != nil {
+		return err
+	}
 	v.Data = inboxPage{Letters: list, Page: p, Status: status, Mine: mine, BaseURL: base, States: model.LetterStates, Now: s.now().UTC(),
-		Share: info, CanStop: currentUser(r.Context()).Role.Can(model.PermSite)}
+		Share: info, CanStop: currentUser(r.Context()).Role.Can(model.PermSite), Failed: failed}
 	return s.renderAdmin(w, r, http.StatusOK, "letters", v)
 }
 
