@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,9 @@ import (
 
 // A visitor shares a letter without JavaScript and lands on their private
 // thread; an advisor answers it from the inbox; the writer reads the reply
-// through the secret link. axe checks /share, the thread and the inbox.
+// through the secret link; the advisor prepares the anonymised copy, the
+// writer approves it, and the story is on the public site without their
+// name. axe checks /share, the thread, the inbox and the copy editor.
 func TestWriterSharesAndReadsTheReply(t *testing.T) {
 	chromium, axePath := need(t)
 	axe, err := os.ReadFile(axePath)
@@ -113,4 +116,58 @@ func TestWriterSharesAndReadsTheReply(t *testing.T) {
 		t.Errorf("reply on the thread: %q", reply)
 	}
 	checkAccessibility(t, b, axe)
+
+	// The advisor prepares the anonymised copy and shows it to the writer.
+	secs, err := site.Service.Sections(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(b,
+		setScripts(false),
+		chromedp.Navigate(site.URL+"/admin/letters"),
+		chromedp.Click(chromedp.Search(`//a[text()="Nobody at home listens"]`)),
+		chromedp.Click(chromedp.Search(`//a[contains(., "Prepare the letter for publishing")]`)),
+		chromedp.WaitVisible(chromedp.CSS("#pub-letter")),
+	)
+	if err != nil {
+		t.Fatalf("copy editor: %v", err)
+	}
+	checkAccessibility(t, b, axe)
+	err = chromedp.Do(b,
+		chromedp.SetValue(chromedp.CSS("#pub-title"), "Coming home to an empty flat"),
+		chromedp.SetValue(chromedp.CSS("#pub-section"), strconv.FormatInt(secs[0].ID, 10)),
+		chromedp.SetValue(chromedp.CSS("#pub-letter"), "Since my father left, my mother works all day. I come home to an empty flat and I feel invisible."),
+		chromedp.Click(chromedp.CSS(`button[value="propose"]`)),
+		// The reply still greets the writer by name: refused, said next to it.
+		chromedp.WaitVisible(chromedp.CSS("#pub-reply-error")),
+		chromedp.SetValue(chromedp.CSS("#pub-reply"), "Dear friend,\n\nYou are **not** invisible. Thank you for telling us."),
+		chromedp.Click(chromedp.CSS(`button[value="propose"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	if err != nil {
+		t.Fatalf("propose: %v", err)
+	}
+	// The writer reads exactly that text on their page and approves it.
+	if err := chromedp.Do(b, setScripts(false), chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(".publication-copy"))); err != nil {
+		t.Fatalf("thread with the copy: %v", err)
+	}
+	if copyText := text(b, t, ".publication-copy"); !strings.Contains(copyText, "Since my father left, my mother works all day. I come home") ||
+		!strings.Contains(copyText, "You are not invisible") {
+		t.Errorf("the copy the writer sees: %q", copyText)
+	}
+	checkAccessibility(t, b, axe)
+	err = chromedp.Do(b,
+		chromedp.Click(chromedp.CSS(`button[value="approve"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//a[contains(., "read them on the site")]`)),
+		chromedp.Click(chromedp.Search(`//a[contains(., "read them on the site")]`)),
+		chromedp.WaitVisible(chromedp.CSS("article.story")),
+	)
+	if err != nil {
+		t.Fatalf("approve: %v", err)
+	}
+	story := text(b, t, "article.story")
+	if !strings.Contains(story, "Coming home to an empty flat") || !strings.Contains(story, "I come home to an empty flat") ||
+		strings.Contains(story, "Tove") {
+		t.Errorf("the published story: %q", story)
+	}
 }
