@@ -83,7 +83,10 @@ func (s *Store) searchTx(ctx context.Context, fn func(ctx context.Context) error
 		return fmt.Errorf("store: search: begin: %w", err)
 	}
 	defer tx.Rollback()
-	settings := "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
+	// JIT off: the disabled plans' huge costs would otherwise push the
+	// whole query over jit_above_cost, and compiling it takes a hundred
+	// times longer than running it (200 ms for a page of letters).
+	settings := "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL jit = off"
 	if deadline, ok := ctx.Deadline(); ok {
 		// The server stops the search by itself at its deadline, even if
 		// the cancel request that pgx sends when ctx ends were lost.
