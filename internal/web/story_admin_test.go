@@ -85,6 +85,15 @@ func TestStoryEditorFlow(t *testing.T) {
 		if resp.StatusCode != 400 || !strings.Contains(body, "Another story already has this address.") {
 			t.Errorf("taken slug: %d", resp.StatusCode)
 		}
+		// A new address keeps the old one as a permanent redirect.
+		form.Set("slug", "nobody-calls")
+		if resp, _ := post(t, c, site.URL+loc, form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("new address: %d", resp.StatusCode)
+		}
+		if resp, _ := get(t, c, public); resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/stories/nobody-calls" {
+			t.Errorf("old address: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		public = site.URL + "/stories/nobody-calls"
 		// Unpublish: gone from the site; delete: gone for good.
 		post(t, c, site.URL+loc+"/unpublish", nil)
 		if resp, _ := get(t, c, public); resp.StatusCode != 404 {
