@@ -1,0 +1,242 @@
+package crisis
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Detector finds risk language with one language's lists.
+type Detector struct {
+	lists *Lists
+	// byFirst indexes phrases by their first literal word; others (a
+	// class or number first) are tried everywhere.
+	byFirst map[string][]indexed
+	anyway  []indexed
+}
+
+type indexed struct {
+	p    *Phrase
+	tier Tier
+}
+
+// New makes a detector from word lists.
+func New(l *Lists) *Detector {
+	d := &Detector{lists: l, byFirst: map[string][]indexed{}}
+	for t := Low; t <= High; t++ {
+		for i := range l.Phrases[t] {
+			p := &l.Phrases[t][i]
+			if first := p.parts[0]; first.word != "" && !first.prefix {
+				d.byFirst[first.word] = append(d.byFirst[first.word], indexed{p, t})
+				if sq := squeeze(first.word); sq != first.word {
+					d.byFirst[sq] = append(d.byFirst[sq], indexed{p, t})
+				}
+			} else {
+				d.anyway = append(d.anyway, indexed{p, t})
+			}
+		}
+	}
+	return d
+}
+
+var (
+	englishOnce sync.Once
+	english     *Detector
+)
+
+// English returns the detector with the built-in English lists.
+func English() *Detector {
+	englishOnce.Do(func() {
+		l, err := Load("en")
+		if err != nil {
+			panic(err) // the built-in lists are tested; they parse
+		}
+		english = New(l)
+	})
+	return english
+}
+
+// Lists returns the detector's word lists.
+func (d *Detector) Lists() *Lists { return d.lists }
+
+// span is a match's place in the words of a text.
+type span struct {
+	start, end int // words [start, end)
+	phrase     *Phrase
+	listed     Tier
+}
+
+// Detect reads a text and returns its tier and the phrases behind it.
+func (d *Detector) Detect(text string) Result {
+	toks := d.lists.replace(tokenize(text))
+	var found []span
+	for i := range toks {
+		cands := d.byFirst[toks[i].word]
+		if sq := squeeze(toks[i].word); sq != toks[i].word && hasRun3(toks[i].word) {
+			cands = append(cands[:len(cands):len(cands)], d.byFirst[sq]...)
+		}
+		for _, c := range append(cands[:len(cands):len(cands)], d.anyway...) {
+			if end, ok := d.match(toks, i, c.p.parts, toks[i].sentence); ok {
+				found = append(found, span{i, end, c.p, c.tier})
+			}
+		}
+	}
+	found = longest(found)
+	var r Result
+	for _, s := range found {
+		m := Match{Phrase: s.phrase.Text, Words: words(toks[s.start:s.end]), Listed: s.listed}
+		m.Tier, m.Context = d.inContext(toks, s)
+		if m.Tier == None {
+			continue
+		}
+		r.Matches = append(r.Matches, m)
+		r.Tier = max(r.Tier, m.Tier)
+	}
+	sort.SliceStable(r.Matches, func(i, j int) bool { return r.Matches[i].Tier > r.Matches[j].Tier })
+	return r
+}
+
+// match tries a phrase's parts at word i, all within sentence sent, and
+// returns where the match ends.
+func (d *Detector) match(toks []token, i int, parts []part, sent int) (int, bool) {
+	if len(parts) == 0 {
+		return i, true
+	}
+	p := parts[0]
+	if p.gap > 0 {
+		for skip := 0; skip <= p.gap; skip++ {
+			j := i + skip
+			if j > len(toks) || (skip > 0 && toks[j-1].sentence != sent) {
+				break
+			}
+			if end, ok := d.match(toks, j, parts[1:], sent); ok {
+				return end, true
+			}
+		}
+		return 0, false
+	}
+	if i >= len(toks) || toks[i].sentence != sent || !d.wordMatches(toks[i].word, p) {
+		return 0, false
+	}
+	return d.match(toks, i+1, parts[1:], sent)
+}
+
+func (d *Detector) wordMatches(w string, p part) bool {
+	switch {
+	case p.number >= 0:
+		n, err := strconv.Atoi(w)
+		return err == nil && n >= p.number
+	case p.class != "":
+		return d.lists.Classes[p.class][w] || (hasRun3(w) && d.lists.Classes[p.class][squeeze(w)])
+	case p.prefix:
+		return strings.HasPrefix(w, p.word)
+	default:
+		return w == p.word || (hasRun3(w) && squeeze(w) == squeeze(p.word))
+	}
+}
+
+// longest keeps, of matches that overlap, those not inside a longer one:
+// "attempted suicide" (low) is what a text says, not "suicide" (medium).
+func longest(in []span) []span {
+	var out []span
+	for i, a := range in {
+		inside := false
+		for j, b := range in {
+			if i != j && b.start <= a.start && a.end <= b.end && (b.end-b.start > a.end-a.start || (b.end-b.start == a.end-a.start && j < i)) {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// inContext lowers a match for what surrounds it in its sentence, and
+// says why.
+func (d *Detector) inContext(toks []token, s span) (Tier, string) {
+	l := d.lists
+	sent := toks[s.start].sentence
+	first := s.start
+	for first > 0 && toks[first-1].sentence == sent {
+		first--
+	}
+	last := s.end
+	for last < len(toks) && toks[last].sentence == sent {
+		last++
+	}
+	var why []string
+	steps := 0
+	// A quote: the words are not the writer's own.
+	quoted := toks[s.start].quoted
+	for _, t := range toks[first:last] {
+		quoted = quoted || l.Quote[t.word]
+	}
+	if quoted {
+		why, steps = append(why, "a quote"), steps+2
+	}
+	// Negation just before: "I would never …" (but not "I can't stop …").
+	for i := max(first, s.start-3); i < s.start; i++ {
+		if l.Negation[toks[i].word] && !(i+1 < len(toks) && toks[i+1].word == "stop") {
+			why, steps = append(why, "negation"), steps+1
+			break
+		}
+	}
+	// Someone else: a person named before the phrase, with no "I" between.
+	for i := s.start - 1; i >= first; i-- {
+		w := toks[i].word
+		if w == "i" || w == "im" || w == "ive" || w == "id" || w == "ill" || w == "me" {
+			break
+		}
+		if l.Other[w] {
+			why, steps = append(why, "someone else"), steps+1
+			break
+		}
+	}
+	// Long ago, in the same sentence (does not lower past attempts).
+	if s.listed > Low {
+		for _, p := range l.Past {
+			for i := first; i < last; i++ {
+				if _, ok := d.match(toks, i, p.parts, sent); ok {
+					why, steps = append(why, "long ago"), steps+1
+					i = last
+				}
+			}
+			if len(why) > 0 && why[len(why)-1] == "long ago" {
+				break
+			}
+		}
+	}
+	// A figure of speech over the phrase: "this exam is killing me".
+	for _, p := range l.Figurative {
+		done := false
+		for i := first; i < last && !done; i++ {
+			if end, ok := d.match(toks, i, p.parts, sent); ok && i < s.end && end > s.start {
+				why, steps, done = append(why, "figure of speech"), steps+1, true
+			}
+		}
+		if done {
+			break
+		}
+	}
+	t := s.listed - Tier(steps)
+	floor := None
+	if s.listed == High {
+		floor = Low // a plan or a means is always seen
+	}
+	if t < floor {
+		t = floor
+	}
+	return t, strings.Join(why, ", ")
+}
+
+func words(toks []token) string {
+	w := make([]string, len(toks))
+	for i, t := range toks {
+		w[i] = t.word
+	}
+	return strings.Join(w, " ")
+}

@@ -1,0 +1,87 @@
+package crisis
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestNormalise(t *testing.T) {
+	for in, want := range map[string]string{
+		"I DON'T want to DIE":      "i dont want to die",
+		"su1c1de":                  "suicide",
+		"k!ll myself":              "kill myself",
+		"i want to k i l l myself": "i want to kill myself",
+		"s.u.i.c.i.d.e":            "suicide",
+		"Ｉ want to ｄｉｅ":            "i want to die",
+		"Désolée, I’m tired":       "desolee im tired",
+		"I took 20mg":              "i took 20mg",
+		"I have a plan and a date": "i have a plan and a date",
+	} {
+		if got := strings.Join(Words(in), " "); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	d := English()
+	cases := []struct {
+		text    string
+		tier    Tier
+		context string // of the strongest match
+	}{
+		{"Tonight is the night.", High, ""},
+		{"I took 30 tablets", High, ""},
+		{"I took 2 tablets for my headache", None, ""},
+		{"i kms tonight", High, ""},
+		{"i want to unalive myself", Medium, ""},
+		{"I want to dieeeee", Medium, ""},
+		{"I feel like a burden", Low, ""},
+		{"I attempted suicide years ago", Low, ""}, // past attempts stay low
+		{"I would never kill myself", Low, "negation"},
+		{"I can't stop hurting myself", Medium, ""},
+		{"My sister said she wants to kill herself", None, ""},
+		{"My friend keeps saying suicide is the answer", Low, "someone else"},
+		{"I used to cut myself", Low, ""}, // "used to cut": a past act, listed low
+		{`The song goes "I want to die in your arms"`, None, ""},
+		{`The lyrics "tonight is the night" are stuck in my head`, Low, "a quote"}, // a plan is never cleared
+		{"I would never take all my pills", Medium, "negation"},
+		{"This exam is killing me", None, ""},
+		{"I want to die. Just kidding, this exam is killing me.", Medium, ""}, // context stays in its sentence
+		{"", None, ""},
+	}
+	for _, c := range cases {
+		r := d.Detect(c.text)
+		if r.Tier != c.tier {
+			t.Errorf("%q: %s %v, want %s", c.text, r.Tier, r.Why(), c.tier)
+			continue
+		}
+		if len(r.Matches) > 0 && r.Matches[0].Context != c.context {
+			t.Errorf("%q: context %q, want %q", c.text, r.Matches[0].Context, c.context)
+		}
+	}
+}
+
+func TestWhy(t *testing.T) {
+	r := English().Detect("I want to die. I have 40 paracetamol in the drawer.")
+	want := []string{"“have 40 paracetamol” (high)", "“want to die” (medium)"}
+	if !reflect.DeepEqual(r.Why(), want) {
+		t.Errorf("%q", r.Why())
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, bad := range []string{
+		"[high]\n~2 pills\n",
+		"[high]\npills ~2\n",
+		"[high]\n@nosuchclass pills\n",
+		"[replace]\nno equals sign\n",
+		"stray line\n",
+		"[high]\ntook <nX> pills\n",
+	} {
+		if _, err := Parse(strings.NewReader(bad)); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}

@@ -1,0 +1,105 @@
+package crisis
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
+
+type labelled struct {
+	tier Tier
+	kind string
+	text string
+	held bool
+}
+
+// readLabelled reads testdata/labelled.tsv; every second text of each
+// kind is held out.
+func readLabelled(t *testing.T) []labelled {
+	t.Helper()
+	f, err := os.Open("testdata/labelled.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []labelled
+	seen := map[string]int{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.SplitN(line, "\t", 3)
+		if len(cols) != 3 {
+			t.Fatalf("bad line %q", line)
+		}
+		tier, ok := ParseTier(cols[1])
+		if !ok {
+			t.Fatalf("bad tier in %q", line)
+		}
+		out = append(out, labelled{tier: tier, kind: cols[0], text: cols[2], held: seen[cols[0]]%2 == 1})
+		seen[cols[0]]++
+	}
+	return out
+}
+
+// The held-out half measures the detector as the issue asks: recall of
+// high and medium together at least 0.95, and at most 0.05 of texts
+// without risk given medium or high. The tuned half must do as well.
+func TestLabelledSet(t *testing.T) {
+	d := English()
+	set := readLabelled(t)
+	if len(set) < 200 {
+		t.Fatalf("only %d labelled texts", len(set))
+	}
+	for _, half := range []string{"tuned", "held-out"} {
+		var urgent, urgentFound, calm, calmAlarm int
+		perTier := map[Tier][2]int{}
+		for _, c := range set {
+			if c.held != (half == "held-out") {
+				continue
+			}
+			got := d.Detect(c.text).Tier
+			pt := perTier[c.tier]
+			pt[0]++
+			if got == c.tier {
+				pt[1]++
+			}
+			perTier[c.tier] = pt
+			switch {
+			case c.tier >= Medium:
+				urgent++
+				if got >= Medium {
+					urgentFound++
+				} else {
+					t.Logf("%s: missed (%s, wanted %s): %s", half, got, c.tier, c.text)
+				}
+			case c.tier == None:
+				calm++
+				if got >= Medium {
+					calmAlarm++
+					t.Logf("%s: false alarm (%s): %s %v", half, got, c.text, d.Detect(c.text).Why())
+				}
+			case c.tier == Low && got != Low:
+				t.Logf("%s: low text read as %s: %s", half, got, c.text)
+			}
+		}
+		recall := float64(urgentFound) / float64(urgent)
+		alarms := float64(calmAlarm) / float64(calm)
+		var tiers []string
+		for tier := High; tier >= None; tier-- {
+			tiers = append(tiers, fmt.Sprintf("%s %d/%d exact", tier, perTier[tier][1], perTier[tier][0]))
+		}
+		t.Logf("%s half: recall of high+medium %.3f (%d/%d), false alarms %.3f (%d/%d); %s", half, recall, urgentFound, urgent,
+			alarms, calmAlarm, calm, strings.Join(tiers, ", "))
+		if recall < 0.95 {
+			t.Errorf("%s half: recall of high and medium %.3f, want at least 0.95", half, recall)
+		}
+		if alarms > 0.05 {
+			t.Errorf("%s half: %.3f of texts without risk read as medium or high, want at most 0.05", half, alarms)
+		}
+	}
+}

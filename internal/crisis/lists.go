@@ -1,0 +1,170 @@
+package crisis
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+//go:embed lists/*.txt
+var listFiles embed.FS
+
+// Lists are one language's word lists (see lists/en.txt for the format).
+type Lists struct {
+	Replace    map[string][]string
+	Classes    map[string]map[string]bool
+	Phrases    [4][]Phrase // by tier: Low, Medium, High (None unused)
+	Negation   map[string]bool
+	Other      map[string]bool
+	Past       []Phrase
+	Quote      map[string]bool
+	Figurative []Phrase
+}
+
+// Phrase is a parsed phrase: its text and its parts.
+type Phrase struct {
+	Text  string
+	parts []part
+}
+
+// part is one element of a phrase.
+type part struct {
+	word   string // a literal word (normalised)
+	prefix bool   // word*: any word beginning with word
+	class  string // @class
+	number int    // <n> (-1 when not a number part) and the least value
+	gap    int    // ~N: up to N words
+}
+
+// Load reads the built-in lists of a language ("en").
+func Load(lang string) (*Lists, error) {
+	f, err := listFiles.Open("lists/" + lang + ".txt")
+	if err != nil {
+		return nil, fmt.Errorf("crisis: no word lists for %q", lang)
+	}
+	defer f.Close()
+	return Parse(f)
+}
+
+// Parse reads word lists in the format of lists/en.txt; an operator's own
+// file can be read the same way.
+func Parse(r io.Reader) (*Lists, error) {
+	l := &Lists{Replace: map[string][]string{}, Classes: map[string]map[string]bool{},
+		Negation: map[string]bool{}, Other: map[string]bool{}, Quote: map[string]bool{}}
+	sc := bufio.NewScanner(r)
+	section, lineNo := "", 0
+	for sc.Scan() {
+		lineNo++
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
+			section = strings.TrimSpace(line[1 : len(line)-1])
+			if name, ok := strings.CutPrefix(section, "class "); ok {
+				l.Classes[strings.TrimSpace(name)] = map[string]bool{}
+			}
+			continue
+		}
+		fail := func(msg string) error { return fmt.Errorf("crisis: word lists, line %d: %s: %q", lineNo, msg, line) }
+		words := Words(line)
+		switch {
+		case section == "replace":
+			from, to, ok := strings.Cut(line, "=")
+			if !ok {
+				return nil, fail("a replacement is written \"word = words\"")
+			}
+			key := strings.Join(Words(from), " ")
+			if key == "" {
+				return nil, fail("nothing to replace")
+			}
+			l.Replace[key] = Words(to)
+		case strings.HasPrefix(section, "class "):
+			for _, w := range words {
+				l.Classes[strings.TrimSpace(strings.TrimPrefix(section, "class "))][w] = true
+			}
+		case section == "high" || section == "medium" || section == "low":
+			p, err := parsePhrase(line)
+			if err != nil {
+				return nil, fail(err.Error())
+			}
+			t, _ := ParseTier(section)
+			l.Phrases[t] = append(l.Phrases[t], p)
+		case section == "negation" || section == "other" || section == "quote":
+			set := map[string]map[string]bool{"negation": l.Negation, "other": l.Other, "quote": l.Quote}[section]
+			for _, w := range words {
+				set[w] = true
+			}
+		case section == "past" || section == "figurative":
+			p, err := parsePhrase(line)
+			if err != nil {
+				return nil, fail(err.Error())
+			}
+			if section == "past" {
+				l.Past = append(l.Past, p)
+			} else {
+				l.Figurative = append(l.Figurative, p)
+			}
+		default:
+			return nil, fail("a line outside any known section")
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	for t := Low; t <= High; t++ {
+		for _, p := range l.Phrases[t] {
+			for _, pt := range p.parts {
+				if pt.class != "" && l.Classes[pt.class] == nil {
+					return nil, fmt.Errorf("crisis: word lists: phrase %q names an unknown class @%s", p.Text, pt.class)
+				}
+			}
+		}
+	}
+	return l, nil
+}
+
+func parsePhrase(line string) (Phrase, error) {
+	p := Phrase{Text: line}
+	for _, f := range strings.Fields(strings.ToLower(line)) {
+		switch {
+		case strings.HasPrefix(f, "~"):
+			n, err := strconv.Atoi(f[1:])
+			if err != nil || n < 1 || n > 12 {
+				return p, fmt.Errorf("a gap is ~1 to ~12")
+			}
+			if len(p.parts) == 0 {
+				return p, fmt.Errorf("a phrase cannot start with a gap")
+			}
+			p.parts = append(p.parts, part{gap: n, number: -1})
+		case strings.HasPrefix(f, "@"):
+			p.parts = append(p.parts, part{class: f[1:], number: -1})
+		case f == "<n>":
+			p.parts = append(p.parts, part{number: 0})
+		case strings.HasPrefix(f, "<n") && strings.HasSuffix(f, ">"):
+			n, err := strconv.Atoi(f[2 : len(f)-1])
+			if err != nil {
+				return p, fmt.Errorf("a number is <n> or <nN>")
+			}
+			p.parts = append(p.parts, part{number: n})
+		default:
+			prefix := strings.HasSuffix(f, "*")
+			for _, w := range Words(strings.TrimSuffix(f, "*")) {
+				p.parts = append(p.parts, part{word: w, number: -1})
+			}
+			if prefix && len(p.parts) > 0 {
+				p.parts[len(p.parts)-1].prefix = true
+			}
+		}
+	}
+	if len(p.parts) == 0 {
+		return p, fmt.Errorf("an empty phrase")
+	}
+	if p.parts[len(p.parts)-1].gap > 0 {
+		return p, fmt.Errorf("a phrase cannot end with a gap")
+	}
+	return p, nil
+}
