@@ -17,9 +17,9 @@ type labelled struct {
 
 // readLabelled reads testdata/labelled.tsv; every second text of each
 // kind is held out.
-func readLabelled(t *testing.T) []labelled {
+func readLabelled(t *testing.T, file string) []labelled {
 	t.Helper()
-	f, err := os.Open("testdata/labelled.tsv")
+	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,20 +46,28 @@ func readLabelled(t *testing.T) []labelled {
 	return out
 }
 
-// The held-out half measures the detector as the issue asks: recall of
+// The held-out texts measure the detector as the issue asks: recall of
 // high and medium together at least 0.95, and at most 0.05 of texts
 // without risk given medium or high. The tuned half must do as well.
+// "fresh" is the second held-out set (see its header): it is reported
+// and tested like the others.
 func TestLabelledSet(t *testing.T) {
 	d := English()
-	set := readLabelled(t)
+	set := readLabelled(t, "testdata/labelled.tsv")
 	if len(set) < 200 {
 		t.Fatalf("only %d labelled texts", len(set))
 	}
-	for _, half := range []string{"tuned", "held-out"} {
+	// fresh.tsv is held out whole: written after the lists were frozen.
+	for _, c := range readLabelled(t, "testdata/fresh.tsv") {
+		c.held, c.kind = true, "fresh "+c.kind
+		set = append(set, c)
+	}
+	for _, half := range []string{"tuned", "held-out", "fresh"} {
 		var urgent, urgentFound, calm, calmAlarm int
 		perTier := map[Tier][2]int{}
 		for _, c := range set {
-			if c.held != (half == "held-out") {
+			fresh := strings.HasPrefix(c.kind, "fresh ")
+			if (half == "fresh") != fresh || (!fresh && c.held != (half == "held-out")) {
 				continue
 			}
 			got := d.Detect(c.text).Tier
