@@ -82,7 +82,7 @@ func (d *Detector) Detect(text string) Result {
 			}
 		}
 	}
-	found = longest(found)
+	found = d.notRisk(toks, longest(found))
 	var r Result
 	for _, s := range found {
 		m := Match{Phrase: s.phrase.Text, Words: words(toks[s.start:s.end]), Listed: s.listed}
@@ -150,6 +150,29 @@ func longest(in []span) []span {
 		}
 		if !inside {
 			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// notRisk drops the matches that a [not] phrase overlaps: words a risk
+// phrase may sit in without being one ("a new knife set").
+func (d *Detector) notRisk(toks []token, in []span) []span {
+	if len(d.lists.Not) == 0 {
+		return in
+	}
+	var out []span
+	for _, s := range in {
+		keep := true
+		for _, p := range d.lists.Not {
+			for i := max(0, s.start-len(p.parts)-8); i < s.end && keep; i++ {
+				if end, ok := d.match(toks, i, p.parts, toks[i].sentence); ok && end > s.start {
+					keep = false
+				}
+			}
+		}
+		if keep {
+			out = append(out, s)
 		}
 	}
 	return out

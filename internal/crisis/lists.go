@@ -22,6 +22,7 @@ type Lists struct {
 	Past       []Phrase
 	Quote      map[string]bool
 	Figurative []Phrase
+	Not        []Phrase // a match they overlap does not count
 }
 
 // Phrase is a parsed phrase: its text and its parts.
@@ -98,14 +99,17 @@ func Parse(r io.Reader) (*Lists, error) {
 			for _, w := range words {
 				set[w] = true
 			}
-		case section == "past" || section == "figurative":
+		case section == "past" || section == "figurative" || section == "not":
 			p, err := parsePhrase(line)
 			if err != nil {
 				return nil, fail(err.Error())
 			}
-			if section == "past" {
+			switch section {
+			case "past":
 				l.Past = append(l.Past, p)
-			} else {
+			case "not":
+				l.Not = append(l.Not, p)
+			default:
 				l.Figurative = append(l.Figurative, p)
 			}
 		default:
