@@ -2,6 +2,9 @@ package web
 
 import (
 	"net/http"
+	"strings"
+
+	"github.com/confide/confide/internal/helplines"
 )
 
 func (s *Server) editablePage(slug string) handlerFunc {
@@ -20,31 +23,58 @@ func (s *Server) editablePage(slug string) handlerFunc {
 	}
 }
 
-// Helpline is one crisis line on the /help page.
-type Helpline struct {
-	Country, Name, Contact, Hours string
+// helpPage is the Data of /help and of the helpline notes on other pages:
+// the reader's country and its lines first, then every line.
+type helpPage struct {
+	Country   string // ISO code, or "" when not known
+	Name      string // the country's name
+	Lines     []helplines.Line
+	Emergency string
+	All       []helplines.Line
+	Countries [][2]string
 }
 
-// helplines are public numbers, each checked against the service's own site
-// (988lifeline.org, samaritans.org, lifeline.org.au, talksuicide.ca,
-// telefonseelsorge.de, 3114.nl, sos-amitie.com, findahelpline.com).
-var helplines = []Helpline{
-	{"United States", "988 Suicide & Crisis Lifeline", "Call or text 988", "24 hours"},
-	{"United Kingdom and Ireland", "Samaritans", "Call 116 123", "24 hours"},
-	{"Canada", "9-8-8 Suicide Crisis Helpline", "Call or text 988", "24 hours"},
-	{"Australia", "Lifeline", "Call 13 11 14", "24 hours"},
-	{"Germany", "TelefonSeelsorge", "Call 0800 111 0 111 or 0800 111 0 222", "24 hours"},
-	{"Netherlands", "113 Zelfmoordpreventie", "Call 113 or 0800 0113", "24 hours"},
-	{"France", "3114 Numéro national de prévention du suicide", "Call 3114", "24 hours"},
-	{"Anywhere else", "Find A Helpline", "findahelpline.com lists free lines by country", ""},
+// countryCookie remembers the country a reader chose on /help.
+const countryCookie = "confide_country"
+
+// readerHelp returns the help for the reader's country: the one chosen
+// (?country=, then remembered in a cookie), else the one their browser's
+// languages point to.
+func (s *Server) readerHelp(w http.ResponseWriter, r *http.Request) helpPage {
+	d := s.helplines
+	country := ""
+	if c := strings.ToUpper(r.URL.Query().Get("country")); c != "" && (d.Has(c) || c == "XX") {
+		country = c
+		if w != nil {
+			http.SetCookie(w, &http.Cookie{Name: countryCookie, Value: c, Path: "/", MaxAge: 365 * 24 * 3600,
+				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+		}
+	} else if ck, err := r.Cookie(countryCookie); err == nil && (d.Has(ck.Value) || ck.Value == "XX") {
+		country = ck.Value
+	} else {
+		country = d.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+	}
+	if country == "XX" { // "another country"
+		country = ""
+	}
+	h := helpPage{Country: country, Lines: d.For(country), Emergency: d.Emergency(country), All: d.All(), Countries: d.Countries()}
+	if len(h.Lines) > 0 {
+		h.Name = h.Lines[0].CountryName
+	}
+	return h
 }
 
+// help is /help. Its top part depends on the reader's country, so it is
+// made for each request (it reads nothing from the database but the
+// site's chrome) and kept by no shared cache.
 func (s *Server) help(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.chrome(r.Context(), "Get help now")
 	if err != nil {
 		return err
 	}
 	v.Canonical = s.baseURL + "/help"
-	v.Data = helplines
+	v.Data = s.readerHelp(w, r)
+	w.Header().Set("Vary", "Accept-Language, Cookie")
+	w.Header().Set("Cache-Control", "private, no-cache")
 	return s.render(w, r, http.StatusOK, "help", v)
 }

@@ -82,6 +82,17 @@ const sidebarComments = 5
 
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
+		// telURI is the first number of a helpline's phone field, for a
+		// tel: link ("0800 111 0 111, 116 123" → "08001110111").
+		"telURI": func(phone string) string {
+			first, _, _ := strings.Cut(strings.SplitN(phone, ";", 2)[0], ",")
+			return strings.Map(func(r rune) rune {
+				if (r >= '0' && r <= '9') || r == '+' || r == '*' || r == '#' {
+					return r
+				}
+				return -1
+			}, first)
+		},
 		"plain":    markup.Plain,
 		"markdown": markup.Markdown,
 		"excerpt":  markup.Excerpt,

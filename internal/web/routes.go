@@ -131,7 +131,7 @@ func (s *Server) Handler() http.Handler {
 	// Pages
 	mux.Handle("GET /about", s.handle(s.cached(s.editablePage("about"))))
 	mux.Handle("GET /privacy", s.handle(s.cached(s.editablePage("privacy"))))
-	mux.Handle("GET /help", s.handle(s.cached(s.help)))
+	mux.Handle("GET /help", s.handle(s.help))
 	mux.Handle("GET /share", s.handle(s.cached(s.share)))
 	mux.Handle("POST /share", s.handle(s.shareLetter))
 	mux.Handle("GET /letters/lost", s.handle(s.lostLinkForm))
