@@ -49,6 +49,11 @@ type Letter struct {
 	// NotifyComments: the writer asked to hear (at most daily) of comments
 	// on their published story.
 	NotifyComments bool
+	// RiskTier is how urgent the crisis detector (or an advisor) found the
+	// letter: 0 none, 1 low, 2 medium, 3 high. RiskWhy holds the phrases
+	// behind it, for advisors only.
+	RiskTier int
+	RiskWhy  string
 }
 
 // Letter message kinds.

@@ -79,7 +79,7 @@ func (s *Service) PostComment(ctx context.Context, in CommentInput) (*PostedComm
 		return nil, errRefused
 	}
 	c.SpamScore = v.score
-	hold := v.hold
+	hold := append(v.hold, riskHold(s.Risk(c.Body))...)
 	switch a.Policy {
 	case PolicyHoldAll:
 		hold = append(hold, "every comment is held")
@@ -265,9 +265,9 @@ func (s *Service) EditOwnComment(ctx context.Context, id int64, token, body stri
 	if v.refuse {
 		return nil, errRefused
 	}
-	if len(v.hold) > 0 {
+	if hold := append(v.hold, riskHold(s.Risk(c.Body))...); len(hold) > 0 {
 		c.Status = model.CommentPending
-		c.HeldReason = "edited: " + strings.Join(v.hold, "; ")
+		c.HeldReason = "edited: " + strings.Join(hold, "; ")
 	}
 	c.SpamScore = v.score
 	c.UpdatedAt = s.Now()

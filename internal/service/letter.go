@@ -95,6 +95,7 @@ func (s *Service) ShareLetter(ctx context.Context, in LetterInput) (*SharedLette
 		return nil, errRefused
 	}
 	l.HeldReason = strings.Join(v.hold, "; ")
+	alert := s.assessLetter(l, l.Title+"\n"+l.Body)
 	salt := newToken()
 	token := spam.LinkSecret(s.opts.Secret, salt)
 	l.LinkSalt, l.TokenHash = salt, hashToken(token)
@@ -108,6 +109,11 @@ func (s *Service) ShareLetter(ctx context.Context, in LetterInput) (*SharedLette
 				"Your private page, where you will read the reply, write more and change your mind about publishing:\n\n%s\n\n"+
 				"Keep this link to yourself: whoever has it can read your letter.\n", greetingName(l.WriterName), s.letterURL(token))
 			if err := s.mailWriter(ctx, l, "Your letter to", text); err != nil {
+				return err
+			}
+		}
+		if alert {
+			if err := s.alertAdvisors(ctx, l); err != nil {
 				return err
 			}
 		}
@@ -279,6 +285,7 @@ func (s *Service) addFollowUp(ctx context.Context, l *model.Letter, body string)
 		return err
 	}
 	l.WriterWrote = s.Now()
+	alert := s.assessLetter(l, body)
 	if l.Status == model.LetterReplied || l.Status == model.LetterWaiting || l.Status == model.LetterClosed {
 		l.Status = model.LetterNew
 		if l.AssignedTo != 0 {
@@ -288,6 +295,11 @@ func (s *Service) addFollowUp(ctx context.Context, l *model.Letter, body string)
 	l.UpdatedAt = s.Now()
 	if err := s.store.UpdateLetter(ctx, l); err != nil {
 		return err
+	}
+	if alert {
+		if err := s.alertAdvisors(ctx, l); err != nil {
+			return err
+		}
 	}
 	return s.tellStaff(ctx, l, "A writer answered on", "A writer wrote more")
 }

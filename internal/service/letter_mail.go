@@ -186,8 +186,14 @@ func (s *Service) letterByMail(ctx context.Context, rec *model.MailIn, m *mailin
 	l := &model.Letter{Title: title, Body: body, WriterName: name, WriterEmail: spam.NormalizeEmail(m.From),
 		Consent: model.ConsentPrivate, Status: model.LetterNew, HeldReason: strings.Join(v.hold, "; "),
 		LinkSalt: salt, TokenHash: hashToken(token), CreatedAt: now, UpdatedAt: now}
+	alert := s.assessLetter(l, title+"\n"+body)
 	if err := s.store.CreateLetter(ctx, l); err != nil {
 		return err
+	}
+	if alert {
+		if err := s.alertAdvisors(ctx, l); err != nil {
+			return err
+		}
 	}
 	note := "This letter came by e-mail."
 	if a := attachmentNote(m); a != "" {

@@ -14,7 +14,7 @@ import (
 const letterColumns = `SELECT l.id, l.token_hash, l.link_salt, l.title, l.body, l.writer_name, l.writer_email,
 	COALESCE(l.section_id, 0), COALESCE(sec.name, ''), l.consent, l.status, l.priority, COALESCE(l.assigned_to, 0),
 	COALESCE(u.name, ''), l.held_reason, l.created_at, l.updated_at, l.first_reply_at, l.withdrawn_at, l.writer_wrote_at,
-	l.notify_comments
+	l.notify_comments, l.risk_tier, l.risk_why
 	FROM letters l LEFT JOIN sections sec ON sec.id = l.section_id LEFT JOIN users u ON u.id = l.assigned_to`
 
 func scanLetter(row interface{ Scan(...any) error }) (model.Letter, error) {
@@ -22,7 +22,7 @@ func scanLetter(row interface{ Scan(...any) error }) (model.Letter, error) {
 	var replied, withdrawn, wrote sql.NullTime
 	err := row.Scan(&l.ID, &l.TokenHash, &l.LinkSalt, &l.Title, &l.Body, &l.WriterName, &l.WriterEmail,
 		&l.SectionID, &l.SectionName, &l.Consent, &l.Status, &l.Priority, &l.AssignedTo, &l.AssigneeName,
-		&l.HeldReason, &l.CreatedAt, &l.UpdatedAt, &replied, &withdrawn, &wrote, &l.NotifyComments)
+		&l.HeldReason, &l.CreatedAt, &l.UpdatedAt, &replied, &withdrawn, &wrote, &l.NotifyComments, &l.RiskTier, &l.RiskWhy)
 	l.CreatedAt, l.UpdatedAt = l.CreatedAt.UTC(), l.UpdatedAt.UTC()
 	l.FirstReplyAt, l.WithdrawnAt, l.WriterWrote = fromNull(replied), fromNull(withdrawn), fromNull(wrote)
 	return l, err
@@ -39,10 +39,10 @@ func nullID(id int64) any {
 func (s *Store) CreateLetter(ctx context.Context, l *model.Letter) error {
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		return s.writer(ctx).QueryRowContext(ctx, `INSERT INTO letters (token_hash, link_salt, title, body, writer_name,
-			writer_email, section_id, consent, status, priority, held_reason, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			writer_email, section_id, consent, status, priority, held_reason, created_at, updated_at, risk_tier, risk_why)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
 			l.TokenHash, l.LinkSalt, l.Title, l.Body, l.WriterName, l.WriterEmail, nullID(l.SectionID), l.Consent,
-			l.Status, l.Priority, l.HeldReason, ts(l.CreatedAt), ts(l.UpdatedAt)).Scan(&l.ID)
+			l.Status, l.Priority, l.HeldReason, ts(l.CreatedAt), ts(l.UpdatedAt), l.RiskTier, l.RiskWhy).Scan(&l.ID)
 	})
 	if err != nil {
 		return fmt.Errorf("store: create letter: %w", err)
@@ -73,9 +73,9 @@ func (s *Store) UpdateLetter(ctx context.Context, l *model.Letter) error {
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		return oneRow(s.writer(ctx).ExecContext(ctx, `UPDATE letters SET title = $1, body = $2, writer_name = $3,
 			writer_email = $4, section_id = $5, consent = $6, status = $7, priority = $8, assigned_to = $9,
-			updated_at = $10, first_reply_at = $11, withdrawn_at = $12, writer_wrote_at = $13, notify_comments = $14 WHERE id = $15`,
+			updated_at = $10, first_reply_at = $11, withdrawn_at = $12, writer_wrote_at = $13, notify_comments = $14, risk_tier = $15, risk_why = $16 WHERE id = $17`,
 			l.Title, l.Body, l.WriterName, l.WriterEmail, nullID(l.SectionID), l.Consent, l.Status, l.Priority,
-			nullID(l.AssignedTo), ts(l.UpdatedAt), nullTime(l.FirstReplyAt), nullTime(l.WithdrawnAt), nullTime(l.WriterWrote), l.NotifyComments, l.ID))
+			nullID(l.AssignedTo), ts(l.UpdatedAt), nullTime(l.FirstReplyAt), nullTime(l.WithdrawnAt), nullTime(l.WriterWrote), l.NotifyComments, l.RiskTier, l.RiskWhy, l.ID))
 	})
 	if err != nil {
 		return fmt.Errorf("store: update letter %d: %w", l.ID, err)
@@ -181,7 +181,7 @@ func (s *Store) EraseLetter(ctx context.Context, id int64, at time.Time) error {
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		q := s.writer(ctx)
 		if _, err := q.ExecContext(ctx, `UPDATE letters SET title = '', body = '', writer_name = '', writer_email = '',
-			notify_comments = FALSE, status = 'withdrawn', withdrawn_at = $1, updated_at = $1 WHERE id = $2`, ts(at), id); err != nil {
+			notify_comments = FALSE, risk_why = '', status = 'withdrawn', withdrawn_at = $1, updated_at = $1 WHERE id = $2`, ts(at), id); err != nil {
 			return err
 		}
 		_, err := q.ExecContext(ctx, `DELETE FROM letter_messages WHERE letter_id = $1 AND kind = 'followup'`, id)

@@ -167,6 +167,7 @@ type ownComment struct {
 	ConfirmSent bool
 	Deleted     bool
 	Form        form
+	Help        *helpPage // when the comment's words read as risk
 }
 
 // privatePage marks a page that holds a secret link: never stored, never
@@ -198,7 +199,12 @@ func (s *Server) renderOwnComment(w http.ResponseWriter, r *http.Request, status
 		return err
 	}
 	privatePage(w)
-	v.Data = ownComment{Comment: c, Token: token, CanChange: s.svc.CanChangeOwn(c), ConfirmSent: confirm, Form: f}
+	own := ownComment{Comment: c, Token: token, CanChange: s.svc.CanChangeOwn(c), ConfirmSent: confirm, Form: f}
+	if s.svc.Risk(c.Body).Tier > 0 {
+		h := s.readerHelp(nil, r)
+		own.Help = &h
+	}
+	v.Data = own
 	return s.render(w, r, status, "comment_mine", v)
 }
 

@@ -92,6 +92,9 @@ type letterPage struct {
 	Link    string
 	Form    form
 	Consent []struct{ Key, Label string }
+	// Help is shown when the writer's words read as risk: lines for their
+	// country, at once.
+	Help *helpPage
 }
 
 // letter shows a writer's thread. It is private: never stored, indexed or
@@ -115,8 +118,13 @@ func (s *Server) renderLetter(w http.ResponseWriter, r *http.Request, status int
 	}
 	privatePage(w)
 	v.NoIndex = true
-	v.Data = letterPage{Thread: th, Token: token, New: r.URL.Query().Get("new") != "", Link: s.baseURL + "/letters/" + token,
+	page := letterPage{Thread: th, Token: token, New: r.URL.Query().Get("new") != "", Link: s.baseURL + "/letters/" + token,
 		Form: f, Consent: consentChoices}
+	if th.Letter.RiskTier > 0 && th.Letter.Status != model.LetterWithdrawn {
+		h := s.readerHelp(nil, r)
+		page.Help = &h
+	}
+	v.Data = page
 	return s.render(w, r, status, "letter", v)
 }
 

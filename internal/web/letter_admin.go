@@ -156,7 +156,7 @@ func (s *Server) letterCaseAction(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	f, err := newForm(r, "action", "reply", "note", "status", "priority", "assignee", "version", "template")
+	f, err := newForm(r, "action", "reply", "note", "status", "priority", "assignee", "version", "template", "risk")
 	if err != nil {
 		return err
 	}
@@ -200,6 +200,9 @@ func (s *Server) letterCaseAction(w http.ResponseWriter, r *http.Request) error 
 		priority, _ := strconv.Atoi(f.Get("priority"))
 		assignee, _ := strconv.ParseInt(f.Get("assignee"), 10, 64)
 		err, msg = s.svc.UpdateLetterCase(r.Context(), actor, id, f.Get("status"), priority, assignee), "Saved."
+		if err == nil && f.Get("risk") != "" {
+			err = s.svc.SetLetterRisk(r.Context(), actor, id, f.Get("risk"))
+		}
 	default:
 		err = model.Errorf(model.EINVALID, "Unknown action.")
 	}

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/confide/confide/internal/crisis"
 	"github.com/confide/confide/internal/markup"
 	"github.com/confide/confide/internal/model"
 )
@@ -82,6 +83,8 @@ const sidebarComments = 5
 
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
+		// riskName names a letter's risk tier: "none", "low", "medium", "high".
+		"riskName": func(t int) string { return crisis.Tier(t).String() },
 		// telURI is the first number of a helpline's phone field, for a
 		// tel: link ("0800 111 0 111, 116 123" → "08001110111").
 		"telURI": func(phone string) string {

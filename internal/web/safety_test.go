@@ -1,12 +1,18 @@
 package web_test
 
 import (
+	"context"
+	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/confide/confide/internal/app/apptest"
+	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/database/dbtest"
+	"github.com/confide/confide/internal/model"
 )
 
 // /help shows the reader's country's lines first: from the browser's
@@ -61,4 +67,113 @@ func TestHelpForTheReadersCountry(t *testing.T) {
 	if top := help(c, "?country=ZZ", "en-GB"); !strings.Contains(top, "Lifeline") {
 		t.Error("an unknown country replaced the choice")
 	}
+}
+
+// A letter with risk language: its writer is shown helplines at once, it
+// leads every advisor's inbox marked with its tier and why, advisors are
+// alerted discreetly, and an advisor's change of tier is audited. A
+// follow-up can raise a letter's tier.
+func TestRiskyLettersLeadTheInbox(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		setLayers(t, site, openLayers)
+		addUser(t, site, "rose@example.org", model.RoleAdvisor)
+		addUser(t, site, "sam@example.org", model.RoleAdvisor)
+		share := func(title, body string) (string, string) {
+			t.Helper()
+			c := browserClient(t)
+			resp, _ := post(t, c, site.URL+"/share", url.Values{"title": {title}, "body": {body}, "consent": {"private"}})
+			m := regexp.MustCompile(`^/letters/([A-Za-z0-9_-]+)\?new=1$`).FindStringSubmatch(resp.Header.Get("Location"))
+			if m == nil {
+				t.Fatalf("share %q: %d", title, resp.StatusCode)
+			}
+			req, _ := http.NewRequest("GET", site.URL+resp.Header.Get("Location"), nil)
+			req.Header.Set("Accept-Language", "en-GB")
+			r2, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r2.Body.Close()
+			b, _ := io.ReadAll(r2.Body)
+			return m[1], string(b)
+		}
+		_, calm := share("Quiet evenings", "Since the children moved out the evenings are very quiet and I do not know what to do with myself.")
+		if strings.Contains(calm, "crisis-note") {
+			t.Error("a calm letter got the crisis note")
+		}
+		_, risky := share("Tonight", "I have saved up my sleeping pills and I am going to take them all tonight. I just wanted someone to know.")
+		if !strings.Contains(risky, `class="crisis-note"`) || !strings.Contains(risky, "Samaritans") || !strings.Contains(risky, "call 999") {
+			t.Fatalf("the risky letter's writer was not signposted:\n%s", risky)
+		}
+		var tier, priority int
+		db.Read.QueryRow(`SELECT risk_tier, priority FROM letters WHERE title = 'Tonight'`).Scan(&tier, &priority)
+		if tier != 3 || priority != 3 {
+			t.Errorf("tier %d priority %d", tier, priority)
+		}
+		for _, who := range []string{"rose@example.org", "sam@example.org"} {
+			var alert *model.OutboxMessage
+			for _, m := range mailsTo(t, site, who) {
+				if strings.Contains(m.Subject, "An urgent letter") {
+					alert = &m
+				}
+			}
+			if alert == nil || strings.Contains(alert.Text, "sleeping pills") || strings.Contains(alert.Subject, "Tonight") {
+				t.Errorf("%s: alert %+v", who, alert)
+			}
+		}
+		rose := loginAs(t, site, "rose@example.org")
+		_, inbox := get(t, rose, site.URL+"/admin/letters")
+		high := strings.Index(inbox, ">Tonight</a>")
+		quiet := strings.Index(inbox, ">Quiet evenings</a>")
+		if high < 0 || quiet < 0 || high > quiet || !strings.Contains(inbox, "high risk") || !strings.Contains(inbox, "take them all tonight") {
+			t.Fatalf("inbox order or marks (%d, %d):\n%s", high, quiet, inbox)
+		}
+		// The advisor judges it lower: saved and audited.
+		var id string
+		db.Read.QueryRow(`SELECT id FROM letters WHERE title = 'Tonight'`).Scan(&id)
+		post(t, rose, site.URL+"/admin/letters/"+id, url.Values{"action": {"case"}, "status": {"assigned"}, "priority": {"3"},
+			"assignee": {"0"}, "risk": {"medium"}})
+		db.Read.QueryRow(`SELECT risk_tier FROM letters WHERE id = $1`, id).Scan(&tier)
+		if tier != 2 {
+			t.Errorf("tier after the advisor's change: %d", tier)
+		}
+		log, _, _ := site.Service.AuditLog(context.Background(), 1)
+		if len(log) == 0 || log[0].Action != "letter.risk" || !strings.Contains(log[0].Detail, "high → medium") {
+			t.Errorf("audit: %+v", log)
+		}
+		// A follow-up with risk language raises a calm letter and alerts.
+		calmToken, _ := share("Work", "My manager criticises everything I do in front of the whole team and I dread Mondays.")
+		before := len(mailsTo(t, site, "sam@example.org"))
+		post(t, browserClient(t), site.URL+"/letters/"+calmToken, url.Values{"action": {"followup"}, "body": {"It is worse now. I want to kill myself."}})
+		db.Read.QueryRow(`SELECT risk_tier FROM letters WHERE title = 'Work'`).Scan(&tier)
+		after := mailsTo(t, site, "sam@example.org")
+		if tier != 2 || len(after) < before+1 || !strings.Contains(after[0].Subject+after[1].Subject, "An urgent letter") {
+			t.Errorf("follow-up: tier %d, mails %d → %d", tier, before, len(after))
+		}
+	})
+}
+
+// A comment with risk language is held for a moderator, whatever the
+// policy, and its writer sees helplines on their private page.
+func TestRiskyCommentsAreHeld(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		setLayers(t, site, openLayers) // publish unless a layer objects
+		slug := slugOf(lenaTitle)
+		mine := postComment(t, site, slug, "Kit", "kit@example.org", "This is me too. I want to die most days.")
+		var status, reason string
+		db.Read.QueryRow(`SELECT status, held_reason FROM comments WHERE id = $1`, commentID(t, mine)).Scan(&status, &reason)
+		if status != model.CommentPending || !strings.Contains(reason, "may be at risk") {
+			t.Fatalf("risky comment: %s %q", status, reason)
+		}
+		_, page := get(t, browserClient(t), site.URL+mine)
+		if !strings.Contains(page, `class="crisis-note"`) || !strings.Contains(page, "waiting for moderation") {
+			t.Errorf("the writer's page:\n%s", page)
+		}
+		calm := postComment(t, site, slug, "Lu", "lu@example.org", "Thank you for sharing this, it helped me.")
+		db.Read.QueryRow(`SELECT status FROM comments WHERE id = $1`, commentID(t, calm)).Scan(&status)
+		if status != model.CommentApproved {
+			t.Errorf("a calm comment was held: %s", status)
+		}
+	})
 }

@@ -1,0 +1,94 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/confide/confide/internal/crisis"
+	"github.com/confide/confide/internal/model"
+)
+
+// riskPriority is the inbox priority a risk tier gives a letter at least:
+// high letters are urgent, medium ones high, so both lead every
+// advisor's inbox.
+var riskPriority = map[crisis.Tier]int{crisis.High: 3, crisis.Medium: 2, crisis.Low: 1}
+
+// Risk reads a text with the crisis detector (English lists).
+func (s *Service) Risk(text string) crisis.Result { return crisis.English().Detect(text) }
+
+// assessLetter reads text (the letter, or the writer's latest message)
+// and raises the letter's tier and priority when it reads as more
+// urgent; it never lowers them (an advisor does). It reports whether the
+// letter became medium or high just now: advisors are then alerted.
+func (s *Service) assessLetter(l *model.Letter, text string) (alert bool) {
+	r := s.Risk(text)
+	if int(r.Tier) <= l.RiskTier {
+		return false
+	}
+	was := crisis.Tier(l.RiskTier)
+	l.RiskTier, l.RiskWhy = int(r.Tier), strings.Join(r.Why(), "; ")
+	l.Priority = max(l.Priority, riskPriority[r.Tier])
+	return r.Tier >= crisis.Medium && was < crisis.Medium
+}
+
+// alertAdvisors tells every advisor at once, through the outbox, that a
+// letter may need someone urgently. Like every staff mail it is discreet:
+// no words of the letter, only its link in the admin area.
+func (s *Service) alertAdvisors(ctx context.Context, l *model.Letter) error {
+	users, err := s.store.Users(ctx)
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf("Hello,\n\nA letter may need an advisor urgently (read as %s risk). Please look at it as soon as you can:\n\n%s/admin/letters/%d\n\n"+
+		"If you think its writer is in danger now and they gave a way to reach them, follow the site's crisis steps.\n",
+		crisis.Tier(l.RiskTier), s.opts.BaseURL, l.ID)
+	for _, u := range users {
+		if !u.Role.Can(model.PermLetters) || u.Disabled() {
+			continue
+		}
+		if _, err := s.QueueMail(ctx, u.Email, u.Name, s.discreetSubject(ctx, "An urgent letter on"), text, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetLetterRisk is an advisor's judgement of a letter's tier; it is
+// audited. The priority follows a raised tier; a lowered one leaves the
+// priority for the advisor to set.
+func (s *Service) SetLetterRisk(ctx context.Context, actor, id int64, tier string) error {
+	t, ok := crisis.ParseTier(tier)
+	if !ok {
+		return &model.Error{Code: model.EINVALID, Message: "Choose a risk tier.", Fields: map[string]string{"risk": "Choose one."}}
+	}
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		l, err := s.store.LetterByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if l.Status == model.LetterWithdrawn {
+			return model.Errorf(model.EFORBIDDEN, "This letter was withdrawn.")
+		}
+		was := crisis.Tier(l.RiskTier)
+		if was == t {
+			return nil
+		}
+		l.RiskTier, l.UpdatedAt = int(t), s.Now()
+		l.Priority = max(l.Priority, riskPriority[t])
+		if err := s.store.UpdateLetter(ctx, l); err != nil {
+			return err
+		}
+		return s.audit(ctx, actor, "letter.risk", fmt.Sprintf("letter %d: %s → %s", id, was, t))
+	})
+}
+
+// riskHold is why a comment with medium or high risk language is held for
+// a moderator: a person who may be at risk is answered by staff first,
+// not by strangers. Nothing is refused.
+func riskHold(r crisis.Result) []string {
+	if r.Tier < crisis.Medium {
+		return nil
+	}
+	return []string{fmt.Sprintf("its writer may be at risk (%s: %s)", r.Tier, strings.Join(r.Why(), "; "))}
+}
