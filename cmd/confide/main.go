@@ -37,6 +37,7 @@ Usage:
   confide migrate [--db URL]           apply pending database migrations and exit
   confide user add --email E --name N --role admin|advisor|moderator
                                        create an account (password from stdin, or generated)
+  confide safety check [FILE]          print each line's crisis tier and why (stdin without FILE)
   confide version                      print version and build information
 
 Run 'confide COMMAND -h' for a command's flags.
@@ -131,6 +132,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return fail(err)
 		}
 		return 0
+	case "safety":
+		if len(rest) == 0 || rest[0] != "check" {
+			fmt.Fprintln(stderr, "confide safety: want 'confide safety check [--lists FILE] [FILE]'")
+			return 2
+		}
+		return safetyCheck(rest[1:], stdin, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 		return 0

@@ -298,3 +298,36 @@ func TestSecretKeyFile(t *testing.T) {
 		t.Errorf("PostgreSQL without a file: %q %v", k, err)
 	}
 }
+
+func TestSafetyCheck(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	in := strings.NewReader("I took all my pills an hour ago\n\nThis exam is killing me\nI feel like a burden to everyone\n")
+	if code := run(context.Background(), []string{"safety", "check"}, noEnv, in, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{"high    I took all my pills an hour ago", "“took all my pills” (high)", "none    This exam is killing me",
+		"low     I feel like a burden to everyone"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in:\n%s", want, out)
+		}
+	}
+	// An operator's own lists.
+	dir := t.TempDir()
+	lists := filepath.Join(dir, "mine.txt")
+	texts := filepath.Join(dir, "texts.txt")
+	os.WriteFile(lists, []byte("[class x]\nfoo\n[medium]\nfeeling grim\n"), 0o644)
+	os.WriteFile(texts, []byte("I am feeling grim today\n"), 0o644)
+	stdout.Reset()
+	if code := run(context.Background(), []string{"safety", "check", "--lists", lists, texts}, noEnv, nil, &stdout, &stderr); code != 0 ||
+		!strings.Contains(stdout.String(), "medium  I am feeling grim today") {
+		t.Errorf("own lists: %d %q %q", code, stdout.String(), stderr.String())
+	}
+	// Mistakes: a clear message, exit 2.
+	for _, args := range [][]string{{"safety"}, {"safety", "check", filepath.Join(dir, "missing.txt")}, {"safety", "check", "--lists", texts}} {
+		stderr.Reset()
+		if code := run(context.Background(), args, noEnv, strings.NewReader(""), &stdout, &stderr); code != 2 || stderr.Len() == 0 {
+			t.Errorf("%v: exit %d, %q", args, code, stderr.String())
+		}
+	}
+}
