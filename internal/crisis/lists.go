@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -171,4 +172,31 @@ func parsePhrase(line string) (Phrase, error) {
 		return p, fmt.Errorf("a phrase cannot end with a gap")
 	}
 	return p, nil
+}
+
+// ClientLists is what a browser needs for the plain phrase match it runs
+// while a person types (see static/site.js): the replacements, the classes
+// and the phrases with their tiers. Context is left to the server, whose
+// tier is the authority.
+type ClientLists struct {
+	Replace map[string][]string `json:"replace"`
+	Classes map[string][]string `json:"classes"`
+	Phrases [][2]string         `json:"phrases"` // tier, phrase
+}
+
+// Client returns the lists for the browser.
+func (l *Lists) Client() ClientLists {
+	c := ClientLists{Replace: l.Replace, Classes: map[string][]string{}}
+	for name, words := range l.Classes {
+		for w := range words {
+			c.Classes[name] = append(c.Classes[name], w)
+		}
+		sort.Strings(c.Classes[name])
+	}
+	for t := High; t >= Low; t-- {
+		for _, p := range l.Phrases[t] {
+			c.Phrases = append(c.Phrases, [2]string{t.String(), p.Text})
+		}
+	}
+	return c
 }

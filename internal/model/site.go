@@ -11,6 +11,7 @@ type Settings struct {
 	Signature    string
 	Footer       string
 	ContactEmail string
+	QuickExitURL string // where "Leave this site" goes: a neutral page
 }
 
 // Setting keys as stored in the settings table.
@@ -22,6 +23,7 @@ const (
 	SettingSignature    = "signature"
 	SettingFooter       = "footer"
 	SettingContactEmail = "contact_email"
+	SettingQuickExitURL = "quick_exit_url"
 )
 
 // DefaultSettings are used for every key the database does not hold.
@@ -32,6 +34,8 @@ func DefaultSettings() Settings {
 		Mission:     "People share what weighs on them, an advisor answers with care, and readers who have been there add their support. Reading other stories shows that you are not alone.",
 		AdvisorName: "The advisor",
 		Footer:      "If you are in danger right now, call your local emergency number.",
+		// A weather page: nothing on it says where the reader came from.
+		QuickExitURL: "https://www.bbc.com/weather",
 	}
 }
 

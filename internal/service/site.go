@@ -21,6 +21,7 @@ func (s *Service) SiteSettings(ctx context.Context) (model.Settings, error) {
 		model.SettingMission:      &out.Mission,
 		model.SettingAdvisorName:  &out.AdvisorName,
 		model.SettingSignature:    &out.Signature,
+		model.SettingQuickExitURL: &out.QuickExitURL,
 		model.SettingFooter:       &out.Footer,
 		model.SettingContactEmail: &out.ContactEmail,
 	} {

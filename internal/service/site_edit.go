@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"net/mail"
+	"net/url"
 	"strings"
 
 	"github.com/confide/confide/internal/model"
@@ -14,7 +15,7 @@ type SettingsInput = model.Settings
 // UpdateSettings checks and stores the site's settings in one transaction.
 func (s *Service) UpdateSettings(ctx context.Context, actor int64, in SettingsInput) error {
 	fields := map[string]string{}
-	for _, f := range []*string{&in.SiteName, &in.Tagline, &in.Mission, &in.AdvisorName, &in.Signature, &in.Footer, &in.ContactEmail} {
+	for _, f := range []*string{&in.SiteName, &in.Tagline, &in.Mission, &in.AdvisorName, &in.Signature, &in.Footer, &in.ContactEmail, &in.QuickExitURL} {
 		*f = strings.TrimSpace(*f)
 	}
 	if in.SiteName == "" {
@@ -33,6 +34,11 @@ func (s *Service) UpdateSettings(ctx context.Context, actor int64, in SettingsIn
 			fields["contact_email"] = "Enter an e-mail address like letters@example.org, or leave it empty."
 		}
 	}
+	if in.QuickExitURL == "" {
+		in.QuickExitURL = model.DefaultSettings().QuickExitURL
+	} else if u, err := url.Parse(in.QuickExitURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		fields["quick_exit_url"] = "Enter the full address of a neutral page, like https://www.bbc.com/weather."
+	}
 	if len(fields) > 0 {
 		return &model.Error{Code: model.EINVALID, Message: "Please correct the settings.", Fields: fields}
 	}
@@ -40,7 +46,7 @@ func (s *Service) UpdateSettings(ctx context.Context, actor int64, in SettingsIn
 		for k, v := range map[string]string{
 			model.SettingSiteName: in.SiteName, model.SettingTagline: in.Tagline, model.SettingMission: in.Mission,
 			model.SettingAdvisorName: in.AdvisorName, model.SettingSignature: in.Signature, model.SettingFooter: in.Footer,
-			model.SettingContactEmail: in.ContactEmail,
+			model.SettingContactEmail: in.ContactEmail, model.SettingQuickExitURL: in.QuickExitURL,
 		} {
 			if err := s.store.SetSetting(ctx, k, v); err != nil {
 				return err

@@ -132,6 +132,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /about", s.handle(s.cached(s.editablePage("about"))))
 	mux.Handle("GET /privacy", s.handle(s.cached(s.editablePage("privacy"))))
 	mux.Handle("GET /help", s.handle(s.help))
+	mux.Handle("GET /safety/phrases.json", s.handle(s.safetyPhrases))
+	mux.Handle("GET /safety/lines", s.handle(s.safetyLines))
 	mux.Handle("GET /share", s.handle(s.cached(s.share)))
 	mux.Handle("POST /share", s.handle(s.shareLetter))
 	mux.Handle("GET /letters/lost", s.handle(s.lostLinkForm))
