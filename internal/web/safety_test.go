@@ -177,3 +177,20 @@ func TestRiskyCommentsAreHeld(t *testing.T) {
 		}
 	})
 }
+
+// A search for crisis words shows helplines above the results, which still
+// follow; an everyday search does not.
+func TestCrisisSearchShowsHelp(t *testing.T) {
+	site := apptest.Start(t, dbtest.SQLite(t))
+	c := browserClient(t)
+	for q, want := range map[string]bool{"suicide": true, "want to die": true, "self-harm": true, "overdose": true,
+		"lonely after divorce": false, "husband": false} {
+		_, body := get(t, c, site.URL+"/search?q="+url.QueryEscape(q))
+		if got := strings.Contains(body, `class="crisis-note"`); got != want {
+			t.Errorf("%q: help box %v", q, got)
+		}
+		if want && !strings.Contains(body, `<p class="count">`) {
+			t.Errorf("%q: results no longer follow", q)
+		}
+	}
+}

@@ -3,10 +3,31 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
+	"github.com/confide/confide/internal/crisis"
 	"github.com/confide/confide/internal/markup"
 )
+
+// searchCrisisWords are single words that, searched for, get the help box
+// even though the detector (which reads phrases) gives them no tier.
+var searchCrisisWords = []string{"suicide", "suicidal", "overdose", "overdosing", "selfharm", "cutting", "hopeless", "unalive", "kms"}
+
+// crisisSearch reports whether a query asks about suicide or self-harm.
+func crisisSearch(tier crisis.Tier, q string) bool {
+	if tier >= crisis.Low {
+		return true
+	}
+	for _, w := range crisis.Words(q) {
+		for _, c := range searchCrisisWords {
+			if w == c {
+				return true
+			}
+		}
+	}
+	return strings.Contains(strings.ToLower(q), "self harm") || strings.Contains(strings.ToLower(q), "self-harm")
+}
 
 // searchParams is the query string of a search: the words and the section.
 func searchParams(q, section string) url.Values {
@@ -38,11 +59,18 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Query = res.Query
 	params := searchParams(res.Query, section).Encode()
-	v.Data = struct {
+	data := struct {
 		Result  any
 		BaseURL string
 		FeedURL string
-	}{res, "/search?" + params, "/search.atom?" + params}
+		Help    *helpPage // a search for crisis words: helplines above the results
+	}{Result: res, BaseURL: "/search?" + params, FeedURL: "/search.atom?" + params}
+	if crisisSearch(s.svc.Risk(res.Query).Tier, res.Query) {
+		h := s.readerHelp(nil, r)
+		data.Help = &h
+		w.Header().Set("Vary", "Accept-Language, Cookie")
+	}
+	v.Data = data
 	// Result pages are not for search engines: they would index every query.
 	w.Header().Set("X-Robots-Tag", "noindex")
 	return s.render(w, r, http.StatusOK, "search", v)
