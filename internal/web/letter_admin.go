@@ -145,6 +145,7 @@ func (s *Server) renderLetterCase(w http.ResponseWriter, r *http.Request, status
 	if err != nil {
 		return err
 	}
+	templates = append(templates, s.svc.BuiltinReplyTemplates()...)
 	v.Data = letterCase{Thread: th, Draft: draft, Newer: extra.Newer, Preview: extra.Preview, Templates: templates,
 		Advisors: advisors, States: model.LetterStates, Form: f, Now: s.now().UTC()}
 	return s.renderAdmin(w, r, status, "letter", v)

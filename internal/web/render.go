@@ -85,6 +85,8 @@ func templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		// riskName names a letter's risk tier: "none", "low", "medium", "high".
 		"riskName": func(t int) string { return crisis.Tier(t).String() },
+		// styleNotes are the safe-messaging notes on a reply or story.
+		"styleNotes": crisis.StyleCheck,
 		// telURI is the first number of a helpline's phone field, for a
 		// tel: link ("0800 111 0 111, 116 123" → "08001110111").
 		"telURI": func(phone string) string {

@@ -194,3 +194,31 @@ func TestCrisisSearchShowsHelp(t *testing.T) {
 		}
 	}
 }
+
+// The reply editor flags wording that safe-messaging guidance advises
+// against, and every advisor has the built-in crisis reply template.
+func TestReplyEditorSafetyAids(t *testing.T) {
+	site := apptest.Start(t, dbtest.SQLite(t))
+	setLayers(t, site, openLayers)
+	addUser(t, site, "rose@example.org", model.RoleAdvisor)
+	resp, _ := post(t, browserClient(t), site.URL+"/share", url.Values{"title": {"Brother"}, "consent": {"private"},
+		"body": {"My brother died last year and I keep thinking it was my fault that I did not see it coming."}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatal(resp.StatusCode)
+	}
+	var id string
+	site.App.DB.Read.QueryRow(`SELECT id FROM letters WHERE title = 'Brother'`).Scan(&id)
+	rose := loginAs(t, site, "rose@example.org")
+	_, page := post(t, rose, site.URL+"/admin/letters/"+id, url.Values{"action": {"preview"}, "reply": {"When someone commits suicide, those left behind ask why."}})
+	if !strings.Contains(page, "Wording to reconsider") || !strings.Contains(page, "“commits suicide”: write “died by suicide") {
+		t.Errorf("no style note:\n%s", page)
+	}
+	_, page = get(t, rose, site.URL+"/admin/letters/"+id)
+	if strings.Contains(page, "Wording to reconsider") {
+		t.Error("a note without such wording")
+	}
+	_, page = post(t, rose, site.URL+"/admin/letters/"+id, url.Values{"action": {"template"}, "template": {"-1"}, "reply": {""}})
+	if !strings.Contains(page, "Please contact a crisis line now") || !strings.Contains(page, site.URL+"/help") {
+		t.Errorf("the crisis template was not inserted:\n%s", page)
+	}
+}
