@@ -118,7 +118,9 @@ func (a *App) StartWorkers(ctx context.Context, cfg config.Config) (wait func(),
 		start((&worker.Mailbox{Box: box, Service: a.Service, Holder: holder, MaxSize: service.MaxMailSize, Log: a.Log}).Run)
 		a.Log.Info("mailbox worker started")
 	}
+	a.Service.SetMailOut(cfg.SMTP != "")
 	if cfg.SMTP == "" {
+		a.Log.Warn("no --smtp: mail (advisors' alerts, replies, writers' links) waits in the outbox")
 		return waitAll, nil
 	}
 	site, err := a.Service.SiteSettings(ctx)

@@ -336,3 +336,10 @@ func (s *Service) PruneCommentState(ctx context.Context) error {
 // SetSecret sets the key of address hashes and signed form keys (see
 // Options.Secret).
 func (s *Service) SetSecret(key []byte) { s.opts.Secret = key }
+
+// SetMailOut records whether this instance sends mail (an SMTP server is
+// set): without it, the dashboard says that alerts and replies wait.
+func (s *Service) SetMailOut(on bool) { s.mailOut.Store(on) }
+
+// MailOut reports whether mail is being sent.
+func (s *Service) MailOut() bool { return s.mailOut.Load() }

@@ -104,6 +104,8 @@ type Service struct {
 	now   func() time.Time
 	opts  Options
 
+	mailOut atomic.Bool // see SetMailOut
+
 	version versionCache
 	related relatedCache
 	gate    *searchGate

@@ -78,8 +78,9 @@ func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, status int,
 // who answer letters, what needs them now.
 type dashboardPage struct {
 	model.Counts
-	Work *service.WorkList // nil for roles without letters
-	Now  time.Time
+	Work   *service.WorkList // nil for roles without letters
+	Now    time.Time
+	NoMail bool // no SMTP server: nothing is delivered
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
@@ -87,7 +88,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := dashboardPage{Counts: counts, Now: s.now().UTC()}
+	d := dashboardPage{Counts: counts, Now: s.now().UTC(), NoMail: !s.svc.MailOut()}
 	if u := currentUser(r.Context()); u.Role.Can(model.PermLetters) {
 		if d.Work, err = s.svc.AdvisorWork(r.Context(), u.ID); err != nil {
 			return err

@@ -222,3 +222,18 @@ func TestReplyEditorSafetyAids(t *testing.T) {
 		t.Errorf("the crisis template was not inserted:\n%s", page)
 	}
 }
+
+// Without an SMTP server the dashboard says plainly that alerts and
+// replies are not delivered.
+func TestDashboardSaysWhenNoMailGoesOut(t *testing.T) {
+	site := apptest.Start(t, dbtest.SQLite(t))
+	addUser(t, site, "rose@example.org", model.RoleAdvisor)
+	rose := loginAs(t, site, "rose@example.org")
+	if _, page := get(t, rose, site.URL+"/admin/"); !strings.Contains(page, "No mail is being delivered") {
+		t.Error("no warning without SMTP")
+	}
+	site.Service.SetMailOut(true)
+	if _, page := get(t, rose, site.URL+"/admin/"); strings.Contains(page, "No mail is being delivered") {
+		t.Error("a warning with SMTP set")
+	}
+}
