@@ -263,3 +263,18 @@ func words(toks []token) string {
 	}
 	return strings.Join(w, " ")
 }
+
+// Touches reports whether a text is about suicide or self-harm at all (a
+// risk phrase, or a word of the subject): a story that does gets a
+// content note.
+func (d *Detector) Touches(text string) bool {
+	toks := d.lists.replace(tokenize(text))
+	for i := range toks {
+		for _, p := range d.lists.Topic {
+			if _, ok := d.match(toks, i, p.parts, toks[i].sentence); ok {
+				return true
+			}
+		}
+	}
+	return d.Detect(text).Tier >= Low
+}

@@ -85,3 +85,18 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestTouches(t *testing.T) {
+	d := English()
+	for text, want := range map[string]bool{
+		"My brother took his own life two years ago.": true,
+		"I thought about suicide for a long time.":    true,
+		"I feel like a burden.":                       true,
+		"We argue about money every week.":            false,
+		"This exam is killing me.":                    false,
+	} {
+		if got := d.Touches(text); got != want {
+			t.Errorf("%q: %v", text, got)
+		}
+	}
+}

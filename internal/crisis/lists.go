@@ -24,6 +24,7 @@ type Lists struct {
 	Quote      map[string]bool
 	Figurative []Phrase
 	Not        []Phrase // a match they overlap does not count
+	Topic      []Phrase // the subject: suicide or self-harm
 }
 
 // Phrase is a parsed phrase: its text and its parts.
@@ -100,7 +101,7 @@ func Parse(r io.Reader) (*Lists, error) {
 			for _, w := range words {
 				set[w] = true
 			}
-		case section == "past" || section == "figurative" || section == "not":
+		case section == "past" || section == "figurative" || section == "not" || section == "topic":
 			p, err := parsePhrase(line)
 			if err != nil {
 				return nil, fail(err.Error())
@@ -110,6 +111,8 @@ func Parse(r io.Reader) (*Lists, error) {
 				l.Past = append(l.Past, p)
 			case "not":
 				l.Not = append(l.Not, p)
+			case "topic":
+				l.Topic = append(l.Topic, p)
 			default:
 				l.Figurative = append(l.Figurative, p)
 			}

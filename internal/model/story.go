@@ -40,7 +40,20 @@ type Story struct {
 
 	CommentCount   int  // approved comments; filled by reads
 	CommentsClosed bool // an advisor closed the comments: no new ones
+
+	// ContentNote: the story touches suicide or self-harm; it opens with a
+	// note and lists show its title alone. ContentNoteMode is the
+	// advisors' choice: NoteAuto (the detector decides), NoteOn, NoteOff.
+	ContentNote     bool
+	ContentNoteMode string
 }
+
+// Content note modes.
+const (
+	NoteAuto = "auto"
+	NoteOn   = "on"
+	NoteOff  = "off"
+)
 
 // IsPublished reports whether readers may see the story.
 func (s *Story) IsPublished() bool { return s.Status == StoryPublished }

@@ -396,6 +396,7 @@ func (s *Service) publishCopy(ctx context.Context, p *model.Publication) (*model
 	if st.PublishedAt.IsZero() {
 		st.PublishedAt = s.Now()
 	}
+	markContentNote(st)
 	if err := s.store.UpdateStory(ctx, st); err != nil {
 		return nil, err
 	}
@@ -423,6 +424,7 @@ func (s *Service) takeDown(ctx context.Context, storyID int64) error {
 	}
 	st.Status, st.Letter, st.AuthorName, st.UpdatedAt = model.StoryWithdrawn, "", "", s.Now()
 	st.Reply = withoutQuotes(st.Reply) // its quotes are the writer's words
+	markContentNote(st)
 	return s.store.UpdateStory(ctx, st)
 }
 
@@ -441,6 +443,7 @@ func (s *Service) keepReplyOnly(ctx context.Context, storyID int64) error {
 		return err
 	}
 	st.Letter, st.AuthorName, st.Reply, st.UpdatedAt = "", "", withoutQuotes(st.Reply), s.Now()
+	markContentNote(st)
 	return s.store.UpdateStory(ctx, st)
 }
 

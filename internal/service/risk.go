@@ -92,3 +92,40 @@ func riskHold(r crisis.Result) []string {
 	}
 	return []string{fmt.Sprintf("its writer may be at risk (%s: %s)", r.Tier, strings.Join(r.Why(), "; "))}
 }
+
+// markContentNote decides whether a story opens with a content note: the
+// advisors' choice, or (auto) whether its text touches suicide or
+// self-harm. Every write of a story's text goes through it.
+func markContentNote(st *model.Story) {
+	switch st.ContentNoteMode {
+	case model.NoteOn:
+		st.ContentNote = true
+	case model.NoteOff:
+		st.ContentNote = false
+	default:
+		st.ContentNoteMode = model.NoteAuto
+		st.ContentNote = crisis.English().Touches(st.Title + "\n" + st.Letter + "\n" + st.Reply)
+	}
+}
+
+// ContentNoteStore is what the content-note check of older stories needs.
+type ContentNoteStore interface {
+	UncheckedStories(ctx context.Context, limit int) ([]model.Story, error)
+	SetContentNotes(ctx context.Context, notes map[int64]bool) error
+}
+
+// CheckContentNotes decides the content note of up to batch stories written
+// before content notes existed, and returns how many it checked; the
+// worker calls it until none are left.
+func (s *Service) CheckContentNotes(ctx context.Context, batch int) (int, error) {
+	list, err := s.store.UncheckedStories(ctx, batch)
+	if err != nil || len(list) == 0 {
+		return 0, err
+	}
+	notes := map[int64]bool{}
+	for i := range list {
+		markContentNote(&list[i])
+		notes[list[i].ID] = list[i].ContentNote
+	}
+	return len(list), s.store.SetContentNotes(ctx, notes)
+}

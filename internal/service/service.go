@@ -45,6 +45,7 @@ type Store interface {
 	LetterStore
 	PublicationStore
 	MailInStore
+	ContentNoteStore
 	ReplyTemplateStore
 
 	CreateUser(ctx context.Context, u *model.User) error

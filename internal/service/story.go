@@ -150,6 +150,7 @@ func (s *Service) AddStory(ctx context.Context, st *model.Story) error {
 			return err
 		}
 		st.Slug = slug
+		markContentNote(st)
 		return s.store.CreateStory(ctx, st)
 	})
 }

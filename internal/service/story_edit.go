@@ -18,6 +18,8 @@ type StoryInput struct {
 	Reply       string // Markdown
 	AdvisorName string
 	Signature   string
+	// ContentNoteMode: model.NoteAuto (or ""), NoteOn or NoteOff.
+	ContentNoteMode string
 }
 
 // AdminStoriesPerPage is the length of the admin story list.
@@ -61,6 +63,12 @@ func (in *StoryInput) apply(st *model.Story) {
 	st.Reply = strings.TrimSpace(in.Reply)
 	st.AdvisorName = strings.TrimSpace(in.AdvisorName)
 	st.Signature = strings.TrimSpace(in.Signature)
+	switch in.ContentNoteMode {
+	case model.NoteOn, model.NoteOff:
+		st.ContentNoteMode = in.ContentNoteMode
+	default:
+		st.ContentNoteMode = model.NoteAuto
+	}
 }
 
 // checkEdit adds the editor's rules to validateStory: the section exists, a
@@ -144,6 +152,7 @@ func (s *Service) UpdateStory(ctx context.Context, actor, id int64, in StoryInpu
 			return err
 		}
 		st.UpdatedAt = s.Now()
+		markContentNote(st)
 		if err := s.store.UpdateStory(ctx, st); err != nil {
 			return err
 		}
@@ -182,6 +191,7 @@ func (s *Service) SetStoryStatus(ctx context.Context, actor, id int64, status st
 			st.PublishedAt = now
 		}
 		st.UpdatedAt = now
+		markContentNote(st)
 		if err := s.store.UpdateStory(ctx, st); err != nil {
 			return err
 		}

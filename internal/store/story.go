@@ -19,7 +19,7 @@ const (
 	storyFrom = ` FROM stories s JOIN sections sec ON sec.id = s.section_id LEFT JOIN story_counts sc ON sc.story_id = s.id`
 	storyHead = `SELECT s.id, s.slug, s.section_id, sec.slug, sec.name, s.title, s.author_name, s.letter, `
 	storyTail = `, s.advisor_name, s.signature, s.status, s.published_at, s.created_at, s.updated_at,
-		COALESCE(sc.comments, 0), s.comments_closed`
+		COALESCE(sc.comments, 0), s.comments_closed, s.content_note, s.content_note_mode`
 	storyColumns = storyHead + `s.reply` + storyTail
 	listColumns  = storyHead + `''` + storyTail
 )
@@ -29,7 +29,7 @@ func scanStory(row interface{ Scan(...any) error }) (model.Story, error) {
 	var published sql.NullTime
 	err := row.Scan(&st.ID, &st.Slug, &st.SectionID, &st.SectionSlug, &st.SectionName, &st.Title, &st.AuthorName,
 		&st.Letter, &st.Reply, &st.AdvisorName, &st.Signature, &st.Status, &published, &st.CreatedAt, &st.UpdatedAt,
-		&st.CommentCount, &st.CommentsClosed)
+		&st.CommentCount, &st.CommentsClosed, &st.ContentNote, &st.ContentNoteMode)
 	st.PublishedAt = fromNull(published)
 	st.CreatedAt = st.CreatedAt.UTC()
 	st.UpdatedAt = st.UpdatedAt.UTC()
@@ -43,10 +43,10 @@ func (s *Store) CreateStory(ctx context.Context, st *model.Story) error {
 	}
 	err := s.write(ctx, func(ctx context.Context, q querier) error {
 		return q.QueryRowContext(ctx, `INSERT INTO stories (slug, section_id, title, author_name, letter, reply,
-			advisor_name, signature, status, published_at, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			advisor_name, signature, status, published_at, created_at, updated_at, content_note, content_note_mode, content_checked)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, TRUE) RETURNING id`,
 			st.Slug, st.SectionID, st.Title, st.AuthorName, st.Letter, st.Reply, st.AdvisorName, st.Signature,
-			st.Status, nullTime(st.PublishedAt), ts(st.CreatedAt), ts(st.UpdatedAt)).Scan(&st.ID)
+			st.Status, nullTime(st.PublishedAt), ts(st.CreatedAt), ts(st.UpdatedAt), st.ContentNote, noteMode(st.ContentNoteMode)).Scan(&st.ID)
 	})
 	if isUniqueViolation(err) {
 		return &model.Error{Code: model.ECONFLICT, Message: "A story with that address already exists.",
@@ -171,10 +171,10 @@ func (s *Store) UpdateStory(ctx context.Context, st *model.Story) error {
 	err := s.write(ctx, func(ctx context.Context, q querier) error {
 		res, err := q.ExecContext(ctx, `UPDATE stories SET slug = $1, section_id = $2, title = $3, author_name = $4,
 			letter = $5, reply = $6, advisor_name = $7, signature = $8, status = $9, published_at = $10, updated_at = $11,
-			comments_closed = $12
-			WHERE id = $13`,
+			comments_closed = $12, content_note = $13, content_note_mode = $14, content_checked = TRUE
+			WHERE id = $15`,
 			st.Slug, st.SectionID, st.Title, st.AuthorName, st.Letter, st.Reply, st.AdvisorName, st.Signature,
-			st.Status, nullTime(st.PublishedAt), ts(st.UpdatedAt), st.CommentsClosed, st.ID)
+			st.Status, nullTime(st.PublishedAt), ts(st.UpdatedAt), st.CommentsClosed, st.ContentNote, noteMode(st.ContentNoteMode), st.ID)
 		if err != nil {
 			return err
 		}
@@ -305,4 +305,50 @@ func (s *Store) adminTitleSearch(ctx context.Context, raw, status string, limit,
 
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func noteMode(m string) string {
+	if m == "" {
+		return model.NoteAuto
+	}
+	return m
+}
+
+// UncheckedStories returns up to limit stories not yet checked for a
+// content note (written before the check existed), with their text.
+func (s *Store) UncheckedStories(ctx context.Context, limit int) ([]model.Story, error) {
+	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT id, letter, reply, content_note_mode FROM stories WHERE NOT content_checked
+		ORDER BY id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unchecked stories: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Story
+	for rows.Next() {
+		var st model.Story
+		if err := rows.Scan(&st.ID, &st.Letter, &st.Reply, &st.ContentNoteMode); err != nil {
+			return nil, fmt.Errorf("store: unchecked stories: %w", err)
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// SetContentNotes records the check of stories: which need a content note.
+func (s *Store) SetContentNotes(ctx context.Context, notes map[int64]bool) error {
+	if len(notes) == 0 {
+		return nil
+	}
+	err := s.write(ctx, func(ctx context.Context, q querier) error {
+		for id, on := range notes {
+			if _, err := q.ExecContext(ctx, `UPDATE stories SET content_note = $1, content_checked = TRUE WHERE id = $2`, on, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: content notes: %w", err)
+	}
+	return nil
 }

@@ -89,17 +89,28 @@ func (s *Server) storyFeed(ctx context.Context, title, path, page string, storie
 			advisor = site.AdvisorName
 		}
 		content := string(markup.Plain(full.Letter)) + "<h2>" + html.EscapeString(advisor) + "’s reply</h2>" + string(markup.Markdown(full.Reply))
+		summary := markup.Excerpt(full.Letter, 300)
+		if full.ContentNote {
+			// Title only: a feed reader shows the text with no note and no
+			// help at hand.
+			summary = contentNoteFeed
+			content = "<p>" + html.EscapeString(contentNoteFeed) + ` <a href="` + html.EscapeString(link) + `">Read it on the site</a>.</p>`
+		}
 		f.Entries = append(f.Entries, atomEntry{
 			Title: st.Title, ID: link, Updated: atomTime(full.UpdatedAt), Published: atomTime(full.PublishedAt),
 			Links:   []atomLink{{Rel: "alternate", Href: link}},
 			Author:  atomPerson{Name: site.SiteName},
-			Summary: &atomText{Type: "text", Body: markup.Excerpt(full.Letter, 300)},
+			Summary: &atomText{Type: "text", Body: summary},
 			Content: &atomText{Type: "html", Body: content},
 		})
 	}
 	f.Updated = atomTime(updated)
 	return f, nil
 }
+
+// contentNoteFeed stands for the text of a story with a content note in
+// feeds.
+const contentNoteFeed = "This story talks about suicide or self-harm. If it brings up difficult feelings, the site lists crisis lines you can call now."
 
 func (s *Server) storiesFeed(w http.ResponseWriter, r *http.Request) error {
 	_, stories, err := s.svc.FeedStories(r.Context(), "")

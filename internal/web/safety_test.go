@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/database/dbtest"
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/service"
 )
 
 // /help shows the reader's country's lines first: from the browser's
@@ -236,4 +238,57 @@ func TestDashboardSaysWhenNoMailGoesOut(t *testing.T) {
 	if _, page := get(t, rose, site.URL+"/admin/"); strings.Contains(page, "No mail is being delivered") {
 		t.Error("a warning with SMTP set")
 	}
+}
+
+// A story that touches suicide or self-harm opens with a content note;
+// lists, search results and feeds show its title alone; advisors can turn
+// the note off; stories written before notes existed are checked by the
+// background job.
+func TestContentNotes(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		ctx := context.Background()
+		secs, _ := site.Service.Sections(ctx)
+		letter := "Last spring my brother took his own life. I keep replaying our last phone call and the pills he had."
+		st, err := site.Service.CreateStory(ctx, 0, service.StoryInput{Title: "After my brother died", SectionID: secs[0].ID,
+			Letter: letter, Reply: "Dear friend,\n\nGrief after a suicide is its own kind of grief."}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := browserClient(t)
+		_, page := get(t, c, site.URL+"/stories/"+st.Slug)
+		if !strings.Contains(page, `class="content-note"`) || !strings.Contains(page, `href="/help"`) {
+			t.Error("no content note on the story")
+		}
+		for _, u := range []string{"/", "/sections/" + secs[0].Slug, "/search?q=brother+phone+call", "/feed.atom", "/search.atom?q=brother+phone+call"} {
+			_, body := get(t, c, site.URL+u)
+			if !strings.Contains(body, "After my brother died") {
+				t.Errorf("%s does not list the story", u)
+			}
+			if strings.Contains(body, "replaying our last phone call") || strings.Contains(body, "pills he had") {
+				t.Errorf("%s shows the text of a story with a content note", u)
+			}
+		}
+		// The advisors' choice wins.
+		addUser(t, site, "rose@example.org", model.RoleAdvisor)
+		rose := loginAs(t, site, "rose@example.org")
+		form := url.Values{"title": {st.Title}, "section": {strconv.FormatInt(secs[0].ID, 10)}, "letter": {letter},
+			"reply": {st.Reply}, "content_note": {"off"}, "action": {"save"}}
+		if resp, _ := post(t, rose, site.URL+"/admin/stories/"+strconv.FormatInt(st.ID, 10), form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d", resp.StatusCode)
+		}
+		if _, page := get(t, c, site.URL+"/stories/"+st.Slug); strings.Contains(page, `class="content-note"`) {
+			t.Error("the note stayed after the advisor turned it off")
+		}
+		// An older story, never checked: the job gives it its note.
+		if _, err := db.Write.Exec(`UPDATE stories SET content_note = FALSE, content_note_mode = 'auto', content_checked = FALSE WHERE id = $1`, st.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := site.Service.CheckContentNotes(ctx, 500); err != nil || n != 1 {
+			t.Fatalf("checked %d: %v", n, err)
+		}
+		if _, page := get(t, c, site.URL+"/stories/"+st.Slug); !strings.Contains(page, `class="content-note"`) {
+			t.Error("the job did not give the older story its note")
+		}
+	})
 }

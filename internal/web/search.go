@@ -8,6 +8,7 @@ import (
 
 	"github.com/confide/confide/internal/crisis"
 	"github.com/confide/confide/internal/markup"
+	"github.com/confide/confide/internal/model"
 )
 
 // searchCrisisWords are single words that, searched for, get the help box
@@ -108,10 +109,19 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) error {
 			Title: st.Title, ID: link, Updated: atomTime(st.UpdatedAt), Published: atomTime(st.PublishedAt),
 			Links:   []atomLink{{Rel: "alternate", Href: link}},
 			Author:  atomPerson{Name: site.SiteName},
-			Summary: &atomText{Type: "text", Body: markup.Excerpt(st.Letter, 300)},
+			Summary: &atomText{Type: "text", Body: feedSummary(st)},
 		})
 	}
 	f.Updated = atomTime(updated)
 	w.Header().Set("X-Robots-Tag", "noindex")
 	return s.writeFeed(w, r, f)
+}
+
+// feedSummary is a story's summary in a feed: an excerpt of the letter, or
+// for a story with a content note, the note alone.
+func feedSummary(st model.Story) string {
+	if st.ContentNote {
+		return contentNoteFeed
+	}
+	return markup.Excerpt(st.Letter, 300)
 }

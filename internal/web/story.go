@@ -60,6 +60,9 @@ func (s *Server) story(w http.ResponseWriter, r *http.Request) error {
 	if st.Letter == "" {
 		v.Description = markup.Excerpt(st.Reply, 160) // the writer withdrew the letter
 	}
+	if st.ContentNote {
+		v.Description = "A story about suicide or self-harm, with an advisor's reply and help at hand."
+	}
 	v.Canonical = s.baseURL + "/stories/" + st.Slug
 	if n > 1 {
 		v.Canonical += "?page=" + r.URL.Query().Get("page")

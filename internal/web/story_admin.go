@@ -11,7 +11,7 @@ import (
 	"github.com/confide/confide/internal/service"
 )
 
-var storyFields = []string{"title", "slug", "section", "author_name", "letter", "reply", "advisor_name", "signature", "action"}
+var storyFields = []string{"title", "slug", "section", "author_name", "letter", "reply", "advisor_name", "signature", "content_note", "action"}
 
 // storyEditor is the Data of the story form.
 type storyEditor struct {
@@ -33,7 +33,7 @@ func (f form) storyInput() service.StoryInput {
 	section, _ := strconv.ParseInt(f.Get("section"), 10, 64)
 	return service.StoryInput{Title: f.Get("title"), Slug: f.Get("slug"), SectionID: section,
 		AuthorName: f.Get("author_name"), Letter: f.Values["letter"], Reply: f.Values["reply"],
-		AdvisorName: f.Get("advisor_name"), Signature: f.Values["signature"]}
+		AdvisorName: f.Get("advisor_name"), Signature: f.Values["signature"], ContentNoteMode: f.Get("content_note")}
 }
 
 func (s *Server) adminStories(w http.ResponseWriter, r *http.Request) error {
@@ -130,7 +130,7 @@ func (s *Server) createStory(w http.ResponseWriter, r *http.Request) error {
 func storyValues(st *model.Story) map[string]string {
 	return map[string]string{"title": st.Title, "slug": st.Slug, "section": strconv.FormatInt(st.SectionID, 10),
 		"author_name": st.AuthorName, "letter": st.Letter, "reply": st.Reply, "advisor_name": st.AdvisorName,
-		"signature": st.Signature}
+		"signature": st.Signature, "content_note": st.ContentNoteMode}
 }
 
 func (s *Server) editStory(w http.ResponseWriter, r *http.Request) error {

@@ -12,6 +12,7 @@ type CommentJobs interface {
 	SendModerationDigest(ctx context.Context) (bool, error)
 	PruneCommentState(ctx context.Context) error
 	TellWritersOfComments(ctx context.Context) (int, error)
+	CheckContentNotes(ctx context.Context, batch int) (int, error)
 }
 
 // Comments runs the comments' background jobs until its context ends:
@@ -48,6 +49,17 @@ func (w *Comments) Run(ctx context.Context) {
 			log.Error("tell writers of comments", "err", err)
 		} else if n > 0 {
 			log.Info("writers told of comments", "mails", n)
+		}
+		// Stories from before content notes: checked a batch at a time
+		// until none are left (a no-op after that).
+		for ctx.Err() == nil {
+			n, err := w.Service.CheckContentNotes(ctx, 500)
+			if err != nil {
+				log.Error("content notes", "err", err)
+			}
+			if err != nil || n < 500 {
+				break
+			}
 		}
 		if err := w.Service.PruneCommentState(ctx); err != nil {
 			log.Error("prune anti-spam state", "err", err)
