@@ -50,7 +50,8 @@ func readLabelled(t *testing.T, file string) []labelled {
 // high and medium together at least 0.95, and at most 0.05 of texts
 // without risk given medium or high. The tuned half must do as well.
 // The held-out half of the first set was read while the first lists were
-// written; the third set is the honest measure (see the sets' headers).
+// written, and the second and third sets were each measured once and then
+// tuned on; the fourth set is the honest measure (see the sets' headers).
 func TestLabelledSet(t *testing.T) {
 	d := English()
 	set := readLabelled(t, "testdata/labelled.tsv")
@@ -59,19 +60,19 @@ func TestLabelledSet(t *testing.T) {
 	}
 	// The later sets are whole: second.tsv tuned the lists after the first
 	// round; third.tsv was written after that and never tuned on.
-	for _, later := range []string{"second", "third"} {
+	for _, later := range []string{"second", "third", "fourth"} {
 		for _, c := range readLabelled(t, "testdata/"+later+".tsv") {
 			c.kind = later + " " + c.kind
 			set = append(set, c)
 		}
 	}
-	for _, half := range []string{"first set, tuned half", "first set, held-out half", "second", "third"} {
+	for _, half := range []string{"first set, tuned half", "first set, held-out half", "second", "third", "fourth"} {
 		var urgent, urgentFound, calm, calmAlarm int
 		perTier := map[Tier][2]int{}
 		for _, c := range set {
 			set, _, _ := strings.Cut(c.kind, " ")
 			switch {
-			case set == "second" || set == "third":
+			case set == "second" || set == "third" || set == "fourth":
 				if set != half {
 					continue
 				}
@@ -113,12 +114,12 @@ func TestLabelledSet(t *testing.T) {
 		t.Logf("%s: recall of high+medium %.3f (%d/%d), false alarms %.3f (%d/%d); %s", half, recall, urgentFound, urgent,
 			alarms, calmAlarm, calm, strings.Join(tiers, ", "))
 		// The targets hold on the sets the lists were tuned on. On
-		// the third set (never tuned on) they do not yet: it is held to
-		// what was measured when it was written, so that a change to the
-		// lists cannot make it worse unnoticed.
+		// the fourth set (never tuned on) they may not: it is held to what
+		// was measured when it was written, so that a change to the lists
+		// cannot make it worse unnoticed.
 		wantRecall, wantAlarms := 0.95, 0.05
-		if half == "third" {
-			wantRecall, wantAlarms = 0.56, 0.034
+		if half == "fourth" {
+			wantRecall, wantAlarms = fourthRecall, fourthAlarms
 		}
 		if recall < wantRecall {
 			t.Errorf("%s: recall of high and medium %.3f, want at least %.2f", half, recall, wantRecall)
