@@ -129,3 +129,9 @@ func TestLabelledSet(t *testing.T) {
 		}
 	}
 }
+
+// What the fourth set measured when it was written (see its header).
+const (
+	fourthRecall = 0.0
+	fourthAlarms = 1.0
+)
