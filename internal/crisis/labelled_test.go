@@ -130,8 +130,11 @@ func TestLabelledSet(t *testing.T) {
 	}
 }
 
-// What the fourth set measured when it was written (see its header).
+// What the fourth set measured when it was written (see its header):
+// recall of high and medium 0.467 (14 of 30), false alarms 0.033 (1 of
+// 30). New wording of plans, means and goodbyes is open-ended; phrase
+// lists tuned on one set have found about half of it in every fresh set.
 const (
-	fourthRecall = 0.0
-	fourthAlarms = 1.0
+	fourthRecall = 0.46
+	fourthAlarms = 0.034
 )
