@@ -68,7 +68,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 			}
 		}
 	}
-	base := "file:" + file + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	// secure_delete: freed pages are zeroed, so erased text does not linger
+	// in the file (see the store's ScrubErased).
+	base := "file:" + file + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(1)&_time_format=sqlite"
 	if query != "" {
 		base += "&" + query
 	}

@@ -25,6 +25,9 @@ type LetterStore interface {
 	AddLetterMessage(ctx context.Context, m *model.LetterMessage) error
 	LetterMessages(ctx context.Context, letterID int64, withNotes bool) ([]model.LetterMessage, error)
 	EraseLetter(ctx context.Context, id int64, at time.Time) error
+	EraseMailTo(ctx context.Context, addr string) error
+	MarkScrub(ctx context.Context) error
+	ScrubErased(ctx context.Context) (bool, error)
 	SetLetterMessageBody(ctx context.Context, id int64, body string) error
 	Hits(ctx context.Context, key string, window time.Time) (int64, error)
 	LettersByEmail(ctx context.Context, email string, limit int) ([]model.Letter, error)
@@ -373,6 +376,19 @@ func (s *Service) WithdrawLetter(ctx context.Context, token string, keepReply bo
 				return err
 			}
 		}
+		// The reply being drafted may quote the letter; mail to the writer
+		// holds their address and name.
+		if err := s.store.DeleteLetterDraft(ctx, th.Letter.ID); err != nil {
+			return err
+		}
+		if th.Letter.WriterEmail != "" {
+			if err := s.store.EraseMailTo(ctx, th.Letter.WriterEmail); err != nil {
+				return err
+			}
+		}
+		if err := s.store.MarkScrub(ctx); err != nil {
+			return err
+		}
 		// The replies stay for the advisors, without the passages they
 		// quoted from the letter.
 		for _, m := range th.Messages {
@@ -387,6 +403,10 @@ func (s *Service) WithdrawLetter(ctx context.Context, token string, keepReply bo
 		return s.store.EraseLetter(ctx, th.Letter.ID, s.Now())
 	})
 }
+
+// ScrubErased makes what erasures removed leave the database files (see
+// the store's ScrubErased); the worker calls it.
+func (s *Service) ScrubErased(ctx context.Context) (bool, error) { return s.store.ScrubErased(ctx) }
 
 // LettersPerPage is the inbox's page size.
 const LettersPerPage = 50

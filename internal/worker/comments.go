@@ -13,6 +13,7 @@ type CommentJobs interface {
 	PruneCommentState(ctx context.Context) error
 	TellWritersOfComments(ctx context.Context) (int, error)
 	CheckContentNotes(ctx context.Context, batch int) (int, error)
+	ScrubErased(ctx context.Context) (bool, error)
 }
 
 // Comments runs the comments' background jobs until its context ends:
@@ -60,6 +61,11 @@ func (w *Comments) Run(ctx context.Context) {
 			if err != nil || n < 500 {
 				break
 			}
+		}
+		if ran, err := w.Service.ScrubErased(ctx); err != nil {
+			log.Error("scrub erased text", "err", err)
+		} else if ran {
+			log.Info("erased text scrubbed from the database files")
 		}
 		if err := w.Service.PruneCommentState(ctx); err != nil {
 			log.Error("prune anti-spam state", "err", err)
