@@ -12,6 +12,9 @@ type Settings struct {
 	Footer       string
 	ContactEmail string
 	QuickExitURL string // where "Leave this site" goes: a neutral page
+	// LetterRetention is how many months a private letter is kept after
+	// it was closed, then erased ("0": until its writer withdraws it).
+	LetterRetention string
 }
 
 // Setting keys as stored in the settings table.
@@ -24,6 +27,7 @@ const (
 	SettingFooter       = "footer"
 	SettingContactEmail = "contact_email"
 	SettingQuickExitURL = "quick_exit_url"
+	SettingRetention    = "letter_retention_months"
 )
 
 // DefaultSettings are used for every key the database does not hold.
@@ -35,7 +39,8 @@ func DefaultSettings() Settings {
 		AdvisorName: "The advisor",
 		Footer:      "If you are in danger right now, call your local emergency number.",
 		// A weather page: nothing on it says where the reader came from.
-		QuickExitURL: "https://www.bbc.com/weather",
+		QuickExitURL:    "https://www.bbc.com/weather",
+		LetterRetention: "12",
 	}
 }
 

@@ -7,11 +7,13 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"net/mail"
+	"net/netip"
 	"strings"
 	"time"
 
 	"github.com/confide/confide/internal/model"
 	"github.com/confide/confide/internal/password"
+	"github.com/confide/confide/internal/spam"
 )
 
 // Login throttling. One address may fail ten times in fifteen minutes, so a
@@ -96,7 +98,12 @@ func (s *Service) Authenticate(ctx context.Context, email, pw, ip string) (*mode
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := s.Now()
 	since := now.Add(-LoginWindow)
-	ipScope, acctScope := "ip:"+ip, "account:"+email
+	// The address is kept only as a keyed hash (see package spam).
+	addrHash := ""
+	if a, err := netip.ParseAddr(ip); err == nil {
+		addrHash = spam.HashAddr(s.opts.Secret, a)
+	}
+	ipScope, acctScope := "ip:"+addrHash, "account:"+email
 	if n, err := s.store.LoginFailures(ctx, ipScope, since); err != nil {
 		return nil, err
 	} else if n >= MaxFailuresPerIP {
@@ -129,7 +136,7 @@ func (s *Service) Authenticate(ctx context.Context, email, pw, ip string) (*mode
 		if err := s.store.ClearLoginFailures(ctx, acctScope, now.Add(-24*time.Hour)); err != nil {
 			return err
 		}
-		return s.audit(ctx, u.ID, "user.login", ip)
+		return s.audit(ctx, u.ID, "user.login", "")
 	})
 	return u, err
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/mail"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -28,6 +29,8 @@ type LetterStore interface {
 	EraseMailTo(ctx context.Context, addr string) error
 	MarkScrub(ctx context.Context) error
 	ScrubErased(ctx context.Context) (bool, error)
+	ForgetAddresses(ctx context.Context, before time.Time, batch int) (int64, error)
+	OldPrivateLetters(ctx context.Context, before time.Time, limit int) ([]model.Letter, error)
 	SetLetterMessageBody(ctx context.Context, id int64, body string) error
 	Hits(ctx context.Context, key string, window time.Time) (int64, error)
 	LettersByEmail(ctx context.Context, email string, limit int) ([]model.Letter, error)
@@ -356,6 +359,11 @@ func (s *Service) WithdrawLetter(ctx context.Context, token string, keepReply bo
 	if err != nil {
 		return err
 	}
+	return s.eraseLetter(ctx, th, keepReply)
+}
+
+// eraseLetter erases a letter as a withdrawal does (see WithdrawLetter).
+func (s *Service) eraseLetter(ctx context.Context, th *LetterThread, keepReply bool) error {
 	// The copy is read whole: withPublication hides a draft from the writer,
 	// and a draft holds their words too.
 	p, err := s.store.Publication(ctx, th.Letter.ID)
@@ -367,6 +375,7 @@ func (s *Service) WithdrawLetter(ctx context.Context, token string, keepReply bo
 			if err := s.store.ErasePublication(ctx, p.LetterID, s.Now()); err != nil {
 				return err
 			}
+			var err error
 			if keepReply && th.StorySlug != "" {
 				err = s.keepReplyOnly(ctx, p.StoryID)
 			} else {
@@ -402,6 +411,47 @@ func (s *Service) WithdrawLetter(ctx context.Context, token string, keepReply bo
 		}
 		return s.store.EraseLetter(ctx, th.Letter.ID, s.Now())
 	})
+}
+
+// EraseOldLetters erases private letters closed longer ago than the
+// site's retention (LetterRetention months; 0 keeps them until their
+// writers withdraw them), up to batch a call, and returns how many.
+func (s *Service) EraseOldLetters(ctx context.Context, batch int) (int, error) {
+	site, err := s.SiteSettings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	months, err := strconv.Atoi(site.LetterRetention)
+	if err != nil || months <= 0 {
+		return 0, nil
+	}
+	list, err := s.store.OldPrivateLetters(ctx, s.Now().AddDate(0, -months, 0), batch)
+	if err != nil {
+		return 0, err
+	}
+	for i := range list {
+		th, err := s.AdminLetter(ctx, list[i].ID)
+		if err != nil {
+			return i, err
+		}
+		if err := s.eraseLetter(ctx, th, false); err != nil {
+			return i, err
+		}
+		if err := s.Audit(ctx, 0, "letter.expired", fmt.Sprintf("letter %d: erased %d months after it was closed", th.Letter.ID, months)); err != nil {
+			return i, err
+		}
+	}
+	return len(list), nil
+}
+
+// AddressHashDays is how long comments and reports keep the hash of their
+// writer's address (for limits and bans) before it is forgotten.
+const AddressHashDays = 30
+
+// ForgetAddresses forgets address hashes older than AddressHashDays, a
+// batch at a time; the worker calls it until it returns fewer.
+func (s *Service) ForgetAddresses(ctx context.Context, batch int) (int64, error) {
+	return s.store.ForgetAddresses(ctx, s.Now().AddDate(0, 0, -AddressHashDays), batch)
 }
 
 // ScrubErased makes what erasures removed leave the database files (see

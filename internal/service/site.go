@@ -22,6 +22,7 @@ func (s *Service) SiteSettings(ctx context.Context) (model.Settings, error) {
 		model.SettingAdvisorName:  &out.AdvisorName,
 		model.SettingSignature:    &out.Signature,
 		model.SettingQuickExitURL: &out.QuickExitURL,
+		model.SettingRetention:    &out.LetterRetention,
 		model.SettingFooter:       &out.Footer,
 		model.SettingContactEmail: &out.ContactEmail,
 	} {

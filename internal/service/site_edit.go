@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/mail"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/confide/confide/internal/model"
@@ -15,7 +16,7 @@ type SettingsInput = model.Settings
 // UpdateSettings checks and stores the site's settings in one transaction.
 func (s *Service) UpdateSettings(ctx context.Context, actor int64, in SettingsInput) error {
 	fields := map[string]string{}
-	for _, f := range []*string{&in.SiteName, &in.Tagline, &in.Mission, &in.AdvisorName, &in.Signature, &in.Footer, &in.ContactEmail, &in.QuickExitURL} {
+	for _, f := range []*string{&in.SiteName, &in.Tagline, &in.Mission, &in.AdvisorName, &in.Signature, &in.Footer, &in.ContactEmail, &in.QuickExitURL, &in.LetterRetention} {
 		*f = strings.TrimSpace(*f)
 	}
 	if in.SiteName == "" {
@@ -39,6 +40,11 @@ func (s *Service) UpdateSettings(ctx context.Context, actor int64, in SettingsIn
 	} else if u, err := url.Parse(in.QuickExitURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		fields["quick_exit_url"] = "Enter the full address of a neutral page, like https://www.bbc.com/weather."
 	}
+	if in.LetterRetention == "" {
+		in.LetterRetention = model.DefaultSettings().LetterRetention
+	} else if n, err := strconv.Atoi(in.LetterRetention); err != nil || n < 0 || n > 120 {
+		fields["letter_retention_months"] = "A number of months from 0 (keep until the writer withdraws) to 120."
+	}
 	if len(fields) > 0 {
 		return &model.Error{Code: model.EINVALID, Message: "Please correct the settings.", Fields: fields}
 	}
@@ -46,7 +52,7 @@ func (s *Service) UpdateSettings(ctx context.Context, actor int64, in SettingsIn
 		for k, v := range map[string]string{
 			model.SettingSiteName: in.SiteName, model.SettingTagline: in.Tagline, model.SettingMission: in.Mission,
 			model.SettingAdvisorName: in.AdvisorName, model.SettingSignature: in.Signature, model.SettingFooter: in.Footer,
-			model.SettingContactEmail: in.ContactEmail, model.SettingQuickExitURL: in.QuickExitURL,
+			model.SettingContactEmail: in.ContactEmail, model.SettingQuickExitURL: in.QuickExitURL, model.SettingRetention: in.LetterRetention,
 		} {
 			if err := s.store.SetSetting(ctx, k, v); err != nil {
 				return err

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/confide/confide/internal/database"
+	"github.com/confide/confide/internal/model"
 )
 
 // scrubKey is the setting that says an erasure waits for ScrubErased.
@@ -67,4 +69,50 @@ func (s *Store) ScrubErased(ctx context.Context) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// ForgetAddresses blanks the address hashes of comments and reports made
+// before before (up to batch comments a call) and drops older login
+// failures, and returns how many comments it changed. Bans keep their own
+// hashes and ranges in the block list.
+func (s *Store) ForgetAddresses(ctx context.Context, before time.Time, batch int) (int64, error) {
+	var n int64
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		q := s.writer(ctx)
+		res, err := q.ExecContext(ctx, `UPDATE comments SET addr_hash = '' WHERE id IN (SELECT id FROM comments
+			WHERE addr_hash <> '' AND created_at < $1 ORDER BY created_at, id LIMIT $2)`, ts(before), batch)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		if _, err := q.ExecContext(ctx, `UPDATE comment_reports SET addr_hash = '' WHERE addr_hash <> '' AND created_at < $1`, ts(before)); err != nil {
+			return err
+		}
+		_, err = q.ExecContext(ctx, `DELETE FROM login_failures WHERE created_at < $1`, ts(before))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: forget addresses: %w", err)
+	}
+	return n, nil
+}
+
+// OldPrivateLetters returns up to limit letters that may not be published
+// and were closed before before: kept no longer than the site says.
+func (s *Store) OldPrivateLetters(ctx context.Context, before time.Time, limit int) ([]model.Letter, error) {
+	rows, err := s.reader(ctx).QueryContext(ctx, letterColumns+` WHERE l.status = 'closed' AND l.consent = 'private'
+		AND l.updated_at < $1 ORDER BY l.updated_at LIMIT $2`, ts(before), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: old private letters: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Letter
+	for rows.Next() {
+		l, err := scanLetter(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: old private letters: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
 }

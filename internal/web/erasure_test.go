@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/confide/confide/internal/app/apptest"
 	"github.com/confide/confide/internal/database"
@@ -80,6 +81,76 @@ func TestErasureLeavesNothing(t *testing.T) {
 					t.Errorf("the database file still holds %q", needle)
 				}
 			}
+		}
+	})
+}
+
+// Private letters closed longer than the site's retention are erased;
+// address hashes are forgotten after 30 days; a login failure is counted
+// by a keyed hash, never by the address itself.
+func TestRetention(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		setLayers(t, site, openLayers)
+		ctx := context.Background()
+		addUser(t, site, "rose@example.org", "advisor")
+		for _, l := range []struct{ title, consent string }{{"Old private", "private"}, {"Old public", "publish"}, {"Open private", "private"}} {
+			post(t, browserClient(t), site.URL+"/share", url.Values{"title": {l.title}, "consent": {l.consent},
+				"email": {strings.ReplaceAll(strings.ToLower(l.title), " ", ".") + "@example.org"},
+				"body": {"A letter about a long winter, the kind of winter that makes every morning heavy and grey."}})
+		}
+		rose := loginAs(t, site, "rose@example.org")
+		for _, title := range []string{"Old private", "Old public"} {
+			var id string
+			db.Read.QueryRow(`SELECT id FROM letters WHERE title = $1`, title).Scan(&id)
+			post(t, rose, site.URL+"/admin/letters/"+id, url.Values{"action": {"case"}, "status": {"closed"}, "priority": {"0"}, "assignee": {"0"}})
+		}
+		mine := postComment(t, site, slugOf(lenaTitle), "Kit", "kit@example.org", "I know this feeling well, thank you.")
+		// A failed login.
+		post(t, browserClient(t), site.URL+"/admin/login", url.Values{"email": {"rose@example.org"}, "password": {"wrong"}})
+		var scope string
+		db.Read.QueryRow(`SELECT scope FROM login_failures WHERE scope LIKE 'ip:%'`).Scan(&scope)
+		if scope == "" || strings.Contains(scope, "127.0.0.1") || len(scope) < 20 {
+			t.Errorf("login failure scope %q", scope)
+		}
+
+		site.Clock.Advance(11 * 30 * 24 * time.Hour)
+		if n, err := site.Service.EraseOldLetters(ctx, 100); err != nil || n != 0 {
+			t.Fatalf("erased %d before the retention ran out: %v", n, err)
+		}
+		site.Clock.Advance(2 * 30 * 24 * time.Hour)
+		if n, err := site.Service.EraseOldLetters(ctx, 100); err != nil || n != 1 {
+			t.Fatalf("erased %d: %v", n, err)
+		}
+		var body, status string
+		db.Read.QueryRow(`SELECT body, status FROM letters WHERE writer_email = '' AND status = 'withdrawn'`).Scan(&body, &status)
+		var left int
+		db.Read.QueryRow(`SELECT count(*) FROM letters WHERE title IN ('Old public', 'Open private') AND body <> ''`).Scan(&left)
+		if status != "withdrawn" || body != "" || left != 2 {
+			t.Errorf("after retention: %q %q, %d others kept", status, body, left)
+		}
+		if log, _, _ := site.Service.AuditLog(ctx, 1); len(log) == 0 || log[0].Action != "letter.expired" {
+			t.Errorf("audit: %+v", log)
+		}
+		// 0 keeps letters until their writers withdraw them.
+		settings, _ := site.Service.SiteSettings(ctx)
+		settings.LetterRetention = "0"
+		if err := site.Service.UpdateSettings(ctx, 0, settings); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := site.Service.EraseOldLetters(ctx, 100); n != 0 {
+			t.Error("retention 0 erased letters")
+		}
+		// Address hashes: forgotten after 30 days.
+		if n, err := site.Service.ForgetAddresses(ctx, 1000); err != nil || n < 1 {
+			t.Fatalf("forgot %d: %v", n, err)
+		}
+		var hash string
+		db.Read.QueryRow(`SELECT addr_hash FROM comments WHERE id = $1`, commentID(t, mine)).Scan(&hash)
+		var failures int
+		db.Read.QueryRow(`SELECT count(*) FROM login_failures`).Scan(&failures)
+		if hash != "" || failures != 0 {
+			t.Errorf("after 30 days: hash %q, %d login failures", hash, failures)
 		}
 	})
 }

@@ -14,6 +14,8 @@ type CommentJobs interface {
 	TellWritersOfComments(ctx context.Context) (int, error)
 	CheckContentNotes(ctx context.Context, batch int) (int, error)
 	ScrubErased(ctx context.Context) (bool, error)
+	ForgetAddresses(ctx context.Context, batch int) (int64, error)
+	EraseOldLetters(ctx context.Context, batch int) (int, error)
 }
 
 // Comments runs the comments' background jobs until its context ends:
@@ -61,6 +63,23 @@ func (w *Comments) Run(ctx context.Context) {
 			if err != nil || n < 500 {
 				break
 			}
+		}
+		// Privacy: address hashes older than 30 days, private letters kept
+		// past the site's retention. Before the scrub, which then also
+		// removes what they erased.
+		for ctx.Err() == nil {
+			n, err := w.Service.ForgetAddresses(ctx, 1000)
+			if err != nil {
+				log.Error("forget address hashes", "err", err)
+			}
+			if err != nil || n < 1000 {
+				break
+			}
+		}
+		if n, err := w.Service.EraseOldLetters(ctx, 100); err != nil {
+			log.Error("erase letters past retention", "err", err)
+		} else if n > 0 {
+			log.Info("letters past retention erased", "letters", n)
 		}
 		if ran, err := w.Service.ScrubErased(ctx); err != nil {
 			log.Error("scrub erased text", "err", err)
