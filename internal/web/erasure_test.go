@@ -97,7 +97,7 @@ func TestRetention(t *testing.T) {
 		for _, l := range []struct{ title, consent string }{{"Old private", "private"}, {"Old public", "publish"}, {"Open private", "private"}} {
 			post(t, browserClient(t), site.URL+"/share", url.Values{"title": {l.title}, "consent": {l.consent},
 				"email": {strings.ReplaceAll(strings.ToLower(l.title), " ", ".") + "@example.org"},
-				"body": {"A letter about a long winter, the kind of winter that makes every morning heavy and grey."}})
+				"body":  {"A letter about a long winter, the kind of winter that makes every morning heavy and grey."}})
 		}
 		rose := loginAs(t, site, "rose@example.org")
 		for _, title := range []string{"Old private", "Old public"} {
