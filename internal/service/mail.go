@@ -78,7 +78,12 @@ func (s *Service) mailDomain() string {
 // interrupted when ctx is cancelled: a stopping worker finishes and records
 // the message in hand.
 func (s *Service) DeliverDue(ctx context.Context, m Mailer, limit int) (sent int, err error) {
-	batch, err := s.store.ClaimMail(ctx, s.Now(), mailLease, limit)
+	if ctx.Err() != nil {
+		return 0, nil
+	}
+	// The claim is never cut short by a stop: a claim committed while the
+	// stop cancelled the call would leave its messages leased to nobody.
+	batch, err := s.store.ClaimMail(context.WithoutCancel(ctx), s.Now(), mailLease, limit)
 	if err != nil {
 		return 0, err
 	}
