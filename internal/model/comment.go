@@ -99,3 +99,10 @@ type Subscription struct {
 	SeenID      int64 // the newest comment already told about
 	CreatedAt   time.Time
 }
+
+// PersonalSubscription is a story an address follows, for an export.
+type PersonalSubscription struct {
+	StorySlug string
+	Confirmed bool
+	CreatedAt time.Time
+}

@@ -46,6 +46,7 @@ type Store interface {
 	PublicationStore
 	MailInStore
 	ContentNoteStore
+	PersonalDataStore
 	ReplyTemplateStore
 
 	CreateUser(ctx context.Context, u *model.User) error

@@ -266,6 +266,8 @@ var wantAccess = map[string][]model.Role{
 	"POST /admin/users/{id}/disable":          {model.RoleAdmin},
 	"POST /admin/users/{id}/enable":           {model.RoleAdmin},
 	"GET /admin/outbox/{id}":                  {model.RoleAdmin},
+	"GET /admin/privacy":                      {model.RoleAdmin},
+	"POST /admin/privacy":                     {model.RoleAdmin},
 }
 
 func allowed(route string, who string) bool {

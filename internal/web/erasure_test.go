@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -153,4 +154,96 @@ func TestRetention(t *testing.T) {
 			t.Errorf("after 30 days: hash %q, %d login failures", hash, failures)
 		}
 	})
+}
+
+// An admin exports everything held about an address as JSON, then erases
+// it in one step; both are audited without the address. A commenter
+// deletes their own comments through a link sent to their address.
+func TestPersonalDataRequests(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		setLayers(t, site, openLayers)
+		ctx := context.Background()
+		slug := slugOf(lenaTitle)
+		post(t, browserClient(t), site.URL+"/share", url.Values{"title": {"Mine"}, "consent": {"private"}, "email": {"Ana@Example.org"},
+			"body": {"A letter about a long winter, the kind of winter that makes every morning heavy and grey."}})
+		postComment(t, site, slug, "Ana", "ana@example.org", "I know this feeling well, thank you.")
+		postComment(t, site, slug, "Bo", "bo@example.org", "Sending strength from far away.")
+		addUser(t, site, "admin2@example.org", "admin")
+		admin := loginAs(t, site, "admin2@example.org")
+		resp, body := post(t, admin, site.URL+"/admin/privacy", url.Values{"email": {"ana@example.org"}, "action": {"export"}})
+		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") ||
+			!strings.Contains(body, "a long winter") || !strings.Contains(body, "I know this feeling well") || strings.Contains(body, "Sending strength") {
+			t.Fatalf("export: %d\n%s", resp.StatusCode, body)
+		}
+		if resp, _ := post(t, admin, site.URL+"/admin/privacy", url.Values{"email": {"ana@example.org"}, "action": {"erase"}}); resp.StatusCode != 400 {
+			t.Errorf("erase without confirming: %d", resp.StatusCode)
+		}
+		post(t, admin, site.URL+"/admin/privacy", url.Values{"email": {"ana@example.org"}, "action": {"erase"}, "confirm": {"1"}})
+		var left int
+		db.Read.QueryRow(`SELECT (SELECT count(*) FROM comments WHERE author_email = 'ana@example.org') +
+			(SELECT count(*) FROM letters WHERE writer_email = 'ana@example.org') +
+			(SELECT count(*) FROM outbox WHERE to_addr = 'ana@example.org')`).Scan(&left)
+		if left != 0 {
+			t.Errorf("%d rows still hold the address", left)
+		}
+		log, _, _ := site.Service.AuditLog(ctx, 1)
+		for _, e := range log[:2] {
+			if !strings.HasPrefix(e.Action, "privacy.") || strings.Contains(e.Detail, "ana@") {
+				t.Errorf("audit: %+v", e)
+			}
+		}
+
+		// Bo deletes his own comments: the same answer for any address,
+		// and a link only his mailbox gets.
+		c := browserClient(t)
+		for _, who := range []string{"bo@example.org", "nobody@example.org"} {
+			resp, page := post(t, c, site.URL+"/comments/erase", url.Values{"email": {who}})
+			if resp.StatusCode != 200 || !strings.Contains(page, "If comments were written with this address") {
+				t.Fatalf("request for %s: %d", who, resp.StatusCode)
+			}
+		}
+		if len(mailsTo(t, site, "nobody@example.org")) != 0 {
+			t.Error("a stranger's address got mail")
+		}
+		mails := mailsTo(t, site, "bo@example.org")
+		m := regexp.MustCompile(`/comments/erase/confirm\?k=([A-Za-z0-9_-]+)`).FindStringSubmatch(mails[0].Text)
+		if m == nil {
+			t.Fatalf("no link in %q", mails[0].Text)
+		}
+		if resp, _ := get(t, c, site.URL+"/comments/erase/confirm?k="+m[1]+"x"); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a forged link: %d", resp.StatusCode)
+		}
+		if _, page := get(t, c, site.URL+"/comments/erase/confirm?k="+m[1]); !strings.Contains(page, "Delete my comments") {
+			t.Fatal("no confirmation page")
+		}
+		_, page := post(t, c, site.URL+"/comments/erase/confirm", url.Values{"k": {m[1]}})
+		var bo int
+		db.Read.QueryRow(`SELECT count(*) FROM comments WHERE author_email = 'bo@example.org'`).Scan(&bo)
+		if bo != 0 || !strings.Contains(page, "1 comment was deleted") {
+			t.Errorf("after the link: %d comments\n%s", bo, page)
+		}
+		site.Clock.Advance(49 * time.Hour)
+		if resp, _ := get(t, c, site.URL+"/comments/erase/confirm?k="+m[1]); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("an expired link: %d", resp.StatusCode)
+		}
+	})
+}
+
+// /privacy reports what the site stores from its real settings.
+func TestPrivacyPageFollowsTheSettings(t *testing.T) {
+	site := apptest.Start(t, dbtest.SQLite(t))
+	c := browserClient(t)
+	if _, page := get(t, c, site.URL+"/privacy"); !strings.Contains(page, "erased 12 months after") || !strings.Contains(page, "for 30 days") ||
+		!strings.Contains(page, `href="/comments/erase"`) {
+		t.Errorf("privacy page:\n%s", page)
+	}
+	settings, _ := site.Service.SiteSettings(context.Background())
+	settings.LetterRetention = "0"
+	if err := site.Service.UpdateSettings(context.Background(), 0, settings); err != nil {
+		t.Fatal(err)
+	}
+	if _, page := get(t, c, site.URL+"/privacy"); strings.Contains(page, "months after its conversation was closed") {
+		t.Error("the page did not follow the new retention")
+	}
 }

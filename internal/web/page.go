@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/confide/confide/internal/helplines"
+	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/service"
 )
 
 func (s *Server) editablePage(slug string) handlerFunc {
@@ -18,9 +20,28 @@ func (s *Server) editablePage(slug string) handlerFunc {
 			return err
 		}
 		v.Canonical = s.baseURL + "/" + slug
-		v.Data = p
+		data := editablePageData{Page: p}
+		if slug == "privacy" {
+			// The facts come from the running site, so they cannot go stale
+			// as the admin's text around them might.
+			data.Facts = &privacyFacts{Retention: v.Site.LetterRetention, AddressDays: service.AddressHashDays}
+		}
+		v.Data = data
 		return s.render(w, r, http.StatusOK, "page", v)
 	}
+}
+
+// editablePageData is the Data of an editable page; /privacy also lists
+// what the site stores, from its real settings.
+type editablePageData struct {
+	*model.Page
+	Facts *privacyFacts
+}
+
+// privacyFacts are the settings /privacy reports.
+type privacyFacts struct {
+	Retention   string // months a closed private letter is kept ("0": until withdrawn)
+	AddressDays int
 }
 
 // helpPage is the Data of /help and of the helpline notes on other pages:

@@ -76,6 +76,8 @@ var adminRoutes = []adminRoute{
 	{"POST", "/admin/users/{id}/enable", model.PermUsers, func(s *Server) handlerFunc { return s.setDisabled(false) }},
 	{"POST", "/admin/users/{id}/reset-2fa", model.PermUsers, func(s *Server) handlerFunc { return s.resetTOTP }},
 
+	{"GET", "/admin/privacy", model.PermSite, func(s *Server) handlerFunc { return s.adminPrivacy }},
+	{"POST", "/admin/privacy", model.PermSite, func(s *Server) handlerFunc { return s.adminPrivacyAction }},
 	{"GET", "/admin/outbox", model.PermOutbox, func(s *Server) handlerFunc { return s.adminOutbox }},
 	{"GET", "/admin/outbox/{id}", model.PermOutbox, func(s *Server) handlerFunc { return s.adminOutboxMessage }},
 }
@@ -136,6 +138,10 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /safety/lines", s.handle(s.safetyLines))
 	mux.Handle("GET /share", s.handle(s.cached(s.share)))
 	mux.Handle("POST /share", s.handle(s.shareLetter))
+	mux.Handle("GET /comments/erase", s.handle(s.eraseCommentsForm))
+	mux.Handle("POST /comments/erase", s.handle(s.eraseCommentsRequest))
+	mux.Handle("GET /comments/erase/confirm", s.handle(s.eraseCommentsConfirm))
+	mux.Handle("POST /comments/erase/confirm", s.handle(s.eraseCommentsConfirm))
 	mux.Handle("GET /letters/lost", s.handle(s.lostLinkForm))
 	mux.Handle("POST /letters/lost", s.handle(s.lostLink))
 	mux.Handle("GET /letters/{token}", s.handle(s.letter))
