@@ -12,6 +12,7 @@ import (
 
 	"github.com/confide/confide/internal/markup"
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/redact"
 	"github.com/confide/confide/internal/spam"
 )
 
@@ -35,6 +36,21 @@ type PublicationInput struct {
 	AuthorName string
 	Letter     string
 	Reply      string
+	// Checked: the advisor looked at every possible piece of personal data
+	// still highlighted and found it can be published.
+	Checked bool
+}
+
+// PersonalDataIn returns what the redactor finds in each field of a copy
+// to publish, by field ("title", "author", "letter", "reply").
+func PersonalDataIn(in PublicationInput) map[string][]redact.Finding {
+	out := map[string][]redact.Finding{}
+	for field, text := range map[string]string{"title": in.Title, "author": in.AuthorName, "letter": in.Letter, "reply": in.Reply} {
+		if fs := redact.Find(text); len(fs) > 0 {
+			out[field] = fs
+		}
+	}
+	return out
 }
 
 // Writer's answers to a copy.
@@ -204,6 +220,15 @@ func (s *Service) checkPublication(ctx context.Context, l *model.Letter, p *mode
 		}
 		if taken {
 			fields["slug"] = "Another story already has this address."
+		}
+	}
+	if propose && !in.Checked {
+		n := 0
+		for _, fs := range PersonalDataIn(in) {
+			n += len(fs)
+		}
+		if n > 0 {
+			fields["checked"] = fmt.Sprintf("%d possible pieces of personal data are still highlighted. Replace them, or tick this box if you checked them and they can be published.", n)
 		}
 	}
 	if propose {

@@ -2,12 +2,14 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
 
 	"github.com/confide/confide/internal/markup"
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/redact"
 	"github.com/confide/confide/internal/service"
 )
 
@@ -20,6 +22,8 @@ type publicationPage struct {
 	Sections []model.Section
 	Preview  template.HTML
 	Form     form
+	// PII is what the redactor finds in the copy as typed, by field.
+	PII map[string][]redact.Finding
 }
 
 // adminPublication shows the copy editor beside the original letter.
@@ -55,7 +59,9 @@ func (s *Server) renderPublication(w http.ResponseWriter, r *http.Request, statu
 	if err != nil {
 		return err
 	}
-	v.Data = publicationPage{Thread: th, Copy: p, Current: current, Sections: secs, Preview: preview, Form: f}
+	pii := service.PersonalDataIn(service.PublicationInput{Title: f.Values["title"], AuthorName: f.Values["author"],
+		Letter: f.Values["letter"], Reply: f.Values["reply"]})
+	v.Data = publicationPage{Thread: th, Copy: p, Current: current, Sections: secs, Preview: preview, Form: f, PII: pii}
 	return s.renderAdmin(w, r, status, "publication", v)
 }
 
@@ -65,9 +71,26 @@ func (s *Server) savePublication(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := newForm(r, "action", "title", "slug", "section", "author", "letter", "reply", "version")
+	f, err := newForm(r, "action", "title", "slug", "section", "author", "letter", "reply", "version", "replace", "checked")
 	if err != nil {
 		return err
+	}
+	if which := f.Get("replace"); which != "" || f.Get("action") == "replace-all" {
+		// One click: the finding (or every finding) becomes its
+		// replacement in the text as typed; nothing is saved yet.
+		for _, field := range []string{"title", "author", "letter", "reply"} {
+			fs := redact.Find(f.Values[field])
+			if which == "" {
+				f.Values[field] = redact.Apply(f.Values[field], fs)
+				continue
+			}
+			for _, fd := range fs {
+				if which == fmt.Sprintf("%s:%d:%d", field, fd.Start, fd.End) {
+					f.Values[field] = redact.Apply(f.Values[field], []redact.Finding{fd})
+				}
+			}
+		}
+		return s.renderPublication(w, r, http.StatusOK, f, nil, "")
 	}
 	if f.Get("action") == "preview" {
 		return s.renderPublication(w, r, http.StatusOK, f, nil, markup.Markdown(f.Values["reply"]))
@@ -75,7 +98,7 @@ func (s *Server) savePublication(w http.ResponseWriter, r *http.Request) error {
 	section, _ := strconv.ParseInt(f.Get("section"), 10, 64)
 	base, _ := strconv.ParseInt(f.Get("version"), 10, 64)
 	in := service.PublicationInput{Title: f.Values["title"], Slug: f.Get("slug"), SectionID: section,
-		AuthorName: f.Values["author"], Letter: f.Values["letter"], Reply: f.Values["reply"]}
+		AuthorName: f.Values["author"], Letter: f.Values["letter"], Reply: f.Values["reply"], Checked: f.Get("checked") != ""}
 	propose := f.Get("action") == "propose"
 	_, err = s.svc.SavePublication(r.Context(), currentUser(r.Context()).ID, id, in, base, propose)
 	if err != nil {

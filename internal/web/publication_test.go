@@ -318,3 +318,42 @@ func TestWriterHearsOfComments(t *testing.T) {
 		}
 	})
 }
+
+// The copy editor highlights likely personal data with one-click
+// replacements, and a copy with highlights left is shown to the writer
+// only once the advisor confirms they checked them.
+func TestCopyEditorHighlightsPersonalData(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		_, _, rose, id := sharedLetter(t, site, db)
+		sec := sectionID(t, db)
+		pubURL := site.URL + "/admin/letters/" + id + "/publication"
+		text := "We moved to Leeds in March 2023. Call me on 07700 900123 if you like."
+		resp, page := post(t, rose, pubURL, copyForm("0", "Silence at home", "", sec, text, pubReply, "propose"))
+		if resp.StatusCode != 400 || !strings.Contains(page, `id="pub-checked-error"`) || !strings.Contains(page, "“Leeds” (place)") ||
+			!strings.Contains(page, "“07700 900123” (phone number)") {
+			t.Fatalf("highlights: %d\n%s", resp.StatusCode, page)
+		}
+		// One click replaces one finding, in the text as typed.
+		f := copyForm("0", "Silence at home", "", sec, text, pubReply, "")
+		f.Set("replace", "letter:12:17")
+		_, page = post(t, rose, pubURL, f)
+		if !strings.Contains(page, "We moved to [a town] in March 2023.") {
+			t.Fatalf("one replacement:\n%s", page)
+		}
+		// Replace them all, or confirm they were checked.
+		f = copyForm("0", "Silence at home", "", sec, text, pubReply, "replace-all")
+		_, page = post(t, rose, pubURL, f)
+		if !strings.Contains(page, "We moved to [a town] in [a date]. Call me on [phone number] if you like.") {
+			t.Fatalf("all replaced:\n%s", page)
+		}
+		f = copyForm("0", "Silence at home", "", sec, "I walked by the sea in Brighton once, as a child. It is the only calm memory I have.", pubReply, "propose")
+		if resp, _ := post(t, rose, pubURL, f); resp.StatusCode != 400 {
+			t.Fatalf("a highlight left, unconfirmed: %d", resp.StatusCode)
+		}
+		f.Set("checked", "1")
+		if resp, _ := post(t, rose, pubURL, f); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("confirmed: %d", resp.StatusCode)
+		}
+	})
+}

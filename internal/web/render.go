@@ -19,6 +19,7 @@ import (
 	"github.com/confide/confide/internal/crisis"
 	"github.com/confide/confide/internal/markup"
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/redact"
 )
 
 // view is what every page template gets: the site-wide parts (settings,
@@ -87,6 +88,10 @@ func templateFuncs() template.FuncMap {
 		"riskName": func(t int) string { return crisis.Tier(t).String() },
 		// styleNotes are the safe-messaging notes on a reply or story.
 		"styleNotes": crisis.StyleCheck,
+		// piiKind and piiReplacement name a redactor finding's kind and
+		// what one click makes of it.
+		"piiKind":        func(k string) string { return redact.KindNames[k] },
+		"piiReplacement": func(k string) string { return redact.Replacements[k] },
 		// telURI is the first number of a helpline's phone field, for a
 		// tel: link ("0800 111 0 111, 116 123" → "08001110111").
 		"telURI": func(phone string) string {
