@@ -165,3 +165,31 @@ func (d *Directory) FromAcceptLanguage(header string) string {
 	}
 	return ""
 }
+
+// WithOverrides returns the directory with an admin's lines: a country
+// that has any shows those alone, in place of the built-in ones; others
+// are added.
+func (d *Directory) WithOverrides(extra []Line, emergency map[string]string) *Directory {
+	if len(extra) == 0 && len(emergency) == 0 {
+		return d
+	}
+	own := map[string]bool{}
+	for _, l := range extra {
+		own[l.Country] = true
+	}
+	out := &Directory{emergency: map[string]string{}}
+	for _, l := range d.lines {
+		if !own[l.Country] {
+			out.lines = append(out.lines, l)
+		}
+	}
+	out.lines = append(out.lines, extra...)
+	sort.SliceStable(out.lines, func(i, j int) bool { return out.lines[i].CountryName < out.lines[j].CountryName })
+	for k, v := range d.emergency {
+		out.emergency[k] = v
+	}
+	for k, v := range emergency {
+		out.emergency[k] = v
+	}
+	return out
+}

@@ -86,3 +86,18 @@ func (p Pagination) Offset() int {
 	}
 	return (p.Number - 1) * p.Size
 }
+
+// Helpline is a crisis line an admin added to the directory.
+type Helpline struct {
+	ID          int64
+	Country     string // ISO 3166 code
+	CountryName string
+	Service     string
+	Phone       string
+	Contact     string // text, chat, e-mail
+	Web         string
+	Hours       string
+	Source      string // where it was confirmed
+	Checked     string // when
+	CreatedAt   time.Time
+}

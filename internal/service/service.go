@@ -47,6 +47,7 @@ type Store interface {
 	MailInStore
 	ContentNoteStore
 	PersonalDataStore
+	HelplineStore
 	ReplyTemplateStore
 
 	CreateUser(ctx context.Context, u *model.User) error

@@ -41,6 +41,8 @@ var adminNav = []struct {
 	{model.PermComments, "/admin/comments", "Comments"},
 	{model.PermSite, "/admin/antispam", "Anti-spam"},
 	{model.PermSite, "/admin/settings", "Settings"},
+	{model.PermSite, "/admin/helplines", "Crisis lines"},
+	{model.PermSite, "/admin/privacy", "Personal data"},
 	{model.PermSite, "/admin/pages/about", "Pages"},
 	{model.PermUsers, "/admin/users", "Users"},
 	{model.PermOutbox, "/admin/outbox", "Outbox"},

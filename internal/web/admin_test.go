@@ -267,6 +267,9 @@ var wantAccess = map[string][]model.Role{
 	"POST /admin/users/{id}/enable":           {model.RoleAdmin},
 	"GET /admin/outbox/{id}":                  {model.RoleAdmin},
 	"GET /admin/privacy":                      {model.RoleAdmin},
+	"GET /admin/helplines":                    {model.RoleAdmin},
+	"POST /admin/helplines":                   {model.RoleAdmin},
+	"POST /admin/helplines/{id}/delete":       {model.RoleAdmin},
 	"POST /admin/privacy":                     {model.RoleAdmin},
 }
 

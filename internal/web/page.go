@@ -62,7 +62,12 @@ const countryCookie = "confide_country"
 // (?country=, then remembered in a cookie), else the one their browser's
 // languages point to.
 func (s *Server) readerHelp(w http.ResponseWriter, r *http.Request) helpPage {
-	d := s.helplines
+	d, err := s.svc.HelplineDirectory(r.Context())
+	if err != nil {
+		// The built-in lines rather than no help at all.
+		s.log.Error("helpline directory", "err", err)
+		d = helplines.Builtin()
+	}
 	country := ""
 	if c := strings.ToUpper(r.URL.Query().Get("country")); c != "" && (d.Has(c) || c == "XX") {
 		country = c

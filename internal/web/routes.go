@@ -76,6 +76,9 @@ var adminRoutes = []adminRoute{
 	{"POST", "/admin/users/{id}/enable", model.PermUsers, func(s *Server) handlerFunc { return s.setDisabled(false) }},
 	{"POST", "/admin/users/{id}/reset-2fa", model.PermUsers, func(s *Server) handlerFunc { return s.resetTOTP }},
 
+	{"GET", "/admin/helplines", model.PermSite, func(s *Server) handlerFunc { return s.adminHelplines }},
+	{"POST", "/admin/helplines", model.PermSite, func(s *Server) handlerFunc { return s.addHelpline }},
+	{"POST", "/admin/helplines/{id}/delete", model.PermSite, func(s *Server) handlerFunc { return s.deleteHelpline }},
 	{"GET", "/admin/privacy", model.PermSite, func(s *Server) handlerFunc { return s.adminPrivacy }},
 	{"POST", "/admin/privacy", model.PermSite, func(s *Server) handlerFunc { return s.adminPrivacyAction }},
 	{"GET", "/admin/outbox", model.PermOutbox, func(s *Server) handlerFunc { return s.adminOutbox }},

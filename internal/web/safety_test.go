@@ -292,3 +292,38 @@ func TestContentNotes(t *testing.T) {
 		}
 	})
 }
+
+// An admin's line for a country replaces its built-in ones everywhere the
+// site shows lines; a line needs its source; removing it brings the
+// built-in ones back.
+func TestAdminHelplines(t *testing.T) {
+	site := apptest.Start(t, dbtest.SQLite(t))
+	addUser(t, site, "admin2@example.org", model.RoleAdmin)
+	admin := loginAs(t, site, "admin2@example.org")
+	line := url.Values{"country": {"gb"}, "country_name": {"United Kingdom"}, "service": {"Local Night Line"}, "phone": {"0800 000 0000"}}
+	if resp, page := post(t, admin, site.URL+"/admin/helplines", line); resp.StatusCode != 400 || !strings.Contains(page, "Required.") {
+		t.Fatalf("a line without its source: %d", resp.StatusCode)
+	}
+	line.Set("source", "the service's own site, checked by phone")
+	if resp, _ := post(t, admin, site.URL+"/admin/helplines", line); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add: %d", resp.StatusCode)
+	}
+	c := browserClient(t)
+	req, _ := http.NewRequest("GET", site.URL+"/help?country=GB", nil)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	top, _, _ := strings.Cut(string(b), `id="helplines-list"`)
+	if !strings.Contains(top, "Local Night Line") || strings.Contains(top, "Samaritans") {
+		t.Errorf("GB after the override:\n%s", top)
+	}
+	var id string
+	site.App.DB.Read.QueryRow(`SELECT id FROM helplines`).Scan(&id)
+	post(t, admin, site.URL+"/admin/helplines/"+id+"/delete", nil)
+	if _, page := get(t, c, site.URL+"/help?country=GB"); !strings.Contains(page, "Samaritans") {
+		t.Error("the built-in line did not come back")
+	}
+}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
-	"github.com/confide/confide/internal/helplines"
 	"github.com/confide/confide/internal/service"
 )
 
@@ -61,7 +60,6 @@ type Server struct {
 	sm          *scs.SessionManager
 	proxies     []netip.Prefix // see clientaddr.go
 	budget      time.Duration  // see requestBudget
-	helplines   *helplines.Directory
 }
 
 // New parses the templates and prepares the static files.
@@ -84,14 +82,13 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		helplines: helplines.Builtin(),
-		svc:       opts.Service,
-		log:       opts.Logger,
-		baseURL:   strings.TrimRight(opts.BaseURL, "/"),
-		secure:    u.Scheme == "https",
-		now:       opts.Now,
-		assets:    a,
-		budget:    opts.RequestBudget,
+		svc:     opts.Service,
+		log:     opts.Logger,
+		baseURL: strings.TrimRight(opts.BaseURL, "/"),
+		secure:  u.Scheme == "https",
+		now:     opts.Now,
+		assets:  a,
+		budget:  opts.RequestBudget,
 	}
 	if s.budget <= 0 {
 		s.budget = DefaultRequestBudget
