@@ -36,7 +36,9 @@ func (s *Service) HelplineDirectory(ctx context.Context) (*helplines.Directory, 
 }
 
 // CustomHelplines returns the lines admins added.
-func (s *Service) CustomHelplines(ctx context.Context) ([]model.Helpline, error) { return s.store.Helplines(ctx) }
+func (s *Service) CustomHelplines(ctx context.Context) ([]model.Helpline, error) {
+	return s.store.Helplines(ctx)
+}
 
 // AddHelpline adds an admin's crisis line; it must say where it was
 // confirmed. It is audited.
