@@ -84,6 +84,9 @@ func (d *Detector) Detect(text string) Result {
 	}
 	found = d.notRisk(toks, longest(found))
 	var r Result
+	if m, ok := d.combine(toks); ok {
+		r.Matches, r.Tier = append(r.Matches, m), m.Tier
+	}
 	for _, s := range found {
 		m := Match{Phrase: s.phrase.Text, Words: words(toks[s.start:s.end]), Listed: s.listed}
 		m.Tier, m.Context = d.inContext(toks, s)
@@ -278,3 +281,107 @@ func (d *Detector) Touches(text string) bool {
 	}
 	return d.Detect(text).Tier >= Low
 }
+
+// firstPerson are the words of a passage written about oneself.
+var firstPerson = map[string]bool{"i": true, "me": true, "my": true, "myself": true, "mine": true}
+
+// combine reads the text for kinds of words that, together in a passage
+// (a sentence and the ones next to it) written in the first person, make a
+// plan: a goodbye with a means, a plan or a time ("I have finished my
+// letters to everyone and tonight is when I go"); or a means with a plan
+// and a time ("my plan is to go to the bridge after my shift"). Phrases
+// find the wording a list foresaw; combinations find new wording of the
+// same things. A quote lowers a combination like a phrase.
+func (d *Detector) combine(toks []token) (Match, bool) {
+	if len(d.lists.Concepts) == 0 || len(toks) == 0 {
+		return Match{}, false
+	}
+	hits := map[string][]hit{}
+	for name, ps := range d.lists.Concepts {
+		for i := range toks {
+			for _, p := range ps {
+				if end, ok := d.match(toks, i, p.parts, toks[i].sentence); ok {
+					hits[name] = append(hits[name], hit{toks[i].sentence, i, end})
+				}
+			}
+		}
+	}
+	if len(hits["means"])+len(hits["finality"]) == 0 {
+		return Match{}, false
+	}
+	// The words a [not] phrase covers count for nothing ("goodbye for now").
+	covered := map[int]bool{}
+	for _, p := range d.lists.Not {
+		for i := range toks {
+			if end, ok := d.match(toks, i, p.parts, toks[i].sentence); ok {
+				for j := i; j < end; j++ {
+					covered[j] = true
+				}
+			}
+		}
+	}
+	last := toks[len(toks)-1].sentence
+	for s := 0; s <= last; s++ {
+		in := func(name string) []hit {
+			var out []hit
+			for _, h := range hits[name] {
+				if h.sentence >= s-1 && h.sentence <= s+1 && !covered[h.start] {
+					out = append(out, h)
+				}
+			}
+			return out
+		}
+		means, final, plan, when := in("means"), in("finality"), in("plan"), in("time")
+		var fired []hit
+		switch {
+		case len(final) > 0 && (len(means) > 0 || len(plan) > 0 || len(when) > 0):
+			fired = append(append(append(append(fired, final...), means...), plan...), when...)
+		case len(means) > 0 && len(plan) > 0 && len(when) > 0:
+			fired = append(append(append(fired, means...), plan...), when...)
+		default:
+			continue
+		}
+		self, quoted := false, false
+		for _, t := range toks {
+			if t.sentence >= s-1 && t.sentence <= s+1 {
+				self = self || firstPerson[t.word]
+				quoted = quoted || t.quoted || d.lists.Quote[t.word]
+			}
+		}
+		if !self {
+			continue
+		}
+		var words []string
+		for _, h := range fired {
+			words = append(words, joinWords(toks[h.start:h.end]))
+		}
+		m := Match{Phrase: "a passage with " + strings.Join(kindsOf(len(final), len(means), len(plan), len(when)), ", "), Words: strings.Join(words, " … "),
+			Listed: High, Tier: High}
+		if quoted {
+			m.Tier, m.Context = Low, "a quote"
+		}
+		return m, true
+	}
+	return Match{}, false
+}
+
+// hit is where a concept's phrase matched.
+type hit struct {
+	sentence   int
+	start, end int
+}
+
+func kindsOf(final, means, plan, when int) []string {
+	var out []string
+	for _, k := range []struct {
+		name string
+		n    int
+	}{{"a goodbye", final}, {"a means", means}, {"a plan", plan}, {"a time", when}} {
+		if k.n > 0 {
+			out = append(out, k.name)
+		}
+	}
+	return out
+}
+
+func joinWords(toks []token) string { return words(toks) }

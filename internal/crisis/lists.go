@@ -25,6 +25,9 @@ type Lists struct {
 	Figurative []Phrase
 	Not        []Phrase // a match they overlap does not count
 	Topic      []Phrase // the subject: suicide or self-harm
+	// Concepts are kinds of words (means, finality, plan, time) that the
+	// detector combines in a passage; see combine in detect.go.
+	Concepts map[string][]Phrase
 }
 
 // Phrase is a parsed phrase: its text and its parts.
@@ -56,7 +59,7 @@ func Load(lang string) (*Lists, error) {
 // file can be read the same way.
 func Parse(r io.Reader) (*Lists, error) {
 	l := &Lists{Replace: map[string][]string{}, Classes: map[string]map[string]bool{},
-		Negation: map[string]bool{}, Other: map[string]bool{}, Quote: map[string]bool{}}
+		Negation: map[string]bool{}, Other: map[string]bool{}, Quote: map[string]bool{}, Concepts: map[string][]Phrase{}}
 	sc := bufio.NewScanner(r)
 	section, lineNo := "", 0
 	for sc.Scan() {
@@ -85,6 +88,13 @@ func Parse(r io.Reader) (*Lists, error) {
 				return nil, fail("nothing to replace")
 			}
 			l.Replace[key] = Words(to)
+		case strings.HasPrefix(section, "concept "):
+			p, err := parsePhrase(line)
+			if err != nil {
+				return nil, fail(err.Error())
+			}
+			name := strings.TrimSpace(strings.TrimPrefix(section, "concept "))
+			l.Concepts[name] = append(l.Concepts[name], p)
 		case strings.HasPrefix(section, "class "):
 			for _, w := range words {
 				l.Classes[strings.TrimSpace(strings.TrimPrefix(section, "class "))][w] = true
