@@ -141,8 +141,12 @@ func TestLabelledSet(t *testing.T) {
 	}
 }
 
-// What the fifth set measured when it was written (see its header).
+// What the fifth set measured when it was written (see its header):
+// recall of high and medium 0.567 (17 of 30), false alarms 0.12 (3 of
+// 25). Without the combinations it measured 0.533 and 0.08: they are kept,
+// since a missed letter costs more than a needless helpline note. Every
+// fresh set has found the phrase lists at about half of new wording.
 const (
-	fifthRecall = 0.0
-	fifthAlarms = 1.0
+	fifthRecall = 0.56
+	fifthAlarms = 0.121
 )
