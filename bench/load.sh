@@ -15,6 +15,7 @@
 # COMMENT_RATE (10 comments a second, each posted and then approved).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3}
 
 STORIES=${STORIES:-10000}
 OUT=bench/out
