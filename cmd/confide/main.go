@@ -35,6 +35,7 @@ Usage:
   confide demo [--addr A] [--db URL]   serve a demo site with sample content (./confide-demo.db)
   confide serve [flags]                serve the site
   confide migrate [--db URL]           apply pending database migrations and exit
+  confide backup [--db URL] FILE       copy a SQLite database to FILE while the site serves, and check the copy
   confide user add --email E --name N --role admin|advisor|moderator
                                        create an account (password from stdin, or generated)
   confide safety check [FILE]          print each line's crisis tier and why (stdin without FILE)
@@ -110,6 +111,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		a.Close()
 		fmt.Fprintln(stdout, "database is up to date")
+		return 0
+	case "backup":
+		cfg, extra, err := config.Load(cmd, rest, getenv, config.WithDB|config.WithLog, config.DefaultDB, stderr)
+		if errors.Is(err, config.ErrHelp) {
+			return 0
+		}
+		if err == nil && len(extra) != 1 {
+			err = fmt.Errorf("say where to write the copy: confide backup [--db URL] FILE")
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "confide %s: %v\n", cmd, err)
+			return 2
+		}
+		if err := backup(ctx, cfg, extra[0], stdout); err != nil {
+			return fail(err)
+		}
 		return 0
 	case "user":
 		if len(rest) == 0 || rest[0] != "add" {
