@@ -105,7 +105,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return code
 		}
 		cfg.BaseURL = "http://localhost"
-		a, err := app.Open(ctx, cfg, logger(stderr, cfg.LogLevel))
+		a, err := app.Open(ctx, cfg, logger(stderr, cfg))
 		if err != nil {
 			return fail(err)
 		}
@@ -176,7 +176,7 @@ func serve(ctx context.Context, isDemo bool, cfg config.Config, stdout, stderr i
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
-	log := logger(stderr, cfg.LogLevel)
+	log := logger(stderr, cfg)
 	// The key is read first: a wrong file stops the start before anything
 	// touches the database.
 	key, err := app.SecretKey(cfg.SecretKeyFile, cfg.DB)
@@ -247,7 +247,7 @@ func addUser(ctx context.Context, cfg config.Config, stdin io.Reader, stdout, st
 		}
 	}
 	cfg.BaseURL = "http://localhost"
-	a, err := app.Open(ctx, cfg, logger(stderr, cfg.LogLevel))
+	a, err := app.Open(ctx, cfg, logger(stderr, cfg))
 	if err != nil {
 		return err
 	}
@@ -311,8 +311,13 @@ func oneLine(err error) string {
 	return strings.Join(lines, " ")
 }
 
-func logger(w io.Writer, level slog.Level) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+// logger writes text lines, or JSON with --log-format json.
+func logger(w io.Writer, cfg config.Config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogJSON {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 func versionString() string {

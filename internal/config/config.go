@@ -24,6 +24,7 @@ type Config struct {
 	SMTP     string
 	IMAP     string
 	LogLevel slog.Level
+	LogJSON  bool // --log-format json
 	// TrustedProxies are the proxies and load balancers whose
 	// X-Forwarded-For is believed; none by default.
 	TrustedProxies []netip.Prefix
@@ -73,7 +74,7 @@ func Load(cmd string, args []string, getenv func(string) string, fields Fields, 
 		return def
 	}
 	var c Config
-	var level, proxies string
+	var level, logFormat, proxies string
 	if fields&WithAddr != 0 {
 		fs.StringVar(&c.Addr, "addr", env("CONFIDE_ADDR", DefaultAddr), "address to listen on, host:port (CONFIDE_ADDR)")
 		fs.StringVar(&c.SecretKeyFile, "secret-key-file", env("CONFIDE_SECRET_KEY_FILE", ""),
@@ -98,6 +99,7 @@ func Load(cmd string, args []string, getenv func(string) string, fields Fields, 
 	}
 	if fields&WithLog != 0 {
 		fs.StringVar(&level, "log-level", env("CONFIDE_LOG_LEVEL", defaultLogLvl), "debug, info, warn or error (CONFIDE_LOG_LEVEL)")
+		fs.StringVar(&logFormat, "log-format", env("CONFIDE_LOG_FORMAT", "text"), "text or json (CONFIDE_LOG_FORMAT)")
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -111,6 +113,13 @@ func Load(cmd string, args []string, getenv func(string) string, fields Fields, 
 	if fields&WithLog != 0 {
 		if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 			return c, nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+		}
+		switch logFormat {
+		case "text":
+		case "json":
+			c.LogJSON = true
+		default:
+			return c, nil, fmt.Errorf("--log-format %q: want text or json", logFormat)
 		}
 	}
 	if proxies != "" {

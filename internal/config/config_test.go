@@ -30,6 +30,8 @@ func TestLoadPrecedence(t *testing.T) {
 		{name: "mail", args: []string{"--smtp", "smtps://a:b@mail.example:465", "--imap", "imaps://a:b@mail.example:993/INBOX"},
 			want: Config{Addr: DefaultAddr, DB: DefaultDB, BaseURL: "http://" + DefaultAddr, SMTP: "smtps://a:b@mail.example:465",
 				IMAP: "imaps://a:b@mail.example:993/INBOX", LogLevel: slog.LevelInfo}},
+		{name: "json logs", args: []string{"--log-format", "json"},
+			want: Config{Addr: DefaultAddr, DB: DefaultDB, BaseURL: "http://" + DefaultAddr, LogLevel: slog.LevelInfo, LogJSON: true}},
 		{name: "trusted proxies", args: []string{"--trusted-proxies", "10.0.0.0/8, 192.168.1.7,::1, 2001:db8::/32"},
 			want: Config{Addr: DefaultAddr, DB: DefaultDB, BaseURL: "http://" + DefaultAddr, LogLevel: slog.LevelInfo,
 				TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.168.1.7/32"),
@@ -47,6 +49,7 @@ func TestLoadPrecedence(t *testing.T) {
 		{name: "bad base url", args: []string{"--base-url", "example.org"}, wantErr: "absolute http"},
 		{name: "bad smtp", args: []string{"--smtp", "http://x"}, wantErr: "--smtp"},
 		{name: "bad log level", args: []string{"--log-level", "loud"}, wantErr: "--log-level"},
+		{name: "bad log format", args: []string{"--log-format", "xml"}, wantErr: `--log-format "xml": want text or json`},
 		{name: "unknown flag", args: []string{"--nope"}, wantErr: "flag provided but not defined: -nope"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

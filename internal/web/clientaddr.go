@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net"
 	"net/http"
 	"net/netip"
@@ -13,24 +12,14 @@ import (
 // X-Forwarded-For is believed, but only when the request comes from a proxy
 // the operator named (--trusted-proxies): anyone else can write that header.
 
-type clientAddrKey struct{}
-
 // TrustProxies sets the proxies whose X-Forwarded-For is believed. Call it
 // before serving.
 func (s *Server) TrustProxies(p []netip.Prefix) { s.proxies = p }
 
-// withClientAddr puts the request's client address in its context.
-func (s *Server) withClientAddr(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		addr := clientAddrOf(r, s.proxies)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientAddrKey{}, addr)))
-	})
-}
-
-// clientIP is the address a request came from, as withClientAddr found it.
+// clientIP is the address a request came from, as observe found it.
 func clientIP(r *http.Request) string {
-	if a, ok := r.Context().Value(clientAddrKey{}).(string); ok {
-		return a
+	if info := infoOf(r.Context()); info != nil {
+		return info.addr
 	}
 	return remoteHost(r)
 }

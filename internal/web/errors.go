@@ -15,6 +15,9 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) handle(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if info := infoOf(r.Context()); info != nil {
+			info.pattern = r.Pattern // for the log line: the route, not the path
+		}
 		if err := h(w, r); err != nil {
 			s.renderError(w, r, err)
 		}

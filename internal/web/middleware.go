@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -22,24 +23,39 @@ const maxBodyBytes = 1 << 20
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
-type requestIDKey struct{}
+// reqInfo is what the outermost middleware learns of a request and the
+// log line reports: one value in the context for all of it.
+type reqInfo struct {
+	id      string
+	addr    string // the client's address (see clientaddr.go); never logged
+	pattern string // the route that served it, set by handle
+}
+
+type reqInfoKey struct{}
+
+func infoOf(ctx context.Context) *reqInfo {
+	info, _ := ctx.Value(reqInfoKey{}).(*reqInfo)
+	return info
+}
 
 // requestID returns the id middleware gave the request, for logs.
 func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if info := infoOf(ctx); info != nil {
+		return info.id
+	}
+	return ""
 }
 
 // middleware wraps every request, outermost first: the client's address, id
-// and log, recovery from panics, security headers, body limit, time budget,
-// cross-origin protection.
+// and log line, recovery from panics, security headers, body limit, time
+// budget, cross-origin protection.
 func (s *Server) middleware(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, forbiddenCrossOrigin)
 	}))
 	h := cop.Handler(next)
-	return s.withClientAddr(s.logRequests(s.recoverPanic(s.securityHeaders(limitBody(s.requestBudget(h))))))
+	return s.observe(s.recoverPanic(s.securityHeaders(limitBody(s.requestBudget(h)))))
 }
 
 // requestBudget bounds the time a reading request may take: when it runs
@@ -70,32 +86,63 @@ var (
 	requestCounter atomic.Uint64
 )
 
-func (s *Server) logRequests(next http.Handler) http.Handler {
+// observe gives the request its id (sent as X-Request-Id) and finds its
+// client's address, then writes one log line when it is done: method,
+// route, path (with secret parts masked), status, bytes, duration and id.
+// Never the query string, a header, the client's address or a body.
+func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := requestIDPrefix + strconv.FormatUint(requestCounter.Add(1), 36)
-		w.Header().Set("X-Request-Id", id)
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		info := &reqInfo{id: requestIDPrefix + strconv.FormatUint(requestCounter.Add(1), 36), addr: clientAddrOf(r, s.proxies)}
+		w.Header().Set("X-Request-Id", info.id)
+		r = r.WithContext(context.WithValue(r.Context(), reqInfoKey{}, info))
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		start := time.Now()
 		next.ServeHTTP(sw, r)
-		level := slog.LevelDebug
-		if sw.status >= 500 {
+		level := slog.LevelInfo
+		if sw.status >= 500 && sw.status != statusClientGone {
 			level = slog.LevelError
 		}
-		s.log.Log(r.Context(), level, "request", "id", id, "method", r.Method, "path", r.URL.Path,
-			"status", sw.status, "duration", time.Since(start))
+		if !s.log.Enabled(r.Context(), level) {
+			return
+		}
+		s.log.LogAttrs(r.Context(), level, "request", slog.String("id", info.id), slog.String("method", r.Method),
+			slog.String("route", info.pattern), slog.String("path", loggedPath(r.URL.Path, info.pattern)),
+			slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes), slog.Duration("duration", time.Since(start)))
 	})
+}
+
+// secretWildcards are the route wildcards that hold a secret: a path that
+// matched one is logged as its pattern ("/letters/{token}").
+var secretWildcards = []string{"{token}", "{key}", "{secret}"}
+
+func loggedPath(path, pattern string) string {
+	for _, w := range secretWildcards {
+		if strings.Contains(pattern, w) {
+			if _, p, ok := strings.Cut(pattern, " "); ok {
+				return p
+			}
+			return pattern
+		}
+	}
+	return path
 }
 
 // statusWriter remembers the status for the log line.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	bytes  int64
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

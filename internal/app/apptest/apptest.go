@@ -60,10 +60,29 @@ func Start(t testing.TB, db *database.DB) *Site {
 // same database would, without loading anything.
 func Instance(t testing.TB, db *database.DB) *Site {
 	t.Helper()
+	return instance(t, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// StartLogged is Start with the site's log written to w, every level, for
+// tests of what the logs say (and never say).
+func StartLogged(t testing.TB, db *database.DB, w io.Writer) *Site {
+	t.Helper()
+	site := instance(t, db, slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	seed, err := demo.Content(Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := site.Service.SeedIfEmpty(context.Background(), seed); err != nil {
+		t.Fatal(err)
+	}
+	return site
+}
+
+func instance(t testing.TB, db *database.DB, log *slog.Logger) *Site {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	clock := &Clock{}
-	a, err := app.Build(db, "http://"+srv.Listener.Addr().String(), slog.New(slog.NewTextHandler(io.Discard, nil)),
-		clock.Now, 0)
+	a, err := app.Build(db, "http://"+srv.Listener.Addr().String(), log, clock.Now, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
