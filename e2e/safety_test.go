@@ -75,7 +75,7 @@ func TestCrisisSignpostingAndQuickExit(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#letter-title"), "Tonight"),
 		chromedp.SendKeys(chromedp.CSS("#letter-body"), "I have been saving my sleeping pills and I am going to take them all tonight."),
 		// The note appears while typing, before anything is sent.
-		chromedp.WaitVisible(chromedp.Search(`//aside[@data-live]//li[contains(., "Samaritans")]`)),
+		chromedp.WaitVisible(chromedp.Search(`//div[@data-live]//li[contains(., "Samaritans")]`)),
 	)
 	if err != nil {
 		t.Fatalf("the note did not appear while typing: %v", err)

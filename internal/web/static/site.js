@@ -175,7 +175,7 @@
     var showNote = function (field) {
       var note = field.parentNode.querySelector(".crisis-note[data-live]");
       if (note) { note.hidden = false; return; }
-      note = document.createElement("aside");
+      note = document.createElement("div");
       note.className = "crisis-note";
       note.setAttribute("data-live", "");
       note.setAttribute("role", "status");
