@@ -36,6 +36,8 @@ Usage:
   confide serve [flags]                serve the site
   confide migrate [--db URL]           apply pending database migrations and exit
   confide backup [--db URL] FILE       copy a SQLite database to FILE while the site serves, and check the copy
+  confide export [--db URL] [FILE]     write every published story and comment as JSON (standard output without FILE)
+  confide search rebuild [--db URL]    rebuild the search index and every story's related stories
   confide user add --email E --name N --role admin|advisor|moderator
                                        create an account (password from stdin, or generated)
   confide safety check [FILE]          print each line's crisis tier and why (stdin without FILE)
@@ -125,6 +127,40 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return 2
 		}
 		if err := backup(ctx, cfg, extra[0], stdout); err != nil {
+			return fail(err)
+		}
+		return 0
+	case "export":
+		cfg, extra, err := config.Load(cmd, rest, getenv, config.WithDB|config.WithLog, config.DefaultDB, stderr)
+		if errors.Is(err, config.ErrHelp) {
+			return 0
+		}
+		if err == nil && len(extra) > 1 {
+			err = fmt.Errorf("one file at most: confide export [--db URL] [FILE]")
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "confide %s: %v\n", cmd, err)
+			return 2
+		}
+		file := ""
+		if len(extra) == 1 {
+			file = extra[0]
+		}
+		if err := exportContent(ctx, cfg, file, stdout, stderr); err != nil {
+			return fail(err)
+		}
+		return 0
+	case "search":
+		if len(rest) == 0 || rest[0] != "rebuild" {
+			fmt.Fprintln(stderr, "confide search: want 'confide search rebuild [--db URL]'")
+			return 2
+		}
+		cmd, rest = "search rebuild", rest[1:]
+		cfg, ok, code := load(config.WithDB|config.WithLog, config.DefaultDB)
+		if !ok {
+			return code
+		}
+		if err := rebuildSearch(ctx, cfg, stdout, stderr); err != nil {
 			return fail(err)
 		}
 		return 0

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -424,4 +425,79 @@ func TestBackupAndRestore(t *testing.T) {
 func configFor(t *testing.T, db string) config.Config {
 	t.Helper()
 	return config.Config{DB: db, BaseURL: "http://localhost"}
+}
+
+// confide export writes the public content as JSON, nothing private in
+// it; confide search rebuild makes the indexes and related lists again.
+func TestExportAndSearchRebuild(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.db")
+	url, stop := startDemo(t, "sqlite:"+path)
+	resp, err := http.Get(url + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if code := stop(); code != 0 {
+		t.Fatalf("demo exited %d", code)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// A held comment and a private letter, which an export must leave out.
+	if _, err := db.Exec(`INSERT INTO comments (story_id, author_name, author_email, body, status, created_at)
+		SELECT id, 'Held', 'held@example.org', 'A held comment body.', 'pending', '2026-01-01 00:00:00' FROM stories LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	var published, approved int
+	db.QueryRow(`SELECT count(*) FROM stories WHERE status = 'published'`).Scan(&published)
+	db.QueryRow(`SELECT count(*) FROM comments c JOIN stories s ON s.id = c.story_id WHERE c.status = 'approved' AND s.status = 'published'`).Scan(&approved)
+
+	out := filepath.Join(t.TempDir(), "export.json")
+	var stdout, stderr bytes.Buffer
+	ctx := context.Background()
+	if code := run(ctx, []string{"export", "--db", "sqlite:" + path, out}, noEnv, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("export: %d %s", code, stderr.String())
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Format   string
+		Sections []map[string]any
+		Stories  []struct{ Slug, Title, Letter string }
+		Comments []struct{ Story, Body string }
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	if doc.Format != "confide-export-1" || len(doc.Sections) != 4 || len(doc.Stories) != published || len(doc.Comments) != approved || approved == 0 {
+		t.Fatalf("export: %s, %d sections, %d/%d stories, %d/%d comments", doc.Format, len(doc.Sections), len(doc.Stories), published, len(doc.Comments), approved)
+	}
+	for _, secret := range []string{"@example.org", "A held comment body", "addr_hash", "token"} {
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Errorf("the export holds %q", secret)
+		}
+	}
+	if code := run(ctx, []string{"export", "--db", "sqlite:" + path, out}, noEnv, nil, &stdout, &stderr); code == 0 {
+		t.Error("an export overwrote a file")
+	}
+	// Rebuild: the indexes answer, and every story has its related list.
+	db.Exec(`DELETE FROM related_stories`)
+	stdout.Reset()
+	if code := run(ctx, []string{"search", "rebuild", "--db", "sqlite:" + path}, noEnv, nil, &stdout, &stderr); code != 0 ||
+		!strings.Contains(stdout.String(), "rebuilt") {
+		t.Fatalf("rebuild: %d %q %q", code, stdout.String(), stderr.String())
+	}
+	var related, found int
+	db.QueryRow(`SELECT count(*) FROM related_stories`).Scan(&related)
+	db.QueryRow(`SELECT count(*) FROM stories_fts WHERE stories_fts MATCH 'lonely'`).Scan(&found)
+	if related != published || found == 0 {
+		t.Errorf("after the rebuild: %d related lists for %d stories, %d matches", related, published, found)
+	}
+	if code := run(ctx, []string{"search"}, noEnv, nil, &stdout, &stderr); code != 2 {
+		t.Errorf("'confide search' alone: %d", code)
+	}
 }

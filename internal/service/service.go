@@ -48,6 +48,7 @@ type Store interface {
 	ContentNoteStore
 	PersonalDataStore
 	HelplineStore
+	ExportStore
 	ReplyTemplateStore
 
 	CreateUser(ctx context.Context, u *model.User) error
