@@ -13,7 +13,7 @@ import (
 // ExportStore is what the export and the search rebuild need.
 type ExportStore interface {
 	PublishedStoriesAfter(ctx context.Context, after int64, limit int) ([]model.Story, error)
-	ApprovedCommentsAfter(ctx context.Context, after int64, limit int) ([]model.Comment, error)
+	ApprovedCommentsAfter(ctx context.Context, after int64, limit int) ([]model.Comment, int64, error)
 	RebuildSearch(ctx context.Context) error
 }
 
@@ -122,9 +122,12 @@ func (s *Service) Export(ctx context.Context, w io.Writer, progress func(stories
 		return err
 	}
 	for after := int64(0); ; {
-		list, err := s.store.ApprovedCommentsAfter(ctx, after, batch*4)
+		list, last, err := s.store.ApprovedCommentsAfter(ctx, after, batch*4)
 		if err != nil {
 			return err
+		}
+		if last == 0 {
+			break
 		}
 		for _, c := range list {
 			if nComments > 0 {
@@ -137,13 +140,10 @@ func (s *Service) Export(ctx context.Context, w io.Writer, progress func(stories
 				return err
 			}
 			nComments++
-			after = c.ID
 		}
+		after = last
 		if progress != nil {
 			progress(nStories, nComments)
-		}
-		if len(list) < batch*4 {
-			break
 		}
 	}
 	if err := put("]}\n"); err != nil {

@@ -16,16 +16,36 @@ func (s *Store) PublishedStoriesAfter(ctx context.Context, after int64, limit in
 		[]any{after, limit})
 }
 
-// ApprovedCommentsAfter returns up to limit approved comments on published
-// stories with ids above after, by id.
-func (s *Store) ApprovedCommentsAfter(ctx context.Context, after int64, limit int) ([]model.Comment, error) {
-	rows, err := s.reader(ctx).QueryContext(ctx, commentColumns+` WHERE c.status = 'approved' AND s.status = 'published'
-		AND c.id > $1 ORDER BY c.id LIMIT $2`, after, limit)
+// ApprovedCommentsAfter reads the comments with ids above after, limit of
+// them in id order, and returns the approved ones on published stories and
+// the last id it read (0 when there were none left): an export reads them
+// all a batch at a time. The batch is taken by primary key, so each costs
+// the same however far the export has gone.
+func (s *Store) ApprovedCommentsAfter(ctx context.Context, after int64, limit int) ([]model.Comment, int64, error) {
+	var last int64
+	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM (SELECT id FROM comments WHERE id > $1
+		ORDER BY id LIMIT $2) AS b`, after, limit).Scan(&last); err != nil {
+		return nil, 0, fmt.Errorf("store: comments for export: %w", err)
+	}
+	if last == 0 {
+		return nil, 0, nil
+	}
+	// Unary + keeps SQLite off the index of statuses, and CROSS JOIN keeps
+	// the comments as the outer loop: the id range is the way in.
+	status := `c.status`
+	if s.db.Dialect == database.SQLite {
+		status = `+c.status`
+	}
+	rows, err := s.reader(ctx).QueryContext(ctx, commentSelect+` FROM comments c CROSS JOIN stories s
+		LEFT JOIN comments p ON p.id = c.parent_id
+		WHERE s.id = c.story_id AND c.id > $1 AND c.id <= $2 AND `+status+` = 'approved' AND s.status = 'published'
+		ORDER BY c.id`, after, last)
 	if err != nil {
-		return nil, fmt.Errorf("store: comments for export: %w", err)
+		return nil, 0, fmt.Errorf("store: comments for export: %w", err)
 	}
 	defer rows.Close()
-	return scanComments(rows)
+	list, err := scanComments(rows)
+	return list, last, err
 }
 
 // RebuildSearch rebuilds the full-text indexes from the stored text and
