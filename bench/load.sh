@@ -53,7 +53,7 @@ export CONFIDE_SECRET_KEY_FILE="$PWD/$OUT/secret.key"
 "$OUT/confide" serve --db "$DB" --addr "127.0.0.1:$PORT" --trusted-proxies 127.0.0.1 --log-level warn >"$OUT/confide.log" 2>&1 &
 CONFIDE_PID=$!
 pids+=("$CONFIDE_PID")
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
 
 # The comment run's layers are set now: a change of settings empties the
 # page cache, and must not fall inside a measured run.
@@ -167,7 +167,7 @@ if [ "$COMMENTS" != no ]; then
     "$OUT/confide" serve --db "$DB" --addr "127.0.0.1:$PORT" --trusted-proxies 127.0.0.1 --log-level warn >>"$OUT/confide.log" 2>&1 &
     CONFIDE_PID=$!
     pids+=("$CONFIDE_PID")
-    for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+    for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
     sed "s|^|http://127.0.0.1:$PORT|" "$OUT/stories.txt" | xargs -n 500 curl -fs -H 'Accept-Encoding: gzip' >/dev/null
   }
   run "nginx static story, gzip" "http://127.0.0.1:$NGINX_PORT" "$OUT/static.txt" gzip

@@ -109,3 +109,36 @@ func (db *DB) applyOne(ctx context.Context, m Migration) (bool, error) {
 	}
 	return true, nil
 }
+
+// Pending returns the names of the embedded migrations the database has
+// not applied yet: a database another version of Confide migrated, or one
+// still being migrated, is not ready for this binary.
+func (db *DB) Pending(ctx context.Context) ([]string, error) {
+	migs, err := Migrations(db.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.Quick.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("database: applied migrations: %w", err)
+	}
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("database: applied migrations: %w", err)
+		}
+		applied[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range migs {
+		if !applied[m.Version] {
+			out = append(out, m.Name)
+		}
+	}
+	return out, nil
+}

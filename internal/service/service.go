@@ -5,6 +5,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,6 +18,7 @@ import (
 type Store interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	Ping(ctx context.Context) error
+	PendingMigrations(ctx context.Context) ([]string, error)
 	ContentState(ctx context.Context, since int64) (model.ContentMark, error)
 
 	Sections(ctx context.Context) ([]model.Section, error)
@@ -168,6 +170,22 @@ func (s *Service) Now() time.Time { return s.now().UTC() }
 
 // Health checks that the database answers.
 func (s *Service) Health(ctx context.Context) error { return s.store.Ping(ctx) }
+
+// Ready reports whether the site can serve: its database answers and has
+// every migration this binary knows.
+func (s *Service) Ready(ctx context.Context) error {
+	if err := s.store.Ping(ctx); err != nil {
+		return err
+	}
+	pending, err := s.store.PendingMigrations(ctx)
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		return fmt.Errorf("%d migrations not applied yet, the first %s", len(pending), pending[0])
+	}
+	return nil
+}
 
 // ContentState tells caches of pages and page parts what changed: Version
 // goes up when anything may change every page (a story, a setting), and

@@ -169,6 +169,9 @@ func oneRow(res sql.Result, err error) error {
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 
+// PendingMigrations returns the migrations the database still lacks.
+func (s *Store) PendingMigrations(ctx context.Context) ([]string, error) { return s.db.Pending(ctx) }
+
 // maxListed bounds the count of an admin log (audit entries, outgoing mail):
 // those grow for years, and the pager goes this far back rather than
 // counting every row on each view.

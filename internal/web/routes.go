@@ -178,6 +178,7 @@ func (s *Server) Handler() http.Handler {
 
 	// Operations and files
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.HandleFunc("GET /static/{name}", s.static)
 	mux.HandleFunc("GET /favicon.ico", s.favicon)
 

@@ -488,7 +488,7 @@ func TestFeedsAndSitemap(t *testing.T) {
 }
 
 // When the database fails, visitors get a generic 500 page in the layout,
-// never the error's text, and /healthz says 503.
+// never the error's text; /readyz says 503 (the process, /healthz, is fine).
 func TestInternalErrorsAreHidden(t *testing.T) {
 	site := apptest.Start(t, dbtest.SQLite(t))
 	site.DB.Close()
@@ -497,7 +497,27 @@ func TestInternalErrorsAreHidden(t *testing.T) {
 			wantBody: []string{"Something went wrong", "<html", "Get help now"},
 			notBody:  []string{"sql", "database is closed", "store:", "goroutine"}}.run(t, site.URL)
 	}
-	scenario{url: "/healthz", wantStatus: 503}.run(t, site.URL)
+	scenario{url: "/healthz", wantStatus: 200}.run(t, site.URL)
+	scenario{url: "/readyz", wantStatus: 503, wantBody: []string{"not ready"}, notBody: []string{"database is closed", "sql"}}.run(t, site.URL)
+}
+
+// /readyz is 200 only when every migration this binary knows is applied.
+func TestReadyNeedsEveryMigration(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		scenario{url: "/readyz", wantStatus: 200, wantBody: []string{"ok"}}.run(t, site.URL)
+		var v int
+		var name string
+		db.Read.QueryRow(`SELECT version, name FROM schema_migrations ORDER BY version DESC LIMIT 1`).Scan(&v, &name)
+		if _, err := db.Write.Exec(`DELETE FROM schema_migrations WHERE version = $1`, v); err != nil {
+			t.Fatal(err)
+		}
+		scenario{url: "/readyz", wantStatus: 503}.run(t, site.URL)
+		if _, err := db.Write.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, 'now')`, v, name); err != nil {
+			t.Fatal(err)
+		}
+		scenario{url: "/readyz", wantStatus: 200}.run(t, site.URL)
+	})
 }
 
 // A visitor who leaves before the page is ready is no internal error: the
