@@ -24,6 +24,7 @@ import (
 	"github.com/confide/confide/internal/model"
 	"github.com/confide/confide/internal/password"
 	"github.com/confide/confide/internal/service"
+	"github.com/confide/confide/internal/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -256,6 +257,15 @@ func serve(ctx context.Context, isDemo bool, cfg config.Config, stdout, stderr i
 		return err
 	}
 	defer wait()
+	if cfg.MetricsAddr != "" {
+		stopMetrics, err := a.ServeMetrics(ctx, cfg.MetricsAddr, func(addr net.Addr) {
+			fmt.Fprintf(stdout, "Metrics at http://%s/metrics\n", addr)
+		})
+		if err != nil {
+			return usageError{err}
+		}
+		defer stopMetrics()
+	}
 	return a.Serve(ctx, cfg.Addr, func(addr net.Addr) {
 		fmt.Fprintf(stdout, "Confide %s is serving %s at http://%s/ (Ctrl-C to stop)\n", version, a.DB.Redacted(), addr)
 		if token != "" {
@@ -355,6 +365,8 @@ func logger(w io.Writer, cfg config.Config) *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }
+
+func init() { web.Version = version }
 
 func versionString() string {
 	s := "confide " + version + " (" + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH

@@ -501,3 +501,70 @@ func TestExportAndSearchRebuild(t *testing.T) {
 		t.Errorf("'confide search' alone: %d", code)
 	}
 }
+
+// /metrics answers on --metrics-addr only, with requests by route and
+// status, the page cache, the database pools, the work waiting and the
+// build; the public address has no /metrics.
+func TestMetricsOnTheirOwnAddress(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--db", "sqlite:" + path}, noEnv, nil, &out, &errb)
+	}()
+	defer func() { cancel(); <-done }()
+	site := regexp.MustCompile(`is serving .* at (http://127\.0\.0\.1:\d+)/`)
+	metrics := regexp.MustCompile(`Metrics at (http://127\.0\.0\.1:\d+/metrics)`)
+	var base, murl string
+	for deadline := time.Now().Add(30 * time.Second); base == "" || murl == ""; {
+		if m := site.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+		if m := metrics.FindStringSubmatch(out.String()); m != nil {
+			murl = m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("did not start: %q %q", out.String(), errb.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Several asks of one page, apart (the demo's background jobs change
+	// the content as it starts): some are served from the cache.
+	for i := 0; i < 6; i++ {
+		resp, err := http.Get(base + "/stories/he-reads-my-messages-and-says-it-is-because-he-loves-me")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		time.Sleep(150 * time.Millisecond)
+	}
+	if resp, err := http.Get(base + "/metrics"); err != nil || resp.StatusCode != 404 {
+		t.Errorf("/metrics on the public address: %v %v", resp, err)
+	}
+	resp, err := http.Get(murl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{
+		`confide_http_requests_total{route="GET /stories/{slug}",status="200"} 6`,
+		`confide_http_request_duration_seconds_bucket{route="GET /stories/{slug}"`,
+		"confide_page_cache_hits_total", "confide_page_cache_misses_total", "confide_page_cache_bytes",
+		`confide_db_connections_in_use{pool="read"}`, `confide_outbox_messages{status="pending"}`, "confide_comments_pending",
+		"confide_letters_open 1", `confide_build_info{goversion="go`, "go_goroutines",
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	// At least one was served from the cache.
+	if m := regexp.MustCompile(`confide_page_cache_hits_total (\d+)`).FindStringSubmatch(string(body)); m == nil || m[1] == "0" {
+		t.Errorf("no cache hit counted: %v", m)
+	}
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:8123", "--metrics-addr", "127.0.0.1:8123"}, noEnv, nil, &stderr, &stderr); code != 2 {
+		t.Errorf("metrics on the site's address: %d %s", code, stderr.String())
+	}
+}

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -142,6 +143,24 @@ func (a *App) StartWorkers(ctx context.Context, cfg config.Config) (wait func(),
 	start((&worker.Outbox{Service: a.Service, Mailer: m, Log: a.Log}).Run)
 	a.Log.Info("outbox worker started", "from", from)
 	return waitAll, nil
+}
+
+// ServeMetrics serves /metrics on addr (apart from the site) until ctx is
+// done or stop is called; ready hears the address listened on.
+func (a *App) ServeMetrics(ctx context.Context, addr string, ready func(net.Addr)) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: listen on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.Web.MetricsHandler(map[string]*sql.DB{"read": a.DB.Read, "write": a.DB.Write, "quick": a.DB.Quick}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	go srv.Serve(ln)
+	go func() { <-ctx.Done(); srv.Close() }()
+	return func() { srv.Close() }, nil
 }
 
 // Close releases the database.

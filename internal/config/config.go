@@ -25,6 +25,9 @@ type Config struct {
 	IMAP     string
 	LogLevel slog.Level
 	LogJSON  bool // --log-format json
+	// MetricsAddr is where /metrics listens (host:port); empty: off. Never
+	// the public address.
+	MetricsAddr string
 	// TrustedProxies are the proxies and load balancers whose
 	// X-Forwarded-For is believed; none by default.
 	TrustedProxies []netip.Prefix
@@ -77,6 +80,7 @@ func Load(cmd string, args []string, getenv func(string) string, fields Fields, 
 	var level, logFormat, proxies string
 	if fields&WithAddr != 0 {
 		fs.StringVar(&c.Addr, "addr", env("CONFIDE_ADDR", DefaultAddr), "address to listen on, host:port (CONFIDE_ADDR)")
+		fs.StringVar(&c.MetricsAddr, "metrics-addr", env("CONFIDE_METRICS_ADDR", ""), "address of /metrics for Prometheus, host:port, apart from the site's; off when empty (CONFIDE_METRICS_ADDR)")
 		fs.StringVar(&c.SecretKeyFile, "secret-key-file", env("CONFIDE_SECRET_KEY_FILE", ""),
 			"file holding the site's secret key, never stored in the database (CONFIDE_SECRET_KEY_FILE; SQLite default: made beside the database; PostgreSQL: required for comments)")
 		fs.StringVar(&proxies, "trusted-proxies", env("CONFIDE_TRUSTED_PROXIES", ""),
@@ -149,6 +153,13 @@ func (c Config) Validate(fields Fields) error {
 			return fmt.Errorf("--addr %q: port must be a number from 0 to 65535", c.Addr)
 		}
 		_ = host // empty means every interface, which is allowed
+		if c.MetricsAddr != "" {
+			if _, mport, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+				return fmt.Errorf("--metrics-addr %q: want host:port, for example 127.0.0.1:9090", c.MetricsAddr)
+			} else if c.MetricsAddr == c.Addr && mport != "0" {
+				return fmt.Errorf("--metrics-addr %q: not the site's own address (metrics are never public)", c.MetricsAddr)
+			}
+		}
 	}
 	if fields&WithDB != 0 {
 		switch {

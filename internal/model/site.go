@@ -101,3 +101,10 @@ type Helpline struct {
 	Checked     string // when
 	CreatedAt   time.Time
 }
+
+// WorkWaiting is the work the site holds, for metrics.
+type WorkWaiting struct {
+	Outbox          map[string]int // by status
+	CommentsPending int
+	LettersOpen     int
+}

@@ -19,6 +19,7 @@ type Store interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	Ping(ctx context.Context) error
 	PendingMigrations(ctx context.Context) ([]string, error)
+	WorkWaiting(ctx context.Context) (model.WorkWaiting, error)
 	ContentState(ctx context.Context, since int64) (model.ContentMark, error)
 
 	Sections(ctx context.Context) ([]model.Section, error)
@@ -170,6 +171,9 @@ func (s *Service) Now() time.Time { return s.now().UTC() }
 
 // Health checks that the database answers.
 func (s *Service) Health(ctx context.Context) error { return s.store.Ping(ctx) }
+
+// WorkWaiting counts the work the site holds, for metrics.
+func (s *Service) WorkWaiting(ctx context.Context) (model.WorkWaiting, error) { return s.store.WorkWaiting(ctx) }
 
 // Ready reports whether the site can serve: its database answers and has
 // every migration this binary knows.

@@ -237,7 +237,11 @@ func (s *Server) cached(h handlerFunc, params ...string) handlerFunc {
 		}
 		r = onlyParams(r, params)
 		key := r.URL.RequestURI()
-		if p := s.pages.get(v, key); p != nil {
+		p := s.pages.get(v, key)
+		if p == nil {
+			s.metrics.cacheMiss.Inc()
+		} else {
+			s.metrics.cacheHits.Inc()
 			// The state read above goes with the request: the Latest
 			// Comments box is filled for it without asking again.
 			return s.sendCached(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, v)), http.StatusOK, p)

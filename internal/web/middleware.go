@@ -98,6 +98,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		start := time.Now()
 		next.ServeHTTP(sw, r)
+		s.metrics.observeRequest(info.pattern, sw.status, time.Since(start))
 		level := slog.LevelInfo
 		if sw.status >= 500 && sw.status != statusClientGone {
 			level = slog.LevelError

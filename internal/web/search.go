@@ -46,7 +46,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query().Get("q")
 	section := r.URL.Query().Get("section")
+	start := time.Now()
 	res, err := s.svc.SearchStories(r.Context(), q, section, n)
+	s.metrics.search.Observe(time.Since(start).Seconds())
 	if err != nil {
 		return err
 	}

@@ -60,6 +60,7 @@ type Server struct {
 	sm          *scs.SessionManager
 	proxies     []netip.Prefix // see clientaddr.go
 	budget      time.Duration  // see requestBudget
+	metrics     *metrics
 }
 
 // New parses the templates and prepares the static files.
@@ -82,6 +83,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
+		metrics: newMetrics(),
 		svc:     opts.Service,
 		log:     opts.Logger,
 		baseURL: strings.TrimRight(opts.BaseURL, "/"),
