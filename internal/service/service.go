@@ -173,7 +173,9 @@ func (s *Service) Now() time.Time { return s.now().UTC() }
 func (s *Service) Health(ctx context.Context) error { return s.store.Ping(ctx) }
 
 // WorkWaiting counts the work the site holds, for metrics.
-func (s *Service) WorkWaiting(ctx context.Context) (model.WorkWaiting, error) { return s.store.WorkWaiting(ctx) }
+func (s *Service) WorkWaiting(ctx context.Context) (model.WorkWaiting, error) {
+	return s.store.WorkWaiting(ctx)
+}
 
 // Ready reports whether the site can serve: its database answers and has
 // every migration this binary knows.
