@@ -266,8 +266,21 @@ func serve(ctx context.Context, isDemo bool, cfg config.Config, stdout, stderr i
 		}
 		defer stopMetrics()
 	}
-	return a.Serve(ctx, cfg.Addr, func(addr net.Addr) {
-		fmt.Fprintf(stdout, "Confide %s is serving %s at http://%s/ (Ctrl-C to stop)\n", version, a.DB.Redacted(), addr)
+	if cfg.HTTPRedirectAddr != "" {
+		stopRedirect, err := a.ServeRedirect(ctx, cfg.HTTPRedirectAddr, func(addr net.Addr) {
+			fmt.Fprintf(stdout, "Redirecting http://%s to HTTPS\n", addr)
+		})
+		if err != nil {
+			return usageError{err}
+		}
+		defer stopRedirect()
+	}
+	scheme := "http"
+	if cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	return a.ServeTLS(ctx, cfg.Addr, cfg.TLSCert, cfg.TLSKey, func(addr net.Addr) {
+		fmt.Fprintf(stdout, "Confide %s is serving %s at %s://%s/ (Ctrl-C to stop)\n", version, a.DB.Redacted(), scheme, addr)
 		if token != "" {
 			base := cfg.BaseURL
 			if strings.HasSuffix(base, ":0") { // --addr with port 0: the real port is known only now

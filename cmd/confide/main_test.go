@@ -3,6 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -566,5 +575,83 @@ func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	var stderr bytes.Buffer
 	if code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:8123", "--metrics-addr", "127.0.0.1:8123"}, noEnv, nil, &stderr, &stderr); code != 2 {
 		t.Errorf("metrics on the site's address: %d %s", code, stderr.String())
+	}
+}
+
+// testCert writes a self-signed certificate for 127.0.0.1 and returns its
+// files and a pool that trusts it.
+func testCert(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, _ := x509.MarshalECPrivateKey(key)
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
+	cert, _ := x509.ParseCertificate(der)
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	return certFile, keyFile, pool
+}
+
+// With --tls-cert and --tls-key the site serves HTTPS with HSTS, and
+// --http-redirect-addr answers plain HTTP with a redirect to HTTPS only.
+func TestServesHTTPS(t *testing.T) {
+	certFile, keyFile, pool := testCert(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(t.TempDir(), "tls.db"),
+			"--tls-cert", certFile, "--tls-key", keyFile, "--http-redirect-addr", "127.0.0.1:0"}, noEnv, nil, &out, &errb)
+	}()
+	defer func() { cancel(); <-done }()
+	siteRe := regexp.MustCompile(`is serving .* at (https://127\.0\.0\.1:\d+)/`)
+	redirRe := regexp.MustCompile(`Redirecting (http://127\.0\.0\.1:\d+) to HTTPS`)
+	var base, plain string
+	for deadline := time.Now().Add(30 * time.Second); base == "" || plain == ""; {
+		if m := siteRe.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+		if m := redirRe.FindStringSubmatch(out.String()); m != nil {
+			plain = m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("did not start: %q %q", out.String(), errb.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Strict-Transport-Security"), "max-age=") {
+		t.Errorf("HTTPS: %d, HSTS %q", resp.StatusCode, resp.Header.Get("Strict-Transport-Security"))
+	}
+	resp, err = client.Get(plain + "/stories/x?page=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusPermanentRedirect || resp.Header.Get("Location") != "https://127.0.0.1/stories/x?page=2" {
+		t.Errorf("plain HTTP: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"serve", "--tls-cert", certFile}, noEnv, nil, &stderr, &stderr); code != 2 ||
+		!strings.Contains(stderr.String(), "go together") {
+		t.Errorf("a certificate without its key: %d %q", code, stderr.String())
 	}
 }

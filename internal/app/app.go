@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -145,6 +146,32 @@ func (a *App) StartWorkers(ctx context.Context, cfg config.Config) (wait func(),
 	return waitAll, nil
 }
 
+// ServeRedirect answers plain HTTP on addr with a permanent redirect to the
+// same path over HTTPS (the one-server case, beside ServeTLS).
+func (a *App) ServeRedirect(ctx context.Context, addr string, ready func(net.Addr)) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("redirect: listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h // the HTTPS port is the default one, 443
+		}
+		if host == "" {
+			http.Error(w, "HTTPS only", http.StatusBadRequest)
+			return
+		}
+		http.Redirect(w, r, "https://"+host+r.URL.RequestURI(), http.StatusPermanentRedirect)
+	})}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	go srv.Serve(ln)
+	go func() { <-ctx.Done(); srv.Close() }()
+	return func() { srv.Close() }, nil
+}
+
 // ServeMetrics serves /metrics on addr (apart from the site) until ctx is
 // done or stop is called; ready hears the address listened on.
 func (a *App) ServeMetrics(ctx context.Context, addr string, ready func(net.Addr)) (stop func(), err error) {
@@ -170,10 +197,26 @@ func (a *App) Close() error { return a.DB.Close() }
 // requests in flight finish (up to 10 seconds). ready, when not nil, gets the
 // address actually listened on.
 func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) error {
+	return a.ServeTLS(ctx, addr, "", "", ready)
+}
+
+// ServeTLS is Serve over HTTPS when certFile and keyFile are set (read at
+// start: a bad file stops the start).
+func (a *App) ServeTLS(ctx context.Context, addr, certFile, keyFile string, ready func(net.Addr)) error {
 	srv := a.Web.HTTPServer(addr)
+	if certFile != "" {
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return fmt.Errorf("TLS certificate: %w", err)
+		}
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	if srv.TLSConfig != nil {
+		ln = tls.NewListener(ln, srv.TLSConfig)
 	}
 	if ready != nil {
 		ready(ln.Addr())

@@ -28,6 +28,11 @@ type Config struct {
 	// MetricsAddr is where /metrics listens (host:port); empty: off. Never
 	// the public address.
 	MetricsAddr string
+	// TLSCert and TLSKey serve HTTPS directly (the one-server case);
+	// HTTPRedirectAddr, with them, is a plain HTTP listener that only
+	// redirects to HTTPS.
+	TLSCert, TLSKey  string
+	HTTPRedirectAddr string
 	// TrustedProxies are the proxies and load balancers whose
 	// X-Forwarded-For is believed; none by default.
 	TrustedProxies []netip.Prefix
@@ -80,6 +85,10 @@ func Load(cmd string, args []string, getenv func(string) string, fields Fields, 
 	var level, logFormat, proxies string
 	if fields&WithAddr != 0 {
 		fs.StringVar(&c.Addr, "addr", env("CONFIDE_ADDR", DefaultAddr), "address to listen on, host:port (CONFIDE_ADDR)")
+		fs.StringVar(&c.TLSCert, "tls-cert", env("CONFIDE_TLS_CERT", ""), "certificate file (PEM, with its chain) to serve HTTPS on --addr (CONFIDE_TLS_CERT)")
+		fs.StringVar(&c.TLSKey, "tls-key", env("CONFIDE_TLS_KEY", ""), "the certificate's private key file (PEM) (CONFIDE_TLS_KEY)")
+		fs.StringVar(&c.HTTPRedirectAddr, "http-redirect-addr", env("CONFIDE_HTTP_REDIRECT_ADDR", ""),
+			"with --tls-cert: a plain HTTP address, such as :80, that only redirects to HTTPS (CONFIDE_HTTP_REDIRECT_ADDR)")
 		fs.StringVar(&c.MetricsAddr, "metrics-addr", env("CONFIDE_METRICS_ADDR", ""), "address of /metrics for Prometheus, host:port, apart from the site's; off when empty (CONFIDE_METRICS_ADDR)")
 		fs.StringVar(&c.SecretKeyFile, "secret-key-file", env("CONFIDE_SECRET_KEY_FILE", ""),
 			"file holding the site's secret key, never stored in the database (CONFIDE_SECRET_KEY_FILE; SQLite default: made beside the database; PostgreSQL: required for comments)")
@@ -153,6 +162,17 @@ func (c Config) Validate(fields Fields) error {
 			return fmt.Errorf("--addr %q: port must be a number from 0 to 65535", c.Addr)
 		}
 		_ = host // empty means every interface, which is allowed
+		if (c.TLSCert == "") != (c.TLSKey == "") {
+			return fmt.Errorf("--tls-cert and --tls-key go together: give both or neither")
+		}
+		if c.HTTPRedirectAddr != "" {
+			if c.TLSCert == "" {
+				return fmt.Errorf("--http-redirect-addr redirects to HTTPS: it needs --tls-cert and --tls-key")
+			}
+			if _, _, err := net.SplitHostPort(c.HTTPRedirectAddr); err != nil {
+				return fmt.Errorf("--http-redirect-addr %q: want host:port, for example :80", c.HTTPRedirectAddr)
+			}
+		}
 		if c.MetricsAddr != "" {
 			if _, mport, err := net.SplitHostPort(c.MetricsAddr); err != nil {
 				return fmt.Errorf("--metrics-addr %q: want host:port, for example 127.0.0.1:9090", c.MetricsAddr)

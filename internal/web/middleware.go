@@ -183,7 +183,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		for k, v := range securityHeaders {
 			h[k] = v
 		}
-		if s.secure {
+		if s.secure || r.TLS != nil {
 			h["Strict-Transport-Security"] = hstsValue
 		}
 		next.ServeHTTP(w, r)
