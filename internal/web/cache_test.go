@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/database/dbtest"
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/service"
 )
 
 func addComment(t *testing.T, site *apptest.Site, slug, body string) {
@@ -83,4 +85,52 @@ func warmStory(t *testing.T, site *apptest.Site, slug string) {
 	t.Helper()
 	do(t, "GET", site.URL+"/stories/"+slug, nil)
 	site.Service.WaitRelated()
+}
+
+// Two instances on one database are one site: a login made on one works
+// on the other, a CAPTCHA one gave is answered on the other, and a change
+// made through one shows on the other within a second.
+func TestTwoInstancesAreOneSite(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		a := apptest.Start(t, db)
+		b := apptest.Instance(t, db)
+		setLayers(t, a, service.AntiSpam{Captcha: true, Trap: true, Policy: service.PolicyPublish})
+		addUser(t, a, "rose@example.org", model.RoleAdvisor)
+		rose := loginAs(t, a, "rose@example.org") // its cookie goes to b too: same host
+		if resp, _ := get(t, rose, b.URL+"/admin/letters"); resp.StatusCode != http.StatusOK {
+			t.Errorf("the session from a on b: %d", resp.StatusCode)
+		}
+		slug := slugOf(lenaTitle)
+		reader := browserClient(t)
+		answer := challenge(t, a, reader)
+		b.Clock.Advance(5 * time.Second) // a form older than 2 s, on b's clock
+		f := commentForm("Ines", "ines@example.org", "Answered on the other instance.")
+		f.Set("answer", answer)
+		if resp, page := post(t, reader, b.URL+"/stories/"+slug+"/comments", f); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a CAPTCHA from a answered on b: %d\n%s", resp.StatusCode, page)
+		}
+		// A story edited through a: b shows it within a second.
+		warmStory(t, b, slug)
+		st, err := a.Service.PublishedStory(context.Background(), slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = a.Service.UpdateStory(context.Background(), 0, st.ID, service.StoryInput{Title: st.Title + " (edited)",
+			Slug: st.Slug, SectionID: st.SectionID, AuthorName: st.AuthorName, Letter: st.Letter, Reply: st.Reply,
+			AdvisorName: st.AdvisorName, Signature: st.Signature})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		for {
+			if _, page := do(t, "GET", b.URL+"/stories/"+slug, nil); strings.Contains(page, "(edited)") {
+				break
+			}
+			if time.Since(start) > time.Second {
+				t.Fatal("b did not show the edit made through a within a second")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Logf("b showed the edit after %s", time.Since(start).Round(time.Millisecond))
+	})
 }
