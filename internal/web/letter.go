@@ -36,6 +36,7 @@ func (s *Server) renderShare(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
+	v.Description = "Write to us privately about what weighs on you. No account: an advisor answers on your own private page, and nothing is published without your yes."
 	check, err := s.commentForm(r, &model.Story{}, &f, inline)
 	if err != nil {
 		return err

@@ -99,6 +99,7 @@ func (s *Server) help(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Canonical = s.baseURL + "/help"
+	v.Description = "Free crisis lines to call now, for your country first, and what to do in an emergency."
 	v.Data = s.readerHelp(w, r)
 	w.Header().Set("Vary", "Accept-Language, Cookie")
 	w.Header().Set("Cache-Control", "private, no-cache")
