@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/confide/confide/internal/helplines"
+	"github.com/confide/confide/internal/markup"
 	"github.com/confide/confide/internal/model"
 	"github.com/confide/confide/internal/service"
 )
@@ -20,6 +21,7 @@ func (s *Server) editablePage(slug string) handlerFunc {
 			return err
 		}
 		v.Canonical = s.baseURL + "/" + slug
+		v.Description = markup.Excerpt(strings.NewReplacer("*", "", "_", "", "#", "", "[", "", "]", "").Replace(p.Body), 160)
 		data := editablePageData{Page: p}
 		if slug == "privacy" {
 			// The facts come from the running site, so they cannot go stale
