@@ -184,3 +184,52 @@ func TestPageCacheKeepsPagesRenderedDuringChanges(t *testing.T) {
 		}
 	}
 }
+
+// The inflated copy of a cached page is counted in the cache's budget,
+// and leaves it with the page.
+func TestPlainPartsCountInTheBudget(t *testing.T) {
+	s := &Server{pages: newPageCache(1 << 20)}
+	body := []byte(strings.Repeat("<p>head</p>", 300) + latestMarker + strings.Repeat("<p>tail</p>", 200))
+	p := &payload{key: "/story", spliced: newSpliced("text/html", body), made: time.Now()}
+	s.pages.put(st(1), p, time.Now())
+	before := s.pages.size
+	pl := s.plainParts(p)
+	if pl == nil || string(pl[0])+latestMarker+string(pl[1]) != string(body) {
+		t.Fatal("the inflated parts differ from the page")
+	}
+	if got, want := s.pages.size-before, cap(pl[0])+cap(pl[1]); got != want {
+		t.Errorf("the cache grew by %d, want %d", got, want)
+	}
+	if s.plainParts(p) != pl {
+		t.Error("the parts were made twice")
+	}
+	s.pages.mu.Lock()
+	s.pages.remove("/story")
+	s.pages.mu.Unlock()
+	if s.pages.size != 0 {
+		t.Errorf("%d bytes counted after the page left", s.pages.size)
+	}
+	// A page no longer cached gets no kept copy.
+	q := &payload{key: "/gone", spliced: newSpliced("text/html", body), made: time.Now()}
+	if s.plainParts(q) != nil || q.spliced.plain.Load() != nil {
+		t.Error("a copy kept for a page not in the cache")
+	}
+}
+
+// Without room to spare, the inflated copy is made for the request alone:
+// pages that gzip readers are served from are never pushed out for it.
+func TestPlainPartsNeverEvict(t *testing.T) {
+	body := []byte(strings.Repeat("<p>head of a long page</p>", 400) + latestMarker + strings.Repeat("<p>tail</p>", 300))
+	p := &payload{key: "/story", spliced: newSpliced("text/html", body), made: time.Now()}
+	s := &Server{pages: newPageCache(p.cost() * 9)} // room for the page, not for its inflated copy too
+	s.pages.put(st(1), p, time.Now())
+	before := s.pages.size
+	pl := s.plainParts(p)
+	if pl == nil || string(pl[0])+latestMarker+string(pl[1]) != string(body) {
+		t.Fatal("no inflated parts for the request")
+	}
+	if p.spliced.plain.Load() != nil || s.pages.size != before || s.pages.get(st(1), "/story") == nil {
+		t.Errorf("kept %v, size %d → %d, page still cached: %v", p.spliced.plain.Load() != nil, before, s.pages.size,
+			s.pages.get(st(1), "/story") != nil)
+	}
+}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -133,4 +134,39 @@ func TestTwoInstancesAreOneSite(t *testing.T) {
 		}
 		t.Logf("b showed the edit after %s", time.Since(start).Round(time.Millisecond))
 	})
+}
+
+// A cached page asked for without gzip is the same page as with it, byte
+// for byte, the first time (inflated) and after (kept inflated), and the
+// Latest Comments box still follows new comments.
+func TestCachedPageWithoutGzip(t *testing.T) {
+	site := apptest.Start(t, dbtest.SQLite(t))
+	slug := slugOf(lenaTitle)
+	gz := map[string]string{"Accept-Encoding": "gzip"}
+	plain := map[string]string{"Accept-Encoding": "identity"}
+	warmStory(t, site, slug) // its related stories made: the page is stable
+	do(t, "GET", site.URL+"/stories/"+slug, gz) // cached now
+	_, want := do(t, "GET", site.URL+"/stories/"+slug, gz)
+	for i := 0; i < 3; i++ {
+		resp, got := do(t, "GET", site.URL+"/stories/"+slug, plain)
+		if resp.Header.Get("Content-Encoding") != "" || got != want {
+			t.Fatalf("ask %d without gzip: %q, %d bytes, want %d", i, resp.Header.Get("Content-Encoding"), len(got), len(want))
+		}
+		if resp.Header.Get("Content-Length") != strconv.Itoa(len(got)) {
+			t.Fatalf("Content-Length %s for %d bytes", resp.Header.Get("Content-Length"), len(got))
+		}
+	}
+	addComment(t, site, slugOf(nadiaTitle), "A new comment for the Latest Comments box.")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, got := do(t, "GET", site.URL+"/stories/"+slug, plain)
+		_, zipped := do(t, "GET", site.URL+"/stories/"+slug, gz)
+		if strings.Contains(got, "A new comment for the Latest") && got == zipped {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the page without gzip does not follow the Latest Comments box")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

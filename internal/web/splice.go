@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/confide/confide/internal/model"
@@ -39,6 +40,10 @@ type splicedBody struct {
 	headCRC, tailCRC uint32
 	headLen, tailLen int
 	tailShift        *crcShift
+	// plain holds head and tail inflated, made the first time a client
+	// that does not take gzip asks (and counted in the cache's budget
+	// then): inflating per request cost six times a gzip answer.
+	plain atomic.Pointer[[2][]byte]
 }
 
 // fragment is one rendering of the box.
@@ -94,7 +99,32 @@ func newFragment(raw []byte) *fragment {
 }
 
 // cost is the memory a spliced page holds.
-func (b *splicedBody) cost() int { return cap(b.head) + cap(b.tail) + 400 }
+func (b *splicedBody) cost() int { return cap(b.head) + cap(b.tail) + 400 + b.plainCost() }
+
+func (b *splicedBody) plainCost() int {
+	if pl := b.plain.Load(); pl != nil {
+		return cap(pl[0]) + cap(pl[1])
+	}
+	return 0
+}
+
+// inflate returns head and tail as plain bytes.
+func (b *splicedBody) inflate() ([2][]byte, error) {
+	var out [2][]byte
+	for i, part := range []struct {
+		def []byte
+		n   int
+	}{{b.head, b.headLen}, {b.tail, b.tailLen}} {
+		out[i] = make([]byte, part.n)
+		zr := flate.NewReader(bytes.NewReader(part.def))
+		_, err := io.ReadFull(zr, out[i])
+		zr.Close()
+		if err != nil {
+			return out, fmt.Errorf("web: inflate a cached page: %w", err)
+		}
+	}
+	return out, nil
+}
 
 // gzipHeader starts every spliced page: gzip, deflate, no name, no time.
 var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
@@ -198,6 +228,16 @@ func (s *Server) sendCached(w http.ResponseWriter, r *http.Request, status int, 
 	if r.Method == http.MethodHead {
 		return nil
 	}
+	if pl := s.plainParts(p); pl != nil {
+		buf := bufPool.Get().(*bytes.Buffer)
+		buf.Reset()
+		defer bufPool.Put(buf)
+		buf.Write(pl[0])
+		buf.Write(f.raw)
+		buf.Write(pl[1])
+		w.Write(buf.Bytes())
+		return nil
+	}
 	readers := make([]io.Reader, len(parts))
 	for i, part := range parts {
 		readers[i] = bytes.NewReader(part)
@@ -210,6 +250,41 @@ func (s *Server) sendCached(w http.ResponseWriter, r *http.Request, status int, 
 		io.CopyBuffer(w, zr, *buf)
 	}
 	return nil
+}
+
+// plainParts returns a cached page's head and tail inflated, keeping them
+// (once, counted in the cache's budget) when the page is still cached and
+// the cache has room to spare; nil when the page is not cached, and the
+// caller inflates for this request alone.
+func (s *Server) plainParts(p *payload) *[2][]byte {
+	if pl := p.spliced.plain.Load(); pl != nil {
+		return pl
+	}
+	if s.pages == nil || p.key == "" {
+		return nil
+	}
+	parts, err := p.spliced.inflate()
+	if err != nil {
+		s.log.Error("inflate a cached page", "err", err)
+		return nil
+	}
+	c := s.pages
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[p.key]; !ok || e.Value.(*payload) != p {
+		return nil // no longer cached: nothing to keep it in
+	}
+	if p.spliced.plain.Load() == nil {
+		// Kept only in room to spare: clients without gzip must not push
+		// pages out of the cache that every other reader is served from.
+		if n := cap(parts[0]) + cap(parts[1]); c.size+n <= c.max*3/4 {
+			p.spliced.plain.Store(&parts)
+			c.size += n
+		} else {
+			return &parts // for this request alone
+		}
+	}
+	return p.spliced.plain.Load()
 }
 
 // crcShift is the linear map that appending a run of zero bytes applies to
