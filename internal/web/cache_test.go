@@ -144,7 +144,7 @@ func TestCachedPageWithoutGzip(t *testing.T) {
 	slug := slugOf(lenaTitle)
 	gz := map[string]string{"Accept-Encoding": "gzip"}
 	plain := map[string]string{"Accept-Encoding": "identity"}
-	warmStory(t, site, slug) // its related stories made: the page is stable
+	warmStory(t, site, slug)                    // its related stories made: the page is stable
 	do(t, "GET", site.URL+"/stories/"+slug, gz) // cached now
 	_, want := do(t, "GET", site.URL+"/stories/"+slug, gz)
 	for i := 0; i < 3; i++ {
