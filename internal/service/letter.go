@@ -51,6 +51,9 @@ const (
 	guessesPerHour = 20
 )
 
+// errWithdrawn refuses a change to a letter its writer withdrew.
+var errWithdrawn = model.Errorf(model.EFORBIDDEN, "This letter was withdrawn.")
+
 // LetterInput is the share form.
 type LetterInput struct {
 	Title     string
@@ -273,7 +276,7 @@ func (s *Service) WriteFollowUp(ctx context.Context, token, body string, addr ne
 	}
 	l := th.Letter
 	if l.Status == model.LetterWithdrawn {
-		return nil, model.Errorf(model.EFORBIDDEN, "This letter was withdrawn.")
+		return nil, errWithdrawn
 	}
 	body = cleanBody(body)
 	if n := utf8.RuneCountInString(body); n < 1 || n > LetterMaxLength {
@@ -321,7 +324,7 @@ func (s *Service) SetLetterConsent(ctx context.Context, token, consent string, a
 		return nil, &model.Error{Code: model.EINVALID, Message: "Please choose one.", Fields: map[string]string{"consent": "Choose one."}}
 	}
 	if l.Status == model.LetterWithdrawn {
-		return nil, model.Errorf(model.EFORBIDDEN, "This letter was withdrawn.")
+		return nil, errWithdrawn
 	}
 	if consent == l.Consent {
 		return l, nil
@@ -608,7 +611,7 @@ func (s *Service) UpdateLetterCase(ctx context.Context, actor, id int64, status 
 			return err
 		}
 		if l.Status == model.LetterWithdrawn {
-			return model.Errorf(model.EFORBIDDEN, "This letter was withdrawn.")
+			return errWithdrawn
 		}
 		if assignee != 0 {
 			u, err := s.store.UserByID(ctx, assignee)

@@ -316,7 +316,7 @@ func (s *Service) AnswerPublication(ctx context.Context, token, answer string, v
 			return err
 		}
 		if l.Status == model.LetterWithdrawn {
-			return model.Errorf(model.EFORBIDDEN, "This letter was withdrawn.")
+			return errWithdrawn
 		}
 		if p.State != model.PublicationProposed || p.Version != version {
 			return model.Errorf(model.ECONFLICT, "The advisor changed the text since you opened this page. "+
@@ -533,7 +533,7 @@ func (s *Service) SetCommentNotice(ctx context.Context, token string, on bool, a
 	}
 	l := th.Letter
 	if l.Status == model.LetterWithdrawn {
-		return model.Errorf(model.EFORBIDDEN, "This letter was withdrawn.")
+		return errWithdrawn
 	}
 	if on && l.WriterEmail == "" {
 		return model.Errorf(model.EINVALID, "We have no e-mail address to write to.")

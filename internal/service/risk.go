@@ -68,7 +68,7 @@ func (s *Service) SetLetterRisk(ctx context.Context, actor, id int64, tier strin
 			return err
 		}
 		if l.Status == model.LetterWithdrawn {
-			return model.Errorf(model.EFORBIDDEN, "This letter was withdrawn.")
+			return errWithdrawn
 		}
 		was := crisis.Tier(l.RiskTier)
 		if was == t {

@@ -3,32 +3,12 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/confide/confide/internal/crisis"
 	"github.com/confide/confide/internal/markup"
 	"github.com/confide/confide/internal/model"
 )
-
-// searchCrisisWords are single words that, searched for, get the help box
-// even though the detector (which reads phrases) gives them no tier.
-var searchCrisisWords = []string{"suicide", "suicidal", "overdose", "overdosing", "selfharm", "cutting", "hopeless", "unalive", "kms"}
-
-// crisisSearch reports whether a query asks about suicide or self-harm.
-func crisisSearch(tier crisis.Tier, q string) bool {
-	if tier >= crisis.Low {
-		return true
-	}
-	for _, w := range crisis.Words(q) {
-		for _, c := range searchCrisisWords {
-			if w == c {
-				return true
-			}
-		}
-	}
-	return strings.Contains(strings.ToLower(q), "self harm") || strings.Contains(strings.ToLower(q), "self-harm")
-}
 
 // searchParams is the query string of a search: the words and the section.
 func searchParams(q, section string) url.Values {
@@ -68,7 +48,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		FeedURL string
 		Help    *helpPage // a search for crisis words: helplines above the results
 	}{Result: res, BaseURL: "/search?" + params, FeedURL: "/search.atom?" + params}
-	if crisisSearch(s.svc.Risk(res.Query).Tier, res.Query) {
+	// A query about suicide or self-harm: the same lists that give stories
+	// their content note decide.
+	if crisis.English().Touches(res.Query) {
 		h := s.readerHelp(nil, r)
 		data.Help = &h
 		w.Header().Set("Vary", "Accept-Language, Cookie")

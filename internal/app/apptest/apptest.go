@@ -45,7 +45,12 @@ func (c *Clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 // when the test ends.
 func Start(t testing.TB, db *database.DB) *Site {
 	t.Helper()
-	site := Instance(t, db)
+	return seeded(t, Instance(t, db))
+}
+
+// seeded loads the demo content into site's database, once.
+func seeded(t testing.TB, site *Site) *Site {
+	t.Helper()
 	seed, err := demo.Content(Now)
 	if err != nil {
 		t.Fatal(err)
@@ -67,15 +72,7 @@ func Instance(t testing.TB, db *database.DB) *Site {
 // tests of what the logs say (and never say).
 func StartLogged(t testing.TB, db *database.DB, w io.Writer) *Site {
 	t.Helper()
-	site := instance(t, db, slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	seed, err := demo.Content(Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := site.Service.SeedIfEmpty(context.Background(), seed); err != nil {
-		t.Fatal(err)
-	}
-	return site
+	return seeded(t, instance(t, db, slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 }
 
 func instance(t testing.TB, db *database.DB, log *slog.Logger) *Site {
