@@ -63,6 +63,9 @@ func browser(t *testing.T, chromium string) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
+		// The site scrolls smoothly unless the reader asks for less motion;
+		// a click aimed while the page still glides would miss its button.
+		chromedp.Flag("force-prefers-reduced-motion", true),
 		chromedp.WindowSize(390, 844), // a phone
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
