@@ -39,6 +39,8 @@ Usage:
   confide backup [--db URL] FILE       copy a SQLite database to FILE while the site serves, and check the copy
   confide export [--db URL] [FILE]     write every published story and comment as JSON (standard output without FILE)
   confide search rebuild [--db URL]    rebuild the search index and every story's related stories
+  confide import wordpress [--db URL] FILE.xml[.gz]
+                                       import a WordPress export: posts, comments, categories, old links
   confide user add --email E --name N --role admin|advisor|moderator
                                        create an account (password from stdin, or generated)
   confide safety check [FILE]          print each line's crisis tier and why (stdin without FILE)
@@ -162,6 +164,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return code
 		}
 		if err := rebuildSearch(ctx, cfg, stdout, stderr); err != nil {
+			return fail(err)
+		}
+		return 0
+	case "import":
+		if len(rest) == 0 || rest[0] != "wordpress" {
+			fmt.Fprintln(stderr, "confide import: want 'confide import wordpress [--db URL] FILE.xml[.gz]'")
+			return 2
+		}
+		cmd, rest = "import wordpress", rest[1:]
+		cfg, extra, err := config.Load(cmd, rest, getenv, config.WithDB|config.WithLog|config.WithImport, config.DefaultDB, stderr)
+		if errors.Is(err, config.ErrHelp) {
+			return 0
+		}
+		if err == nil && len(extra) != 1 {
+			err = fmt.Errorf("say which export to import: confide import wordpress [--db URL] [--max-size MB] FILE.xml[.gz]")
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "confide %s: %v\n", cmd, err)
+			return 2
+		}
+		if err := importWordPress(ctx, cfg, extra[0], stdout, stderr); err != nil {
 			return fail(err)
 		}
 		return 0

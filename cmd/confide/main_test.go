@@ -30,6 +30,7 @@ import (
 	"github.com/confide/confide/internal/app"
 	"github.com/confide/confide/internal/config"
 	"github.com/confide/confide/internal/database/dbtest"
+	"github.com/confide/confide/internal/wxr/wxrtest"
 	_ "modernc.org/sqlite"
 )
 
@@ -653,5 +654,79 @@ func TestServesHTTPS(t *testing.T) {
 	if code := run(context.Background(), []string{"serve", "--tls-cert", certFile}, noEnv, nil, &stderr, &stderr); code != 2 ||
 		!strings.Contains(stderr.String(), "go together") {
 		t.Errorf("a certificate without its key: %d %q", code, stderr.String())
+	}
+}
+
+// The import round trip through the command: a WordPress export imported,
+// run again (nothing changes), broken and oversized files refused with one
+// line, then the site serves the stories, comments and old addresses.
+func TestImportWordPress(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "site.db")
+	const export = "../../internal/wxr/testdata/site.xml"
+	code, out, errs := runCmd("import", "wordpress", "--db", db, "--log-level", "warn", export)
+	if code != 0 || !strings.Contains(out, "3 new sections, 5 stories, 5 comments") || !strings.Contains(out, "1 spam comment") {
+		t.Fatalf("import: %d %q %q", code, out, errs)
+	}
+	code, out, _ = runCmd("import", "wordpress", "--db", db, "--log-level", "warn", export)
+	if code != 0 || !strings.Contains(out, "0 stories, 0 comments") || !strings.Contains(out, "5 posts had been imported before") {
+		t.Fatalf("second import: %d %q", code, out)
+	}
+
+	big := filepath.Join(dir, "big.xml")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wxrtest.Write(f, wxrtest.Options{Posts: 400, Comments: 5, Seed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"../../internal/wxr/testdata/bomb.xml"}, 1, "declares XML entities"},
+		{[]string{"--max-size", "1", big}, 1, "bigger than the size limit"},
+		{[]string{filepath.Join(dir, "none.xml")}, 2, "no such file"},
+		{[]string{dir}, 2, "is a folder"},
+		{[]string{"--max-size", "0", export}, 2, "--max-size 0"},
+		{nil, 2, "say which export"},
+	} {
+		args := append([]string{"import", "wordpress", "--db", db, "--log-level", "warn"}, tc.args...)
+		code, _, stderr := runCmd(args...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q on one line", tc.args, code, stderr, tc.code, tc.want)
+		}
+	}
+	if code, _, stderr := runCmd("import", "joomla", "x.xml"); code != 2 || !strings.Contains(stderr, "wordpress") {
+		t.Errorf("import joomla: %d %q", code, stderr)
+	}
+
+	url, stop := startDemo(t, db) // the database has sections: no demo content is added
+	defer stop()
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(url + "/?p=101")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/stories/the-evenings-are-the-hardest" {
+		t.Fatalf("/?p=101: %s %q", resp.Status, resp.Header.Get("Location"))
+	}
+	resp, err = http.Get(url + "/2019/11/04/the-evenings-are-the-hardest/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"Since I moved to the city", "Margit’s reply", "Tonight I will sit down.", "in reply to"} {
+		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Errorf("story page after the redirect: %s, lacks %q", resp.Status, want)
+		}
+	}
+	if strings.Contains(string(body), "Demo") && strings.Contains(string(body), "He reads my messages") {
+		t.Error("demo content was added to an imported site")
 	}
 }

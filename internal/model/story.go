@@ -40,6 +40,10 @@ type Story struct {
 
 	CommentCount   int  // approved comments; filled by reads
 	CommentsClosed bool // an advisor closed the comments: no new ones
+	// Imported: the story came from another site (confide import). One
+	// whose post could not be divided has its whole text as the reply and
+	// no letter, which is not a withdrawn letter.
+	Imported bool
 
 	// ContentNote: the story touches suicide or self-harm; it opens with a
 	// note and lists show its title alone. ContentNoteMode is the

@@ -53,6 +53,7 @@ type Store interface {
 	HelplineStore
 	ExportStore
 	ReplyTemplateStore
+	ImportStore
 
 	CreateUser(ctx context.Context, u *model.User) error
 	UserByEmail(ctx context.Context, email string) (*model.User, error)

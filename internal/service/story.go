@@ -164,7 +164,9 @@ func validateStory(st *model.Story) error {
 	case utf8.RuneCountInString(st.Title) > 200:
 		fields["title"] = "Keep the title under 200 characters."
 	}
-	if strings.TrimSpace(st.Letter) == "" {
+	if strings.TrimSpace(st.Letter) == "" && !st.Imported {
+		// An imported post that was not divided is all reply (the
+		// advisor may move the letter out of it later).
 		fields["letter"] = "The letter is empty."
 	}
 	if st.SectionID == 0 {

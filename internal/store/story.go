@@ -19,7 +19,7 @@ const (
 	storyFrom = ` FROM stories s JOIN sections sec ON sec.id = s.section_id LEFT JOIN story_counts sc ON sc.story_id = s.id`
 	storyHead = `SELECT s.id, s.slug, s.section_id, sec.slug, sec.name, s.title, s.author_name, s.letter, `
 	storyTail = `, s.advisor_name, s.signature, s.status, s.published_at, s.created_at, s.updated_at,
-		COALESCE(sc.comments, 0), s.comments_closed, s.content_note, s.content_note_mode`
+		COALESCE(sc.comments, 0), s.comments_closed, s.content_note, s.content_note_mode, s.imported`
 	storyColumns = storyHead + `s.reply` + storyTail
 	listColumns  = storyHead + `''` + storyTail
 )
@@ -29,7 +29,7 @@ func scanStory(row interface{ Scan(...any) error }) (model.Story, error) {
 	var published sql.NullTime
 	err := row.Scan(&st.ID, &st.Slug, &st.SectionID, &st.SectionSlug, &st.SectionName, &st.Title, &st.AuthorName,
 		&st.Letter, &st.Reply, &st.AdvisorName, &st.Signature, &st.Status, &published, &st.CreatedAt, &st.UpdatedAt,
-		&st.CommentCount, &st.CommentsClosed, &st.ContentNote, &st.ContentNoteMode)
+		&st.CommentCount, &st.CommentsClosed, &st.ContentNote, &st.ContentNoteMode, &st.Imported)
 	st.PublishedAt = fromNull(published)
 	st.CreatedAt = st.CreatedAt.UTC()
 	st.UpdatedAt = st.UpdatedAt.UTC()
@@ -43,10 +43,12 @@ func (s *Store) CreateStory(ctx context.Context, st *model.Story) error {
 	}
 	err := s.write(ctx, func(ctx context.Context, q querier) error {
 		return q.QueryRowContext(ctx, `INSERT INTO stories (slug, section_id, title, author_name, letter, reply,
-			advisor_name, signature, status, published_at, created_at, updated_at, content_note, content_note_mode, content_checked)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, TRUE) RETURNING id`,
+			advisor_name, signature, status, published_at, created_at, updated_at, content_note, content_note_mode, content_checked,
+			comments_closed, imported)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, TRUE, $15, $16) RETURNING id`,
 			st.Slug, st.SectionID, st.Title, st.AuthorName, st.Letter, st.Reply, st.AdvisorName, st.Signature,
-			st.Status, nullTime(st.PublishedAt), ts(st.CreatedAt), ts(st.UpdatedAt), st.ContentNote, noteMode(st.ContentNoteMode)).Scan(&st.ID)
+			st.Status, nullTime(st.PublishedAt), ts(st.CreatedAt), ts(st.UpdatedAt), st.ContentNote, noteMode(st.ContentNoteMode),
+			st.CommentsClosed, st.Imported).Scan(&st.ID)
 	})
 	if isUniqueViolation(err) {
 		return &model.Error{Code: model.ECONFLICT, Message: "A story with that address already exists.",

@@ -118,6 +118,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 }
 
+// notFound answers every address no route has: an old address of an
+// imported site is redirected, anything else is a 404 page.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
-	return model.ErrNotFound
+	return s.oldLink(w, r)
 }

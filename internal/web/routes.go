@@ -108,7 +108,7 @@ func (s *Server) Handler() http.Handler {
 	// Reading
 	// cached(h, params…) names the query parameters a page reads: only
 	// they are part of its cache key.
-	mux.Handle("GET /{$}", s.handle(s.cached(s.home, "page")))
+	mux.Handle("GET /{$}", s.handle(s.oldQueryLinks(s.cached(s.home, "page"))))
 	mux.Handle("GET /sections/{slug}", s.handle(s.cached(s.section, "page")))
 	mux.Handle("GET /stories/{slug}", s.handle(s.cached(s.story, "page")))
 	mux.Handle("GET /comments", s.handle(s.cached(s.comments, "page")))
