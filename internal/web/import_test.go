@@ -57,7 +57,7 @@ func TestImportedSiteAnswers(t *testing.T) {
 		}
 
 		for path, want := range map[string]string{
-			"/?p=101": "/stories/the-evenings-are-the-hardest",
+			"/?p=101":                "/stories/the-evenings-are-the-hardest",
 			"/?p=102&utm_source=old": "/stories/i-lost-my-job",
 			"/2019/11/04/the-evenings-are-the-hardest/": "/stories/the-evenings-are-the-hardest",
 			"/2019/11/04/the-evenings-are-the-hardest":  "/stories/the-evenings-are-the-hardest",
