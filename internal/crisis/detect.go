@@ -10,32 +10,36 @@ import (
 // Detector finds risk language with one language's lists.
 type Detector struct {
 	lists *Lists
-	// byFirst indexes phrases by their first literal word; others (a
-	// class or number first) are tried everywhere.
-	byFirst map[string][]indexed
-	anyway  []indexed
-}
-
-type indexed struct {
-	p    *Phrase
-	tier Tier
+	// Indexes of the lists read at every word of a text.
+	phrases  *phraseIndex // every tier's, literal first words before the rest
+	topic    *phraseIndex
+	not      *phraseIndex
+	concepts map[string]*phraseIndex
 }
 
 // New makes a detector from word lists.
 func New(l *Lists) *Detector {
-	d := &Detector{lists: l, byFirst: map[string][]indexed{}}
+	d := &Detector{lists: l, topic: indexList(l.Classes, l.Topic), not: indexList(l.Classes, l.Not), concepts: map[string]*phraseIndex{}}
+	// The phrases that begin with a literal word are tried first, then
+	// the others, each group from Low to High in list order.
+	var literal, other []entry
 	for t := Low; t <= High; t++ {
 		for i := range l.Phrases[t] {
 			p := &l.Phrases[t][i]
 			if first := p.parts[0]; first.word != "" && !first.prefix {
-				d.byFirst[first.word] = append(d.byFirst[first.word], indexed{p, t})
-				if sq := squeeze(first.word); sq != first.word {
-					d.byFirst[sq] = append(d.byFirst[sq], indexed{p, t})
-				}
+				literal = append(literal, entry{p: p, tier: t})
 			} else {
-				d.anyway = append(d.anyway, indexed{p, t})
+				other = append(other, entry{p: p, tier: t})
 			}
 		}
+	}
+	all := append(literal, other...)
+	for i := range all {
+		all[i].pos = i
+	}
+	d.phrases = newIndex(l.Classes, all)
+	for name, ps := range l.Concepts {
+		d.concepts[name] = indexList(l.Classes, ps)
 	}
 	return d
 }
@@ -69,14 +73,15 @@ type span struct {
 
 // Detect reads a text and returns its tier and the phrases behind it.
 func (d *Detector) Detect(text string) Result {
-	toks := d.lists.replace(tokenize(text))
+	return d.detect(d.lists.replace(tokenize(text)))
+}
+
+func (d *Detector) detect(toks []token) Result {
 	var found []span
+	var buf []entry
 	for i := range toks {
-		cands := d.byFirst[toks[i].word]
-		if sq := squeeze(toks[i].word); sq != toks[i].word && hasRun3(toks[i].word) {
-			cands = append(cands[:len(cands):len(cands)], d.byFirst[sq]...)
-		}
-		for _, c := range append(cands[:len(cands):len(cands)], d.anyway...) {
+		buf = d.phrases.at(toks[i].word, buf)
+		for _, c := range buf {
 			if end, ok := d.match(toks, i, c.p.parts, toks[i].sentence); ok {
 				found = append(found, span{i, end, c.p, c.tier})
 			}
@@ -272,14 +277,16 @@ func words(toks []token) string {
 // content note.
 func (d *Detector) Touches(text string) bool {
 	toks := d.lists.replace(tokenize(text))
+	var buf []entry
 	for i := range toks {
-		for _, p := range d.lists.Topic {
-			if _, ok := d.match(toks, i, p.parts, toks[i].sentence); ok {
+		buf = d.topic.at(toks[i].word, buf)
+		for _, c := range buf {
+			if _, ok := d.match(toks, i, c.p.parts, toks[i].sentence); ok {
 				return true
 			}
 		}
 	}
-	return d.Detect(text).Tier >= Low
+	return d.detect(toks).Tier >= Low
 }
 
 // firstPerson are the words of a passage written about oneself.
@@ -297,10 +304,12 @@ func (d *Detector) combine(toks []token) (Match, bool) {
 		return Match{}, false
 	}
 	hits := map[string][]hit{}
-	for name, ps := range d.lists.Concepts {
+	var buf []entry
+	for name, x := range d.concepts {
 		for i := range toks {
-			for _, p := range ps {
-				if end, ok := d.match(toks, i, p.parts, toks[i].sentence); ok {
+			buf = x.at(toks[i].word, buf)
+			for _, c := range buf {
+				if end, ok := d.match(toks, i, c.p.parts, toks[i].sentence); ok {
 					hits[name] = append(hits[name], hit{toks[i].sentence, i, end})
 				}
 			}
@@ -311,9 +320,10 @@ func (d *Detector) combine(toks []token) (Match, bool) {
 	}
 	// The words a [not] phrase covers count for nothing ("goodbye for now").
 	covered := map[int]bool{}
-	for _, p := range d.lists.Not {
-		for i := range toks {
-			if end, ok := d.match(toks, i, p.parts, toks[i].sentence); ok {
+	for i := range toks {
+		buf = d.not.at(toks[i].word, buf)
+		for _, c := range buf {
+			if end, ok := d.match(toks, i, c.p.parts, toks[i].sentence); ok {
 				for j := i; j < end; j++ {
 					covered[j] = true
 				}
