@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -30,7 +31,11 @@ func BenchmarkImportWordPress(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := wxrtest.Write(f, wxrtest.Options{Posts: 5000, Comments: 20, Seed: 1}); err != nil {
+	posts := 5000
+	if n, err := strconv.Atoi(os.Getenv("CONFIDE_BENCH_IMPORT_POSTS")); err == nil && n > 0 {
+		posts = n // a smaller run, for a profile
+	}
+	if err := wxrtest.Write(f, wxrtest.Options{Posts: posts, Comments: 20, Seed: 1}); err != nil {
 		b.Fatal(err)
 	}
 	f.Close()

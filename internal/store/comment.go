@@ -34,9 +34,9 @@ func (s *Store) CreateComment(ctx context.Context, c *model.Comment) error {
 		parent = c.ParentID
 	}
 	err := s.change(ctx, func(ctx context.Context, q querier) error {
-		return q.QueryRowContext(ctx, `INSERT INTO comments (story_id, parent_id, author_name, author_email, body, status,
+		return s.prepared(ctx, q, `INSERT INTO comments (story_id, parent_id, author_name, author_email, body, status,
 			held_reason, spam_score, addr_hash, owner_hash, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`).QueryRowContext(ctx,
 			c.StoryID, parent, c.AuthorName, c.AuthorEmail, c.Body, c.Status, c.HeldReason, c.SpamScore,
 			c.AddrHash, c.OwnerHash, ts(c.CreatedAt)).Scan(&c.ID)
 	})

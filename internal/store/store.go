@@ -48,6 +48,7 @@ func (s *Store) OnChange(fn func()) { s.onChange = fn }
 type txState struct {
 	tx    *sql.Tx
 	wrote bool
+	stmts map[string]*sql.Stmt // see prepared
 }
 
 // New returns a Store on db.
@@ -77,6 +78,49 @@ func (s *Store) writer(ctx context.Context) querier {
 		return st.tx
 	}
 	return s.db.Write
+}
+
+// prepared runs query's writes on q, prepared once per transaction on
+// SQLite: SQLite compiles a statement, with the programs of its triggers,
+// each time it runs unprepared, and a comment's insert spent more time
+// being compiled than inserting. (pgx keeps prepared statements by itself.)
+// Outside a transaction, or on PostgreSQL, it is q itself.
+func (s *Store) prepared(ctx context.Context, q querier, query string) rowQuerier {
+	st := txOf(ctx)
+	if st == nil || s.db.Dialect != database.SQLite {
+		return boundQuery{q, query}
+	}
+	if p, ok := st.stmts[query]; ok {
+		return p
+	}
+	p, err := st.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return boundQuery{q, query} // the error shows when it runs
+	}
+	if st.stmts == nil {
+		st.stmts = map[string]*sql.Stmt{}
+	}
+	st.stmts[query] = p
+	return p
+}
+
+// rowQuerier is a prepared statement, or a query bound to its querier.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, args ...any) *sql.Row
+	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
+}
+
+type boundQuery struct {
+	q     querier
+	query string
+}
+
+func (b boundQuery) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	return b.q.QueryRowContext(ctx, b.query, args...)
+}
+
+func (b boundQuery) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return b.q.ExecContext(ctx, b.query, args...)
 }
 
 // Dialect tells which engine is behind the store.
@@ -147,7 +191,7 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, q querie
 		if err := fn(ctx, q); err != nil {
 			return err
 		}
-		if _, err := q.ExecContext(ctx, `UPDATE site_state SET version = version + 1 WHERE id = 1`); err != nil {
+		if _, err := s.prepared(ctx, q, `UPDATE site_state SET version = version + 1 WHERE id = 1`).ExecContext(ctx); err != nil {
 			return fmt.Errorf("store: bump content version: %w", err)
 		}
 		txOf(ctx).wrote = true

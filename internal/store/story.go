@@ -42,10 +42,10 @@ func (s *Store) CreateStory(ctx context.Context, st *model.Story) error {
 		return fmt.Errorf("store: create story %q: times not set", st.Slug)
 	}
 	err := s.write(ctx, func(ctx context.Context, q querier) error {
-		return q.QueryRowContext(ctx, `INSERT INTO stories (slug, section_id, title, author_name, letter, reply,
+		return s.prepared(ctx, q, `INSERT INTO stories (slug, section_id, title, author_name, letter, reply,
 			advisor_name, signature, status, published_at, created_at, updated_at, content_note, content_note_mode, content_checked,
 			comments_closed, imported)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, TRUE, $15, $16) RETURNING id`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, TRUE, $15, $16) RETURNING id`).QueryRowContext(ctx,
 			st.Slug, st.SectionID, st.Title, st.AuthorName, st.Letter, st.Reply, st.AdvisorName, st.Signature,
 			st.Status, nullTime(st.PublishedAt), ts(st.CreatedAt), ts(st.UpdatedAt), st.ContentNote, noteMode(st.ContentNoteMode),
 			st.CommentsClosed, st.Imported).Scan(&st.ID)
@@ -63,7 +63,7 @@ func (s *Store) CreateStory(ctx context.Context, st *model.Story) error {
 // StorySlugTaken reports whether a story already uses slug.
 func (s *Store) StorySlugTaken(ctx context.Context, slug string) (bool, error) {
 	var n int
-	if err := s.reader(ctx).QueryRowContext(ctx, `SELECT count(*) FROM stories WHERE slug = $1`, slug).Scan(&n); err != nil {
+	if err := s.prepared(ctx, s.reader(ctx), `SELECT count(*) FROM stories WHERE slug = $1`).QueryRowContext(ctx, slug).Scan(&n); err != nil {
 		return false, fmt.Errorf("store: story slug %q: %w", slug, err)
 	}
 	return n > 0, nil
