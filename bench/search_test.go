@@ -2,8 +2,8 @@ package bench
 
 import (
 	"context"
-
 	"math/rand"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -125,6 +125,9 @@ func BenchmarkSearch(b *testing.B) {
 	a, _ := openCorpus(b)
 	ctx := context.Background()
 	classes := searchClasses(200)
+	if only := os.Getenv("CONFIDE_BENCH_SEARCH_CLASS"); only != "" { // one class, for a profile
+		classes = slices.DeleteFunc(classes, func(c searchClass) bool { return c.name != only })
+	}
 	run := func(c searchClass) (ds []time.Duration, empty, broad int, slowest string) {
 		var worst time.Duration
 		for _, q := range c.queries {

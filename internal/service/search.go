@@ -11,8 +11,10 @@ import (
 )
 
 // MaxSearchResults is where counting search matches stops: past it the page
-// says "more than", and nobody reads a hundred pages of results.
-const MaxSearchResults = 1000
+// says "more than", and nobody reads thirty pages of results. Counting
+// further costs a search more than the rest of it: finding the newest
+// 1,000 stories that hold all of eight everyday words took 18 ms, 300 took 8.
+const MaxSearchResults = 300
 
 // SearchHit is a found story with its highlighted passage (safe HTML).
 type SearchHit struct {

@@ -1,8 +1,9 @@
 package store
 
-// SetRankCandidates lets tests reach the broad-query path with a small site.
+// SetRankCandidates lets tests reach the broad-query path with a small
+// site: n is both engines' window (rankCandidates and rankMatches).
 func SetRankCandidates(n int) (restore func()) {
-	old := rankCandidates
-	rankCandidates = n
-	return func() { rankCandidates = old }
+	oldDocs, oldMatches := rankCandidates, rankMatches
+	rankCandidates, rankMatches = n, n
+	return func() { rankCandidates, rankMatches = oldDocs, oldMatches }
 }

@@ -74,7 +74,7 @@ func (s *Store) PublishedStoriesByID(ctx context.Context, ids []int64) ([]model.
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	byID, err := s.storiesByID(ctx, ids)
+	byID, err := s.storiesByID(ctx, ids, false)
 	if err != nil {
 		return nil, err
 	}

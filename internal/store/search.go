@@ -30,8 +30,6 @@ type searchable struct {
 	filterIx string // SQLite: narrow index answering status and section per match
 	// SQLite: partial index of the documents readers may not see
 	unpublishedIx string
-	snippets      []int // SQLite: FTS columns to take a snippet from, best first
-	textCols      []string
 	titleCol      string // weighted highest; broad queries rank title matches
 	pairsCol      string // PostgreSQL: the indexed pairs of neighbouring words, for phrases
 }
@@ -39,7 +37,7 @@ type searchable struct {
 var storiesSearch = searchable{
 	fts: "stories_fts", titleFTS: "stories_title_fts", table: "stories", filterIx: "stories_search_filter",
 	unpublishedIx: "stories_unpublished",
-	snippets:      []int{1, 2}, textCols: []string{"letter", "reply"}, titleCol: "title", pairsCol: "pairs",
+	titleCol:      "title", pairsCol: "pairs",
 }
 
 // SearchStories runs q over stories and returns one page of hits, best first,
@@ -106,21 +104,22 @@ func (s *Store) searchStories(ctx context.Context, q search.Query, f model.Searc
 	if err != nil || len(ids) == 0 {
 		return nil, total, err
 	}
-	stories, err := s.storiesByID(ctx, ids)
+	stories, err := s.storiesByID(ctx, ids, !f.NoSnippet)
 	if err != nil {
 		return nil, 0, err
 	}
-	snippets := map[int64]string{}
-	if !f.NoSnippet {
-		if snippets, err = s.snippets(ctx, storiesSearch, q, ids); err != nil {
-			return nil, 0, err
-		}
-	}
 	hits := make([]model.SearchHit, 0, len(ids))
 	for _, id := range ids {
-		if st, ok := stories[id]; ok {
-			hits = append(hits, model.SearchHit{Story: st, Snippet: snippets[id]})
+		st, ok := stories[id]
+		if !ok {
+			continue
 		}
+		h := model.SearchHit{Story: st}
+		if !f.NoSnippet {
+			h.Snippet = snippet(q, st.Letter, st.Reply)
+			h.Story.Reply = "" // lists show no reply
+		}
+		hits = append(hits, h)
 	}
 	return hits, total, nil
 }
@@ -132,84 +131,38 @@ func (s *Store) searchIDs(ctx context.Context, doc searchable, q search.Query, f
 	return s.searchIDsPostgres(ctx, doc, q, f)
 }
 
-// snippets returns, for each id, a passage of the document's text with the
-// query's words between search.MarkStart and search.MarkEnd: from the first
-// text column where a word is marked (a letter before its reply), else the
-// first column. They are made for one page of hits only, one column at a
-// time: making them is the costly part of a search.
-func (s *Store) snippets(ctx context.Context, doc searchable, q search.Query, ids []int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	todo := ids
-	for i := range doc.textCols {
-		got, err := s.snippetsOf(ctx, doc, i, q, todo)
-		if err != nil {
-			return nil, fmt.Errorf("store: search %s: snippets: %w", doc.table, err)
+// snippetWords is how long a passage of a hit is.
+const snippetWords = 24
+
+// snippet is a passage of the first text (a letter before its reply)
+// where the query's words are marked, else the first text's beginning.
+// It is made here, from the text, rather than by the engine (see
+// search.Snippet).
+func snippet(q search.Query, texts ...string) string {
+	first := ""
+	for i, text := range texts {
+		passage, found := search.Snippet(text, q, snippetWords)
+		if found {
+			return passage
 		}
-		var rest []int64
-		for _, id := range todo {
-			text, ok := got[id]
-			if i == 0 || ok && strings.Contains(text, search.MarkStart) {
-				out[id] = text
-			}
-			if !strings.Contains(text, search.MarkStart) {
-				rest = append(rest, id)
-			}
-		}
-		if todo = rest; len(todo) == 0 {
-			break
+		if i == 0 {
+			first = passage
 		}
 	}
-	return out, nil
+	return first
 }
 
-// headlineChars bounds the text PostgreSQL searches for a passage to show.
-const headlineChars = 2000
-
-// snippetsOf makes the snippets of text column col for ids.
-func (s *Store) snippetsOf(ctx context.Context, doc searchable, col int, q search.Query, ids []int64) (map[int64]string, error) {
-	var query string
-	var args []any
-	if s.db.Dialect == database.SQLite {
-		query = fmt.Sprintf("SELECT rowid, snippet(%s, %d, $2, $3, '…', 24) FROM %s WHERE %s MATCH $1 AND rowid IN (%s)",
-			doc.fts, doc.snippets[col], doc.fts, doc.fts, placeholders(4, len(ids)))
-		args = []any{fts5Query(q), search.MarkStart, search.MarkEnd}
-		for _, id := range ids {
-			args = append(args, id)
-		}
-	} else {
-		expr, qargs := tsQuery(q, 2)
-		// ts_headline parses all the text it is given: the first
-		// headlineChars are where a passage is looked for.
-		query = fmt.Sprintf("SELECT id, ts_headline('english', left(%s, %d), %s, $%d) FROM %s WHERE id = ANY($1)",
-			doc.textCols[col], headlineChars, expr, len(qargs)+2, doc.table)
-		args = append(append([]any{ids}, qargs...), fmt.Sprintf(
-			"StartSel=%s, StopSel=%s, MaxWords=30, MinWords=15",
-			search.MarkStart, search.MarkEnd))
-	}
-	rows, err := s.reader(ctx).QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var text string
-		if err := rows.Scan(&id, &text); err != nil {
-			return nil, err
-		}
-		out[id] = text
-	}
-	return out, rows.Err()
-}
-
-// storiesByID reads stories (for lists: no reply) by id.
-func (s *Store) storiesByID(ctx context.Context, ids []int64) (map[int64]model.Story, error) {
+// storiesByID reads stories by id, with their reply only if asked.
+func (s *Store) storiesByID(ctx context.Context, ids []int64, withReply bool) (map[int64]model.Story, error) {
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := s.reader(ctx).QueryContext(ctx, listColumns+storyFrom+" WHERE s.id IN ("+placeholders(1, len(ids))+")", args...)
+	cols := listColumns
+	if withReply {
+		cols = storyColumns
+	}
+	rows, err := s.reader(ctx).QueryContext(ctx, cols+storyFrom+" WHERE s.id IN ("+placeholders(1, len(ids))+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: stories by id: %w", err)
 	}

@@ -34,8 +34,8 @@ func (s *Store) searchIDsSQLite(ctx context.Context, doc searchable, q search.Qu
 		return nil, total, nil
 	}
 
-	if f.MaxTotal > 0 && total >= f.MaxTotal && total > rankCandidates && !f.Newest {
-		ids, err := s.broadSQLite(ctx, sq, q, newest[:rankCandidates], f)
+	if f.MaxTotal > 0 && total > rankMatches && !f.Newest {
+		ids, err := s.broadSQLite(ctx, sq, q, newest[:rankMatches], f)
 		if err != nil {
 			return nil, 0, fmt.Errorf("store: search %s: broad: %w", doc.table, err)
 		}
@@ -79,22 +79,31 @@ func (s *Store) broadSQLite(ctx context.Context, sq *sqliteSearch, q search.Quer
 				doc.titleFTS, doc.titleFTS, limit), []any{fts5Query(search.Query{Terms: q.Include(), Any: q.Any})})
 		},
 		check: func(ids []int64) ([]int64, error) {
-			if len(q.Include()) == 1 && len(q.Exclude()) == 0 {
-				// A story whose title holds the query's one word matches
-				// it: only the filter is left to check, without setting
-				// up the match again for each story.
-				return s.filterIDs(ctx, doc, f, ids)
+			// A story whose title holds the query's words holds them
+			// (the title is indexed with its text, by the same
+			// tokenizer), so what is left to check is that it holds no
+			// word left out, found with a query of those words alone
+			// (setting the whole query up again for each story cost three
+			// times more), and the filter.
+			if len(q.Exclude()) > 0 {
+				var err error
+				if ids, err = s.withoutTerms(ctx, doc, q.Exclude(), ids); err != nil {
+					return nil, err
+				}
 			}
-			c := more("f.rowid IN ("+placeholders(next, len(ids))+")", ids...)
-			return s.ids(ctx, "SELECT f.rowid"+c.body()+" ORDER BY f.rowid DESC", c.args)
+			return s.filterIDs(ctx, doc, f, ids)
 		},
 		rank: func(minID int64, window, extra []int64, n int) ([]int64, error) {
 			if !q.Any && len(extra) == 0 {
-				if rare, err := s.rareTerms(ctx, doc, q, window); err != nil {
+				// Every story of the window matches the whole query: it is
+				// ranked by the words that carry weight alone, without
+				// setting up the whole query (its exclusions, its everyday
+				// words) again for each.
+				rare, err := s.rareTerms(ctx, doc, q, window)
+				if err != nil {
 					return nil, err
-				} else if len(rare) < len(q.Include()) {
-					return s.rankByRare(ctx, doc, rare, minID, window, n)
 				}
+				return s.rankByRare(ctx, doc, rare, minID, window, n)
 			}
 			// A range FTS5 seeks to. With extra ids (queries of any word
 			// only, which rank in the background) it walks every match,
@@ -156,6 +165,27 @@ func (s *Store) rankByRare(ctx context.Context, doc searchable, rare []search.Te
 	// the match up again for every id in it.
 	return s.ids(ctx, fmt.Sprintf("SELECT rowid FROM %s WHERE %s MATCH $1 AND rowid >= $2 AND +rowid IN (%s) ORDER BY rank, rowid DESC LIMIT %d",
 		doc.fts, doc.fts, placeholders(3, len(window)), n), args)
+}
+
+// withoutTerms returns those of ids whose documents hold none of terms.
+func (s *Store) withoutTerms(ctx context.Context, doc searchable, terms []search.Term, ids []int64) ([]int64, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	include := make([]search.Term, len(terms))
+	for i, t := range terms {
+		t.Exclude = false
+		include[i] = t
+	}
+	args := []any{fts5Query(search.Query{Terms: include, Any: true})}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	holding, err := s.ids(ctx, fmt.Sprintf("SELECT rowid FROM %s WHERE %s MATCH $1 AND rowid IN (%s)", doc.fts, doc.fts, placeholders(2, len(ids))), args)
+	if err != nil {
+		return nil, fmt.Errorf("left-out words: %w", err)
+	}
+	return slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return slices.Contains(holding, id) }), nil
 }
 
 // filterIDs returns those of ids that pass f's filter, newest first.

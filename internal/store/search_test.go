@@ -302,8 +302,8 @@ func TestSearchHostileQueries(t *testing.T) {
 	})
 }
 
-// A broad query (as many matches as MaxTotal) ranks only the stories whose
-// title matches and the newest matches: here the title match and the newest
+// A broad query (as many matches as MaxTotal, or on SQLite more than its
+// window) ranks only the stories whose title matches and the newest matches: here the title match and the newest
 // story, and not the older mentions.
 func TestSearchBroadQueryRanksCandidates(t *testing.T) {
 	defer store.SetRankCandidates(1)()
@@ -319,7 +319,9 @@ func TestSearchBroadQueryRanksCandidates(t *testing.T) {
 		if !slices.Equal(got, []string{"newest-trust", "title-trust"}) || total != 3 {
 			t.Fatalf("broad query: %v (total %d)", got, total)
 		}
-		// Below MaxTotal every match is ranked.
+		// With fewer matches than the window (and than MaxTotal) every
+		// match is ranked.
+		defer store.SetRankCandidates(10)()
 		if got, _ := s.find(t, "trust", model.SearchFilter{MaxTotal: 5}); len(got) != 4 {
 			t.Fatalf("narrow query: %v", got)
 		}
