@@ -65,6 +65,8 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sm.Destroy(r.Context()); err != nil {
 		return err
 	}
+	// A shared computer keeps nothing of the admin area after logging out.
+	w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
 	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
 	return nil
 }

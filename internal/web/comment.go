@@ -178,6 +178,15 @@ func privatePage(w http.ResponseWriter) {
 	w.Header().Set("Referrer-Policy", "no-referrer")
 }
 
+// private marks every answer of h, errors included, as privatePage does:
+// for the routes reached by a secret link or that hold one.
+func private(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		privatePage(w)
+		return h(w, r)
+	}
+}
+
 // myComment is the writer's private page of a comment: its state ("waiting
 // for moderation" or published), and editing or deleting it for a while.
 func (s *Server) myComment(w http.ResponseWriter, r *http.Request) error {

@@ -21,7 +21,7 @@ const maxBodyBytes = 1 << 20
 // contentSecurityPolicy allows no inline script and no third party at all:
 // a reader's visit is seen by nobody but this site.
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+	"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'"
 
 // reqInfo is what the outermost middleware learns of a request and the
 // log line reports: one value in the context for all of it.
