@@ -47,6 +47,8 @@ func (s *Service) checkNewUser(nu *NewUser) error {
 		fields["name"] = "A name is required."
 	} else if len(nu.Name) > 100 {
 		fields["name"] = "Keep the name under 100 characters."
+	} else if badNameChars(nu.Name) {
+		fields["name"] = "Write the name on one line, in ordinary letters."
 	}
 	if !nu.Role.Valid() {
 		fields["role"] = "Choose admin, advisor or moderator."
@@ -84,6 +86,10 @@ func (s *Service) CreateUser(ctx context.Context, actor int64, nu NewUser) (*mod
 	return u, nil
 }
 
+// maxPasswordBytes bounds a password: a pass phrase of a hundred words
+// fits, a megabyte sent to make the server hash it does not.
+const maxPasswordBytes = 1024
+
 // errBadLogin is the one answer to a wrong address and a wrong password, so
 // the login form does not tell which accounts exist.
 var errBadLogin = &model.Error{Code: model.EINVALID, Message: "That e-mail address and password do not match an account."}
@@ -96,6 +102,9 @@ var errThrottled = model.Errorf(model.ELIMIT,
 // with ELIMIT after too many failures.
 func (s *Service) Authenticate(ctx context.Context, email, pw, ip string) (*model.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
+	if len(email) > 254 || len(pw) > maxPasswordBytes {
+		return nil, errBadLogin // no account has such an address or password
+	}
 	now := s.Now()
 	since := now.Add(-LoginWindow)
 	// The address is kept only as a keyed hash (see package spam).

@@ -134,8 +134,8 @@ func (s *Service) checkCommentFields(ctx context.Context, c *model.Comment, in C
 		fields["name"] = "Please give a name; any name you like."
 	case utf8.RuneCountInString(c.AuthorName) > NameMaxLength:
 		fields["name"] = "Please keep the name under 60 characters."
-	case strings.IndexFunc(c.AuthorName, unicode.IsControl) >= 0:
-		fields["name"] = "Please write the name on one line."
+	case badNameChars(c.AuthorName):
+		fields["name"] = "Please write the name on one line, in ordinary letters."
 	}
 	email := strings.TrimSpace(in.Email)
 	if email == "" {

@@ -176,7 +176,7 @@ func (s *Service) checkLetterFields(ctx context.Context, l *model.Letter, in Let
 		fields["body"] = "Your letter is " + itoa(n) + " characters long; please keep it under 20,000 (you can send more later on your private page)."
 	}
 	l.WriterName = strings.TrimSpace(in.Name)
-	if utf8.RuneCountInString(l.WriterName) > NameMaxLength || strings.IndexFunc(l.WriterName, unicode.IsControl) >= 0 {
+	if utf8.RuneCountInString(l.WriterName) > NameMaxLength || badNameChars(l.WriterName) {
 		fields["name"] = "Please write a name of up to 60 characters on one line."
 	}
 	if email := strings.TrimSpace(in.Email); email != "" {

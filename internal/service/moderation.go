@@ -169,7 +169,7 @@ func (s *Service) EditComment(ctx context.Context, actor, id int64, name, body s
 	}
 	fields := map[string]string{}
 	name = oneLine(strings.TrimSpace(name))
-	if name == "" || utf8.RuneCountInString(name) > NameMaxLength {
+	if name == "" || utf8.RuneCountInString(name) > NameMaxLength || badNameChars(name) {
 		fields["name"] = "A name of 1 to 60 characters."
 	}
 	body = cleanBody(body)

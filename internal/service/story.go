@@ -155,6 +155,10 @@ func (s *Service) AddStory(ctx context.Context, st *model.Story) error {
 	})
 }
 
+// StoryTextMax bounds a story's letter and its reply, in characters: ten
+// times the longest letter /share takes, far above any reply written.
+const StoryTextMax = 200000
+
 func validateStory(st *model.Story) error {
 	fields := map[string]string{}
 	st.Title = strings.TrimSpace(st.Title)
@@ -168,6 +172,19 @@ func validateStory(st *model.Story) error {
 		// An imported post that was not divided is all reply (the
 		// advisor may move the letter out of it later).
 		fields["letter"] = "The letter is empty."
+	} else if n := utf8.RuneCountInString(st.Letter); n > StoryTextMax {
+		fields["letter"] = fmt.Sprintf("The letter is %d characters long; keep it under %d.", n, StoryTextMax)
+	}
+	if n := utf8.RuneCountInString(st.Reply); n > StoryTextMax {
+		fields["reply"] = fmt.Sprintf("The reply is %d characters long; keep it under %d.", n, StoryTextMax)
+	}
+	if utf8.RuneCountInString(st.AuthorName) > NameMaxLength || badNameChars(st.AuthorName) {
+		fields["author_name"] = "A name of up to 60 characters, on one line, in ordinary letters."
+	}
+	for field, v := range map[string]string{"advisor_name": st.AdvisorName, "signature": st.Signature} {
+		if utf8.RuneCountInString(v) > 200 || badNameChars(v) {
+			fields[field] = "Up to 200 characters, on one line."
+		}
 	}
 	if st.SectionID == 0 {
 		fields["section"] = "Choose a section."

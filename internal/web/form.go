@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/confide/confide/internal/model"
 )
@@ -26,9 +27,41 @@ func newForm(r *http.Request, fields ...string) (form, error) {
 		return f, model.Errorf(model.EINVALID, "The form could not be read. Please try again.")
 	}
 	for _, name := range fields {
-		f.Values[name] = r.PostForm.Get(name)
+		vs := r.PostForm[name]
+		if len(vs) > 1 {
+			// No form of the site sends a field twice: a tool or an
+			// attack does, hoping one check reads the first and another
+			// the last.
+			return f, model.Errorf(model.EINVALID, "The form sent one of its fields twice, so we did not accept it.")
+		}
+		if len(vs) == 1 {
+			// Word processors put a vertical tab or a form feed where a
+			// line ends; pasted into a letter they mean just that.
+			v := pastedBreaks.Replace(vs[0])
+			if err := plainText(v); err != nil {
+				return f, err
+			}
+			f.Values[name] = v
+		}
 	}
 	return f, nil
+}
+
+var pastedBreaks = strings.NewReplacer("\v", "\n", "\f", "\n")
+
+// plainText refuses what no person types into a form: bytes that are not
+// UTF-8, and control characters other than tabs and line breaks (a NUL
+// ends strings in C code and logs; the others hide text).
+func plainText(v string) error {
+	if !utf8.ValidString(v) {
+		return model.Errorf(model.EINVALID, "The form held text in an encoding we cannot read. Please type it again.")
+	}
+	for _, r := range v {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return model.Errorf(model.EINVALID, "The form held characters that are not text, so we did not accept it.")
+		}
+	}
+	return nil
 }
 
 // Get returns a value, trimmed.
