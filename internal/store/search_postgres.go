@@ -62,7 +62,9 @@ func (s *Store) searchIDsPostgres(ctx context.Context, doc searchable, q search.
 	if total <= f.Offset {
 		return nil, total, nil
 	}
-	if f.MaxTotal > 0 && total >= f.MaxTotal && total > rankCandidates && !f.Newest {
+	// The count stopped at its cap: the query is broad (ranking every
+	// match would mean reading each one's tsvector).
+	if f.MaxTotal > 0 && total >= f.MaxTotal && !f.Newest {
 		ids, err := s.broadPostgres(ctx, doc, q, f, cond, args)
 		if err != nil {
 			return nil, 0, fmt.Errorf("store: search %s: broad: %w", doc.table, err)
