@@ -270,3 +270,45 @@ func (s *Store) RecoveryCodesLeft(ctx context.Context, id int64) (int, error) {
 	}
 	return n, nil
 }
+
+// SetUserEmail gives an account another address; one another account has
+// is a conflict.
+func (s *Store) SetUserEmail(ctx context.Context, id int64, email string, at time.Time) error {
+	_, err := s.writer(ctx).ExecContext(ctx, `UPDATE users SET email = $1, updated_at = $2 WHERE id = $3`, email, ts(at), id)
+	if isUniqueViolation(err) {
+		return &model.Error{Code: model.ECONFLICT, Message: "Another account has that address.",
+			Fields: map[string]string{"email": "Another account has this address."}, Err: err}
+	}
+	if err != nil {
+		return fmt.Errorf("store: set e-mail of user %d: %w", id, err)
+	}
+	return nil
+}
+
+// TOTPSecrets returns every account's stored second-factor secret.
+func (s *Store) TOTPSecrets(ctx context.Context) (map[int64]string, error) {
+	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT id, totp_secret FROM users WHERE totp_secret <> ''`)
+	if err != nil {
+		return nil, fmt.Errorf("store: second-factor secrets: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var secret string
+		if err := rows.Scan(&id, &secret); err != nil {
+			return nil, err
+		}
+		out[id] = secret
+	}
+	return out, rows.Err()
+}
+
+// SetTOTPSecret replaces the stored form of an account's secret (sealed
+// anew), leaving its recovery codes and last step as they are.
+func (s *Store) SetTOTPSecret(ctx context.Context, id int64, secret string) error {
+	if _, err := s.writer(ctx).ExecContext(ctx, `UPDATE users SET totp_secret = $1 WHERE id = $2`, secret, id); err != nil {
+		return fmt.Errorf("store: seal second-factor secret of user %d: %w", id, err)
+	}
+	return nil
+}

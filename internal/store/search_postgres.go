@@ -49,6 +49,38 @@ func (s *Store) searchIDsPostgres(ctx context.Context, doc searchable, q search.
 	cond := strings.Join(where, " AND ")
 	body := " FROM " + doc.table + " d WHERE " + cond
 
+	// A reader's search looks at its newest matches among the newest
+	// rankCandidates documents first: when there are as many as the count
+	// would stop at, the query is broad, and those are what it ranks. Both
+	// this and a count read the words' whole posting lists (11 ms each for
+	// two everyday words at 100,000 stories), so a broad query reads them
+	// once. A query with fewer is counted.
+	var window []int64
+	var minID int64
+	if f.MaxTotal > 0 && !f.Newest {
+		// Read outside the search's transaction: its planner settings
+		// would turn this walk down the primary key into a read of every row.
+		var top int64
+		if err := s.db.Read.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM "+doc.table).Scan(&top); err != nil {
+			return nil, 0, fmt.Errorf("store: search %s: newest: %w", doc.table, err)
+		}
+		minID = top - int64(rankCandidates) + 1
+		n := len(args)
+		var err error
+		window, err = s.ids(ctx, fmt.Sprintf("SELECT d.id%s AND d.id >= $%d ORDER BY d.id DESC LIMIT %d", body, n+1, f.MaxTotal),
+			append(args[:n:n], minID))
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: search %s: window: %w", doc.table, err)
+		}
+		if len(window) >= f.MaxTotal {
+			ids, err := s.broadPostgres(ctx, doc, q, f, cond, args, window[len(window)-1], window)
+			if err != nil {
+				return nil, 0, fmt.Errorf("store: search %s: broad: %w", doc.table, err)
+			}
+			return ids, f.MaxTotal, nil
+		}
+	}
+
 	// A count that stops at the limit is far cheaper than ordering every
 	// match.
 	var total int
@@ -65,7 +97,7 @@ func (s *Store) searchIDsPostgres(ctx context.Context, doc searchable, q search.
 	// The count stopped at its cap: the query is broad (ranking every
 	// match would mean reading each one's tsvector).
 	if f.MaxTotal > 0 && total >= f.MaxTotal && !f.Newest {
-		ids, err := s.broadPostgres(ctx, doc, q, f, cond, args)
+		ids, err := s.broadPostgres(ctx, doc, q, f, cond, args, minID, window)
 		if err != nil {
 			return nil, 0, fmt.Errorf("store: search %s: broad: %w", doc.table, err)
 		}
@@ -85,23 +117,12 @@ func (s *Store) searchIDsPostgres(ctx context.Context, doc searchable, q search.
 }
 
 // broadPostgres pages through a broad query's candidates (see broadPage):
-// its window is its matches among the newest rankCandidates documents
-// (an id range, cheaper here than finding the newest matches). cond and
-// args are the match and the filter on alias d.
-func (s *Store) broadPostgres(ctx context.Context, doc searchable, q search.Query, f model.SearchFilter, cond string, args []any) ([]int64, error) {
-	// Read outside the search's transaction: its planner settings would
-	// turn this walk down the primary key into a read of every row.
-	var minID int64
-	if err := s.db.Read.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM "+doc.table).Scan(&minID); err != nil {
-		return nil, fmt.Errorf("newest: %w", err)
-	}
-	minID -= int64(rankCandidates) - 1
+// its window is its newest matches from minID on (at most MaxTotal of them,
+// among the newest rankCandidates documents). cond and args are the match
+// and the filter on alias d.
+func (s *Store) broadPostgres(ctx context.Context, doc searchable, q search.Query, f model.SearchFilter, cond string, args []any,
+	minID int64, window []int64) ([]int64, error) {
 	n := len(args)
-	window, err := s.ids(ctx, fmt.Sprintf("SELECT d.id FROM %s d WHERE %s AND d.id >= $%d ORDER BY d.id DESC", doc.table, cond, n+1),
-		append(args[:n:n], minID))
-	if err != nil {
-		return nil, fmt.Errorf("window: %w", err)
-	}
 	return broadPage(q, minID, window, f, broadParts{
 		titles: func(limit int) ([]int64, error) {
 			expr, targs := tsQuery(search.Query{Terms: q.Include(), Any: q.Any}, 1)
