@@ -248,7 +248,9 @@ func serve(ctx context.Context, isDemo bool, cfg config.Config, stdout, stderr i
 		return err
 	}
 	defer a.Close()
-	a.UseSecret(key)
+	if err := a.UseSecret(ctx, key); err != nil {
+		return err
+	}
 	if isDemo {
 		seed, err := demo.Content(time.Now().UTC())
 		if err != nil {

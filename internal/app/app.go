@@ -71,11 +71,19 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 
 // UseSecret gives the services the site's secret key (see SecretKey);
 // without one, visitors cannot post.
-func (a *App) UseSecret(key []byte) {
+func (a *App) UseSecret(ctx context.Context, key []byte) error {
 	if key == nil {
-		a.Log.Warn("no --secret-key-file: visitors cannot post comments until one is set (the same file on every instance)")
+		a.Log.Warn("no --secret-key-file: visitors cannot post comments, and second-factor secrets stay unsealed, until one is set (the same file on every instance)")
 	}
 	a.Service.SetSecret(key)
+	n, err := a.Service.SealSecrets(ctx)
+	if err != nil {
+		return fmt.Errorf("seal second-factor secrets: %w", err)
+	}
+	if n > 0 {
+		a.Log.Info("second-factor secrets sealed with the site's key", "accounts", n)
+	}
+	return nil
 }
 
 // Build puts the layers together on an open, migrated database. now is the
@@ -85,8 +93,10 @@ func Build(db *database.DB, baseURL string, log *slog.Logger, now func() time.Ti
 	st := store.New(db)
 	svc := service.New(st, service.Options{Now: now, BaseURL: baseURL})
 	st.OnChange(svc.ContentChanged)
+	sessions := st.Sessions()
+	sessions.UserOf = web.SessionUser // each session is kept with its account, to be listed and ended
 	w, err := web.New(web.Options{Service: svc, Logger: log, BaseURL: baseURL, Now: now, CacheBytes: cacheBytes,
-		Sessions: st.Sessions()})
+		Sessions: sessions})
 	if err != nil {
 		return nil, err
 	}

@@ -113,3 +113,9 @@ type PasswordToken struct {
 	UsedAt    time.Time
 	CreatedAt time.Time
 }
+
+// Session is one of an account's logged-in sessions, as its owner sees it.
+type Session struct {
+	Created, Seen, Expires time.Time
+	Current                bool // the session looking at the list
+}

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -31,6 +32,19 @@ const (
 	MaxLength = 256
 )
 
+// hashing bounds how many argon2id computations run at once: each takes
+// 19 MiB, so 200 logins sent together would want 3.8 GB; with one per core
+// they queue (a second or two at worst) and the memory stays at a few tens
+// of MiB. Pages never hash, so they go on meanwhile.
+var hashing = make(chan struct{}, max(1, runtime.NumCPU()))
+
+// idKey is argon2.IDKey within the bound.
+func idKey(pw, salt []byte, t, m uint32, p uint8, n uint32) []byte {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
+	return argon2.IDKey(pw, salt, t, m, p, n)
+}
+
 // Hash returns the argon2id hash of pw with a random salt, as
 // $argon2id$v=19$m=19456,t=2,p=1$SALT$KEY.
 func Hash(pw string) (string, error) {
@@ -38,7 +52,7 @@ func Hash(pw string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("password: salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(pw), salt, timeCost, memoryKiB, threads, keyLen)
+	key := idKey([]byte(pw), salt, timeCost, memoryKiB, threads, keyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, memoryKiB, timeCost, threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -72,7 +86,10 @@ func Verify(hash, pw string) (bool, error) {
 	if err != nil || len(want) == 0 {
 		return false, ErrMalformed
 	}
-	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	if m > 256*1024 || t > 16 || len(want) > 128 {
+		return false, ErrMalformed // no hash of ours asks for that much work
+	}
+	got := idKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 

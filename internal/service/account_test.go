@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -146,7 +147,7 @@ func TestTOTPCodesWorkOncePerStep(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _ := totp.GenerateCode(key.Secret(), now)
-	if _, err := svc.EnableTwoFactor(ctx, u.ID, key.Secret(), code); err != nil {
+	if _, err := svc.EnableTwoFactor(ctx, u.ID, goodPassword, key.Secret(), code, ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := svc.VerifySecondFactor(ctx, u.ID, code); model.ErrorCode(err) != model.EINVALID {
@@ -168,4 +169,44 @@ func TestTOTPCodesWorkOncePerStep(t *testing.T) {
 	if err := later.VerifySecondFactor(ctx, u.ID, "123456"); model.ErrorCode(err) != model.ELIMIT {
 		t.Fatalf("after many wrong codes: %v", err)
 	}
+}
+
+// A second-factor secret kept plain (from before secrets were sealed) is
+// sealed at start and still opens: codes made from it work.
+func TestSecondFactorSecretsAreSealed(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		st := store.New(db)
+		svc := service.New(st, service.Options{Now: func() time.Time { return now }})
+		u, err := svc.CreateUser(ctx, 0, service.NewUser{Email: "a@example.org", Name: "A", Role: model.RoleAdmin, Password: goodPassword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, _ := svc.NewTOTPKey(ctx, u)
+		if err := st.SetTwoFactor(ctx, u.ID, key.Secret(), nil, now); err != nil { // as an older version kept it
+			t.Fatal(err)
+		}
+		svc.SetSecret([]byte("a site key of thirty-two bytes or more"))
+		if n, err := svc.SealSecrets(ctx); err != nil || n != 1 {
+			t.Fatalf("sealed %d, %v", n, err)
+		}
+		if n, _ := svc.SealSecrets(ctx); n != 0 {
+			t.Fatalf("sealed again: %d", n)
+		}
+		var stored string
+		db.Read.QueryRow(`SELECT totp_secret FROM users WHERE id = $1`, u.ID).Scan(&stored)
+		if !strings.HasPrefix(stored, "v1:") || strings.Contains(stored, key.Secret()) {
+			t.Fatalf("stored as %q", stored)
+		}
+		code, _ := totp.GenerateCode(key.Secret(), now)
+		if err := svc.VerifySecondFactor(ctx, u.ID, code); err != nil {
+			t.Fatalf("a code from the sealed secret: %v", err)
+		}
+		// With another key, the secret does not open (and says why).
+		other := service.New(st, service.Options{Now: func() time.Time { return now.Add(time.Minute) }, Secret: []byte("another key of thirty-two bytes or more")})
+		later, _ := totp.GenerateCode(key.Secret(), now.Add(time.Minute))
+		if err := other.VerifySecondFactor(ctx, u.ID, later); err == nil || !strings.Contains(err.Error(), "another key") {
+			t.Fatalf("another key: %v", err)
+		}
+	})
 }

@@ -134,6 +134,10 @@ func (s *Service) SetPasswordWithToken(ctx context.Context, token, newPassword s
 		if err := s.store.SetPassword(ctx, u.ID, hash, s.Now()); err != nil {
 			return err
 		}
+		// Whoever knew the old password is logged out everywhere.
+		if _, err := s.store.EndUserSessions(ctx, u.ID, ""); err != nil {
+			return err
+		}
 		return s.audit(ctx, u.ID, "user.password_set", t.Purpose)
 	})
 	if err != nil {

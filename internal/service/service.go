@@ -54,6 +54,7 @@ type Store interface {
 	ExportStore
 	ReplyTemplateStore
 	ImportStore
+	SessionStore
 
 	CreateUser(ctx context.Context, u *model.User) error
 	UserByEmail(ctx context.Context, email string) (*model.User, error)

@@ -46,7 +46,18 @@ func (s *Service) step(secret, code string) (int64, bool) {
 // EnableTwoFactor turns two-factor login on for user id once code proves
 // the authenticator app holds secret. It returns the recovery codes, to be
 // shown once.
-func (s *Service) EnableTwoFactor(ctx context.Context, id int64, secret, code string) ([]string, error) {
+//
+// It needs the account's current password, and it ends the account's other
+// sessions (keep is the caller's own token): whoever held one of them did
+// not prove the new second factor.
+func (s *Service) EnableTwoFactor(ctx context.Context, id int64, current, secret, code, keep string) ([]string, error) {
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkCurrentPassword(ctx, u, current); err != nil {
+		return nil, err
+	}
 	step, ok := s.step(secret, code)
 	if !ok {
 		return nil, errBadCode
@@ -55,11 +66,18 @@ func (s *Service) EnableTwoFactor(ctx context.Context, id int64, secret, code st
 	if err != nil {
 		return nil, err
 	}
+	sealed, err := s.sealSecret(secret)
+	if err != nil {
+		return nil, err
+	}
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
-		if err := s.store.SetTwoFactor(ctx, id, secret, hashes, s.Now()); err != nil {
+		if err := s.store.SetTwoFactor(ctx, id, sealed, hashes, s.Now()); err != nil {
 			return err
 		}
 		if _, err := s.store.AcceptTOTPStep(ctx, id, step); err != nil {
+			return err
+		}
+		if _, err := s.store.EndUserSessions(ctx, id, keep); err != nil {
 			return err
 		}
 		return s.audit(ctx, id, "user.2fa_on", "")
@@ -71,15 +89,30 @@ func (s *Service) EnableTwoFactor(ctx context.Context, id int64, secret, code st
 }
 
 // DisableTwoFactor turns two-factor login off for user id: by its owner
-// (actor == id) or by an admin resetting it for someone who lost their
-// phone.
-func (s *Service) DisableTwoFactor(ctx context.Context, actor, id int64) error {
+// (actor == id), who gives the current password, or by an admin resetting
+// it for someone who lost their phone. Every session of the account ends
+// but the owner's own (keep, the caller's token; an admin's reset ends all).
+func (s *Service) DisableTwoFactor(ctx context.Context, actor, id int64, current, keep string) error {
+	if actor == id {
+		u, err := s.User(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.checkCurrentPassword(ctx, u, current); err != nil {
+			return err
+		}
+	} else {
+		keep = ""
+	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
 		u, err := s.store.UserByID(ctx, id)
 		if err != nil {
 			return err
 		}
 		if err := s.store.SetTwoFactor(ctx, id, "", nil, s.Now()); err != nil {
+			return err
+		}
+		if _, err := s.store.EndUserSessions(ctx, id, keep); err != nil {
 			return err
 		}
 		return s.audit(ctx, actor, "user.2fa_off", u.Email)
@@ -111,7 +144,11 @@ func (s *Service) VerifySecondFactor(ctx context.Context, id int64, code string)
 			ok = true
 			return s.audit(ctx, id, "user.recovery_code_used", "")
 		}
-		step, match := s.step(u.TOTPSecret, code)
+		secret, err := s.openSecret(u.TOTPSecret)
+		if err != nil {
+			return err
+		}
+		step, match := s.step(secret, code)
 		if !match {
 			return nil
 		}

@@ -69,6 +69,10 @@ func (s *Service) ChangeRole(ctx context.Context, actor, id int64, role model.Ro
 		if err := s.store.UpdateUser(ctx, u); err != nil {
 			return err
 		}
+		// Sessions were opened under the old role: they end.
+		if _, err := s.store.EndUserSessions(ctx, id, ""); err != nil {
+			return err
+		}
 		return s.audit(ctx, actor, "user.role", u.Email+" → "+string(role))
 	})
 }
@@ -97,6 +101,11 @@ func (s *Service) SetDisabled(ctx context.Context, actor, id int64, disabled boo
 		u.UpdatedAt = s.Now()
 		if err := s.store.UpdateUser(ctx, u); err != nil {
 			return err
+		}
+		if disabled {
+			if _, err := s.store.EndUserSessions(ctx, id, ""); err != nil {
+				return err
+			}
 		}
 		return s.audit(ctx, actor, action, u.Email)
 	})

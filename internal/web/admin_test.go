@@ -217,6 +217,9 @@ var wantAccess = map[string][]model.Role{
 	"GET /admin/account/2fa":           {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
 	"POST /admin/account/2fa":          {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
 	"POST /admin/account/2fa/disable":  {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
+	"POST /admin/account/password":     {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
+	"POST /admin/account/email":        {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
+	"POST /admin/account/sessions/end": {model.RoleAdmin, model.RoleAdvisor, model.RoleModerator},
 	"POST /admin/users/{id}/reset-2fa": {model.RoleAdmin},
 
 	"GET /admin/stories":                 {model.RoleAdmin, model.RoleAdvisor},

@@ -109,6 +109,7 @@ func templateFuncs() template.FuncMap {
 		"ago":      markup.RelativeTime,
 		"isodate":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"date":     func(t time.Time) string { return t.UTC().Format("2 January 2006") },
+		"datetime": func(t time.Time) string { return t.UTC().Format("2 January 2006, 15:04 UTC") },
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
 				return "1 " + one

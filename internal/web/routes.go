@@ -23,6 +23,9 @@ var adminRoutes = []adminRoute{
 	{"GET", "/admin/account/2fa", model.PermDashboard, func(s *Server) handlerFunc { return s.setupTOTPForm }},
 	{"POST", "/admin/account/2fa", model.PermDashboard, func(s *Server) handlerFunc { return s.setupTOTP }},
 	{"POST", "/admin/account/2fa/disable", model.PermDashboard, func(s *Server) handlerFunc { return s.disableTOTP }},
+	{"POST", "/admin/account/password", model.PermDashboard, func(s *Server) handlerFunc { return s.changePassword }},
+	{"POST", "/admin/account/email", model.PermDashboard, func(s *Server) handlerFunc { return s.changeEmail }},
+	{"POST", "/admin/account/sessions/end", model.PermDashboard, func(s *Server) handlerFunc { return s.endOtherSessions }},
 
 	{"GET", "/admin/stories", model.PermStories, func(s *Server) handlerFunc { return s.adminStories }},
 	{"GET", "/admin/search", model.PermStories, func(s *Server) handlerFunc { return s.adminSearch }},

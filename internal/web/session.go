@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,6 +21,18 @@ const (
 	sessionUserKey  = "uid"
 	sessionFlashKey = "flash"
 )
+
+// SessionUser reads the account a session's data belongs to (0: none), for
+// the session store, which keeps it beside the data so that an account's
+// sessions can be listed and ended.
+func SessionUser(data []byte) int64 {
+	_, values, err := scs.GobCodec{}.Decode(data)
+	if err != nil {
+		return 0
+	}
+	id, _ := values[sessionUserKey].(int64)
+	return id
+}
 
 func newSessionManager(store scs.Store, secure bool) *scs.SessionManager {
 	sm := scs.New()
@@ -90,4 +103,60 @@ func safeNext(next string) string {
 // flash leaves a one-line message for the next admin page.
 func (s *Server) flash(r *http.Request, msg string) {
 	s.sm.Put(r.Context(), sessionFlashKey, msg)
+}
+
+// endOtherSessions ends one's other sessions (another browser, a phone, a
+// computer one forgot to log out of).
+func (s *Server) endOtherSessions(w http.ResponseWriter, r *http.Request) error {
+	n, err := s.svc.EndOtherSessions(r.Context(), currentUser(r.Context()).ID, s.sm.Token(r.Context()))
+	if err != nil {
+		return err
+	}
+	msg := fmt.Sprintf("%d other sessions were ended.", n)
+	if n == 1 {
+		msg = "1 other session was ended."
+	}
+	s.flash(r, msg)
+	http.Redirect(w, r, "/admin/account", http.StatusSeeOther)
+	return nil
+}
+
+// changePassword and changeEmail take the current password first; both end
+// one's other sessions, and this one goes on under a new token.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	f, err := newForm(r, "current", "password")
+	if err != nil {
+		return err
+	}
+	f.Values["form"] = "password"
+	err = s.svc.ChangePassword(r.Context(), currentUser(r.Context()).ID, f.Values["current"], f.Values["password"], s.sm.Token(r.Context()))
+	return s.afterCredentials(w, r, f, err, "Your password is changed; your other sessions were ended.")
+}
+
+func (s *Server) changeEmail(w http.ResponseWriter, r *http.Request) error {
+	f, err := newForm(r, "current", "email")
+	if err != nil {
+		return err
+	}
+	f.Values["form"] = "email"
+	err = s.svc.ChangeEmail(r.Context(), currentUser(r.Context()).ID, f.Values["current"], f.Get("email"), s.sm.Token(r.Context()))
+	return s.afterCredentials(w, r, f, err, "Your e-mail address is changed; your other sessions were ended.")
+}
+
+func (s *Server) afterCredentials(w http.ResponseWriter, r *http.Request, f form, err error, done string) error {
+	if err != nil {
+		status, err := f.fail(err)
+		if err != nil {
+			return err
+		}
+		// What was typed comes back, but never a password.
+		f.Values["current"], f.Values["password"] = "", ""
+		return s.renderAccount(w, r, status, f)
+	}
+	if err := s.sm.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.flash(r, done)
+	http.Redirect(w, r, "/admin/account", http.StatusSeeOther)
+	return nil
 }

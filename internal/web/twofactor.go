@@ -79,9 +79,13 @@ func (s *Server) secondStep(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// accountPage shows one's own account: two-factor login and the way to
-// change the password.
+// accountPage shows one's own account: its sessions, the password, the
+// address and two-factor login.
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAccount(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]string{}})
+}
+
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, f form) error {
 	u := currentUser(r.Context())
 	left, err := s.svc.RecoveryCodesLeft(r.Context(), u.ID)
 	if err != nil {
@@ -91,8 +95,18 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v.Data = struct{ CodesLeft int }{left}
-	return s.renderAdmin(w, r, http.StatusOK, "account", v)
+	sessions, err := s.svc.Sessions(r.Context(), u.ID, s.sm.Token(r.Context()))
+	if err != nil {
+		return err
+	}
+	v.Form, v.Data = f, accountData{CodesLeft: left, Sessions: sessions}
+	return s.renderAdmin(w, r, status, "account", v)
+}
+
+// accountData is the Data of one's account page.
+type accountData struct {
+	CodesLeft int
+	Sessions  []model.Session
 }
 
 type totpSetup struct {
@@ -152,11 +166,11 @@ func (s *Server) setupTOTP(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	secret := key.Secret()
-	f, err := newForm(r, "code")
+	f, err := newForm(r, "code", "current")
 	if err != nil {
 		return err
 	}
-	codes, err := s.svc.EnableTwoFactor(r.Context(), u.ID, secret, f.Get("code"))
+	codes, err := s.svc.EnableTwoFactor(r.Context(), u.ID, f.Values["current"], secret, f.Get("code"), s.sm.Token(r.Context()))
 	if err != nil {
 		status, err := f.fail(err)
 		if err != nil {
@@ -175,11 +189,12 @@ func (s *Server) setupTOTP(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) disableTOTP(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r.Context())
-	f, err := newForm(r, "code")
+	f, err := newForm(r, "code", "current")
 	if err != nil {
 		return err
 	}
-	// Turning protection off needs a code, so a borrowed session is not enough.
+	// Turning protection off needs a code and the password, so a borrowed
+	// session is not enough.
 	if err := s.svc.VerifySecondFactor(r.Context(), u.ID, f.Get("code")); err != nil {
 		if model.ErrorCode(err) == model.EINVALID {
 			s.flash(r, "That code is not right, so two-factor login stays on.")
@@ -188,7 +203,12 @@ func (s *Server) disableTOTP(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	if err := s.svc.DisableTwoFactor(r.Context(), u.ID, u.ID); err != nil {
+	if err := s.svc.DisableTwoFactor(r.Context(), u.ID, u.ID, f.Values["current"], s.sm.Token(r.Context())); err != nil {
+		if model.ErrorCode(err) == model.EINVALID {
+			s.flash(r, "Your password is not right, so two-factor login stays on.")
+			http.Redirect(w, r, "/admin/account", http.StatusSeeOther)
+			return nil
+		}
 		return err
 	}
 	s.flash(r, "Two-factor login is off.")
@@ -203,7 +223,7 @@ func (s *Server) resetTOTP(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.DisableTwoFactor(r.Context(), currentUser(r.Context()).ID, id); err != nil {
+	if err := s.svc.DisableTwoFactor(r.Context(), currentUser(r.Context()).ID, id, "", ""); err != nil {
 		return err
 	}
 	s.flash(r, "Two-factor login was reset; the account logs in with its password alone until it sets it up again.")

@@ -29,14 +29,27 @@ func TestTwoFactorLogin(t *testing.T) {
 			t.Fatal("setup page lacks the key or the QR code")
 		}
 		secret := m[1]
-		if resp, _ := post(t, c, site.URL+"/admin/account/2fa", url.Values{"code": {"000000"}}); resp.StatusCode != 400 {
+		if resp, _ := post(t, c, site.URL+"/admin/account/2fa", url.Values{"code": {"000000"}, "current": {testPassword}}); resp.StatusCode != 400 {
 			t.Fatalf("wrong setup code: %d", resp.StatusCode)
 		}
 		code, _ := totp.GenerateCode(secret, apptest.Now)
-		resp, page := post(t, c, site.URL+"/admin/account/2fa", url.Values{"code": {code}})
+		// Setting it up needs the password as well as the code.
+		if resp, page := post(t, c, site.URL+"/admin/account/2fa", url.Values{"code": {code}, "current": {"not my password"}}); resp.StatusCode != 400 ||
+			!strings.Contains(page, "not your current password") {
+			t.Fatalf("setup without the password: %d", resp.StatusCode)
+		}
+		resp, page := post(t, c, site.URL+"/admin/account/2fa", url.Values{"code": {code}, "current": {testPassword}})
 		codes := regexp.MustCompile(`<code>([a-z2-9]{4}-[a-z2-9]{4})</code>`).FindAllStringSubmatch(page, -1)
 		if resp.StatusCode != 200 || len(codes) != 10 {
 			t.Fatalf("setup: %d, %d recovery codes", resp.StatusCode, len(codes))
+		}
+		// The database keeps the secret sealed with the site's key.
+		var stored string
+		if err := db.Read.QueryRow(`SELECT totp_secret FROM users WHERE email = 'rose@example.org'`).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(stored, "v1:") || strings.Contains(stored, secret) {
+			t.Errorf("the second-factor secret is kept as %q", stored)
 		}
 		post(t, c, site.URL+"/admin/logout", nil)
 

@@ -59,8 +59,14 @@ func TestInviteRoleAndDisable(t *testing.T) {
 				adaID = u.ID
 			}
 		}
-		// A new role applies on the next request.
+		// A new role ends the account's sessions (opened under the old
+		// one); it applies from the next login.
 		post(t, admin, site.URL+"/admin/users/"+itoa(samID)+"/role", url.Values{"role": {"advisor"}})
+		if resp, _ := get(t, sam, site.URL+"/admin/stories"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("promoted to advisor, the old session: %d", resp.StatusCode)
+		}
+		sam = browserClient(t)
+		post(t, sam, site.URL+"/admin/login", url.Values{"email": {"sam@example.org"}, "password": {"sam chooses this one"}})
 		if resp, _ := get(t, sam, site.URL+"/admin/stories"); resp.StatusCode != 200 {
 			t.Fatalf("promoted to advisor, stories: %d", resp.StatusCode)
 		}
