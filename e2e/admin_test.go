@@ -29,16 +29,14 @@ func TestAdvisorPublishesAStory(t *testing.T) {
 		Role: model.RoleAdvisor, Password: "a long walk by the sea"}); err != nil {
 		t.Fatal(err)
 	}
+	site.Enrol(t, "rose@example.org", "a long walk by the sea")
 	secs, _ := site.Service.Sections(ctx)
 	b := browser(t, chromium)
 
 	err = chromedp.Do(b,
 		setScripts(false),
 		chromedp.Navigate(site.URL+"/admin/stories/new"), // sends us to the login page first
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "rose@example.org"),
-		chromedp.SendKeys(chromedp.CSS("#password"), "a long walk by the sea"),
-		chromedp.Click(chromedp.CSS("form.stack button[type=submit]")),
+		logIn(t, site, "rose@example.org", "a long walk by the sea"),
 		chromedp.WaitVisible(chromedp.CSS("#title")), // back on the form it asked for
 	)
 	if err != nil {

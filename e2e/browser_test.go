@@ -208,3 +208,20 @@ func checkAccessibility(t *testing.T, ctx context.Context, axe []byte) {
 		}
 	}
 }
+
+// logIn is the login as a person goes through it, on the login page the
+// browser shows: the address and password, then the code from their
+// authenticator app (the test's apptest keeps its secret).
+func logIn(t *testing.T, site *apptest.Site, email, password string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		return chromedp.Do(ctx,
+			chromedp.WaitVisible(chromedp.CSS("#email")),
+			chromedp.SendKeys(chromedp.CSS("#email"), email),
+			chromedp.SendKeys(chromedp.CSS("#password"), password),
+			chromedp.Click(chromedp.CSS("form.stack button[type=submit]")),
+			chromedp.WaitVisible(chromedp.CSS("#code")),
+			chromedp.SendKeys(chromedp.CSS("#code"), site.Code(t, email)),
+			chromedp.Click(chromedp.CSS("form.stack button[type=submit]")),
+		)
+	})
+}

@@ -80,6 +80,7 @@ func TestReaderCommentsAndModeratorApproves(t *testing.T) {
 		Role: model.RoleModerator, Password: "a quiet morning in the garden"}); err != nil {
 		t.Fatal(err)
 	}
+	site.Enrol(t, "mo@example.org", "a quiet morning in the garden")
 	b := browser(t, chromium)
 	story := site.URL + "/stories/he-reads-my-messages-and-says-it-is-because-he-loves-me"
 	const words = "I lived with this for years. You are right to trust your feelings, Lena."
@@ -133,10 +134,7 @@ func TestReaderCommentsAndModeratorApproves(t *testing.T) {
 	// The moderator approves it in the queue.
 	err = chromedp.Do(b,
 		chromedp.Navigate(site.URL+"/admin/comments"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "mo@example.org"),
-		chromedp.SendKeys(chromedp.CSS("#password"), "a quiet morning in the garden"),
-		chromedp.Click(chromedp.CSS("form.stack button[type=submit]")),
+		logIn(t, site, "mo@example.org", "a quiet morning in the garden"),
 		chromedp.WaitVisible(chromedp.CSS("table.queue")),
 	)
 	if err != nil {

@@ -33,6 +33,7 @@ func TestWriterSharesAndReadsTheReply(t *testing.T) {
 		Role: model.RoleAdvisor, Password: "the kettle is on for you"}); err != nil {
 		t.Fatal(err)
 	}
+	site.Enrol(t, "rose@example.org", "the kettle is on for you")
 	b := browser(t, chromium)
 	if err := chromedp.Do(b, setScripts(false), chromedp.Navigate(site.URL+"/share"), chromedp.WaitVisible(chromedp.CSS("#share-form"))); err != nil {
 		t.Fatal(err)
@@ -62,10 +63,7 @@ func TestWriterSharesAndReadsTheReply(t *testing.T) {
 	err = chromedp.Do(b,
 		setScripts(false),
 		chromedp.Navigate(site.URL+"/admin/letters"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "rose@example.org"),
-		chromedp.SendKeys(chromedp.CSS("#password"), "the kettle is on for you"),
-		chromedp.Click(chromedp.CSS("form.stack button[type=submit]")),
+		logIn(t, site, "rose@example.org", "the kettle is on for you"),
 		chromedp.WaitVisible(chromedp.Search(`//a[text()="Nobody at home listens"]`)),
 	)
 	if err != nil {

@@ -43,6 +43,7 @@ func TestCrisisSignpostingAndQuickExit(t *testing.T) {
 		Role: model.RoleAdvisor, Password: "the kettle is on for you"}); err != nil {
 		t.Fatal(err)
 	}
+	site.Enrol(t, "rose@example.org", "the kettle is on for you")
 	// An earlier, calm letter (sent with the anti-spam layers off for a
 	// moment): the risky one must still come first.
 	layers, err := site.Service.AntiSpamSettings(ctx)
@@ -100,10 +101,7 @@ func TestCrisisSignpostingAndQuickExit(t *testing.T) {
 
 	err = chromedp.Do(b,
 		chromedp.Navigate(site.URL+"/admin/letters"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "rose@example.org"),
-		chromedp.SendKeys(chromedp.CSS("#password"), "the kettle is on for you"),
-		chromedp.Click(chromedp.CSS("form.stack button[type=submit]")),
+		logIn(t, site, "rose@example.org", "the kettle is on for you"),
 		chromedp.WaitVisible(chromedp.CSS("table.admin-table")),
 	)
 	if err != nil {

@@ -266,12 +266,18 @@ func serve(ctx context.Context, isDemo bool, cfg config.Config, stdout, stderr i
 				return fmt.Errorf("demo related stories: %w", err)
 			}
 			fmt.Fprintf(stdout, "Demo content written to %s\n", a.DB.Redacted())
+			if err := a.Service.DemoWithoutTwoFactor(ctx); err != nil {
+				return err
+			}
 		}
 		pw, err := a.Service.DemoAdvisor(ctx, demo.AdvisorEmail, demo.Advisor)
 		if err != nil {
 			return fmt.Errorf("demo advisor account: %w", err)
 		}
 		fmt.Fprintf(stdout, "Advisor login: %s with password %s (new at every start) at /admin/login\n", demo.AdvisorEmail, pw)
+		if site, err := a.Service.SiteSettings(ctx); err == nil && site.TwoFactor == model.TwoFactorOff {
+			fmt.Fprintln(stdout, "Two-factor login is not required on this demo site; a real site requires it for every staff account.")
+		}
 	}
 	token, err := a.Service.StartSetup(ctx)
 	if err != nil {

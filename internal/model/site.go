@@ -15,7 +15,18 @@ type Settings struct {
 	// LetterRetention is how many months a private letter is kept after
 	// it was closed, then erased ("0": until its writer withdraws it).
 	LetterRetention string
+	// TwoFactor says which staff must log in with a second factor:
+	// TwoFactorAll (the default), TwoFactorNotModerators, or TwoFactorOff
+	// (the demo site only; no admin page offers it).
+	TwoFactor string
 }
+
+// Two-factor policies.
+const (
+	TwoFactorAll           = "all"
+	TwoFactorNotModerators = "not_moderators"
+	TwoFactorOff           = "off"
+)
 
 // Setting keys as stored in the settings table.
 const (
@@ -28,6 +39,7 @@ const (
 	SettingContactEmail = "contact_email"
 	SettingQuickExitURL = "quick_exit_url"
 	SettingRetention    = "letter_retention_months"
+	SettingTwoFactor    = "two_factor_required"
 )
 
 // DefaultSettings are used for every key the database does not hold.
@@ -41,6 +53,7 @@ func DefaultSettings() Settings {
 		// A weather page: nothing on it says where the reader came from.
 		QuickExitURL:    "https://www.bbc.com/weather",
 		LetterRetention: "12",
+		TwoFactor:       TwoFactorAll,
 	}
 }
 

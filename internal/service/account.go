@@ -273,6 +273,15 @@ func (s *Service) Dashboard(ctx context.Context) (model.Counts, error) {
 	return s.store.Counts(ctx)
 }
 
+// DemoWithoutTwoFactor lets a new demo site's visitors into the admin area
+// with the printed password alone (a real site requires a second factor
+// of every staff account, and no admin page turns that off).
+func (s *Service) DemoWithoutTwoFactor(ctx context.Context) error {
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		return s.store.SetSetting(ctx, model.SettingTwoFactor, model.TwoFactorOff)
+	})
+}
+
 // DemoAdvisor makes sure the demo site has an advisor account with that
 // address and gives it a fresh random password, which it returns: the demo
 // prints it at every start, and no fixed password is ever built in.

@@ -25,6 +25,7 @@ func (s *Service) SiteSettings(ctx context.Context) (model.Settings, error) {
 		model.SettingRetention:    &out.LetterRetention,
 		model.SettingFooter:       &out.Footer,
 		model.SettingContactEmail: &out.ContactEmail,
+		model.SettingTwoFactor:    &out.TwoFactor,
 	} {
 		// A stored empty value is the admin's choice (no tagline, say); only
 		// the site's name may never be empty.

@@ -45,6 +45,21 @@ func (s *Service) UpdateSettings(ctx context.Context, actor int64, in SettingsIn
 	} else if n, err := strconv.Atoi(in.LetterRetention); err != nil || n < 0 || n > 120 {
 		fields["letter_retention_months"] = "A number of months from 0 (keep until the writer withdraws) to 120."
 	}
+	switch in.TwoFactor {
+	case "":
+		in.TwoFactor = model.TwoFactorAll
+	case model.TwoFactorAll, model.TwoFactorNotModerators:
+	case model.TwoFactorOff:
+		// Only a demo site is seeded without it; keeping it off is allowed
+		// there, turning it off anywhere is not.
+		if cur, err := s.SiteSettings(ctx); err != nil {
+			return err
+		} else if cur.TwoFactor != model.TwoFactorOff {
+			fields["two_factor"] = "Two-factor login stays required for admins and advisors."
+		}
+	default:
+		fields["two_factor"] = "Choose who must use two-factor login."
+	}
 	if len(fields) > 0 {
 		return &model.Error{Code: model.EINVALID, Message: "Please correct the settings.", Fields: fields}
 	}
@@ -53,6 +68,7 @@ func (s *Service) UpdateSettings(ctx context.Context, actor int64, in SettingsIn
 			model.SettingSiteName: in.SiteName, model.SettingTagline: in.Tagline, model.SettingMission: in.Mission,
 			model.SettingAdvisorName: in.AdvisorName, model.SettingSignature: in.Signature, model.SettingFooter: in.Footer,
 			model.SettingContactEmail: in.ContactEmail, model.SettingQuickExitURL: in.QuickExitURL, model.SettingRetention: in.LetterRetention,
+			model.SettingTwoFactor: in.TwoFactor,
 		} {
 			if err := s.store.SetSetting(ctx, k, v); err != nil {
 				return err

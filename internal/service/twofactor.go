@@ -191,3 +191,23 @@ func recoveryCodes() (codes, hashes []string, err error) {
 	}
 	return codes, hashes, nil
 }
+
+// MustEnrol reports whether u may use the admin area only once it has set
+// up two-factor login: every staff role by default; an admin may spare
+// moderators, who read no letter.
+func (s *Service) MustEnrol(ctx context.Context, u *model.User) (bool, error) {
+	if u.HasTwoFactor() {
+		return false, nil
+	}
+	site, err := s.SiteSettings(ctx)
+	if err != nil {
+		return false, err
+	}
+	switch site.TwoFactor {
+	case model.TwoFactorOff:
+		return false, nil
+	case model.TwoFactorNotModerators:
+		return u.Role != model.RoleModerator, nil
+	}
+	return true, nil
+}

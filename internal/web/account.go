@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/confide/confide/internal/model"
 	"github.com/confide/confide/internal/service"
 )
 
@@ -41,18 +42,24 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		v.Form = f
 		return s.renderAdmin(w, r, status, "login", v)
 	}
-	// A new session id at login: a token planted before cannot be used.
+	return s.startSession(w, r, u, f.Get("next"))
+}
+
+// startSession logs u in once the password is proven (at login, or by a
+// reset link): under a new session token, so a token planted before cannot
+// be used, and only after the second step when u has a second factor.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *model.User, next string) error {
 	if err := s.sm.RenewToken(r.Context()); err != nil {
 		return err
 	}
 	if u.HasTwoFactor() {
 		s.sm.Put(r.Context(), sessionPendingUser, u.ID)
 		s.sm.Put(r.Context(), sessionPendingAt, time.Now().Unix())
-		http.Redirect(w, r, "/admin/login/code?next="+url.QueryEscape(safeNext(f.Get("next"))), http.StatusSeeOther)
+		http.Redirect(w, r, "/admin/login/code?next="+url.QueryEscape(safeNext(next)), http.StatusSeeOther)
 		return nil
 	}
 	s.sm.Put(r.Context(), sessionUserKey, u.ID)
-	http.Redirect(w, r, safeNext(f.Get("next")), http.StatusSeeOther)
+	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 	return nil
 }
 
@@ -114,7 +121,8 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.sm.Put(r.Context(), sessionUserKey, u.ID)
-	s.flash(r, "Welcome, "+u.Name+". Your site is ready.")
-	http.Redirect(w, r, "/admin/", http.StatusSeeOther)
+	// The admin opens every letter: the account's second factor comes first.
+	s.flash(r, "Welcome, "+u.Name+". Your site is ready: set up two-factor login to open it.")
+	http.Redirect(w, r, "/admin/account/2fa", http.StatusSeeOther)
 	return nil
 }

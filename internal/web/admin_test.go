@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"github.com/confide/confide/internal/app"
 	"github.com/confide/confide/internal/app/apptest"
 	"github.com/confide/confide/internal/database"
@@ -61,20 +63,50 @@ func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 	return resp, b.String()
 }
 
+// addUser makes a staff account with testPassword and two-factor login
+// set up, as every staff account must have it.
 func addUser(t *testing.T, site *apptest.Site, email string, role model.Role) {
 	t.Helper()
 	if _, err := site.Service.CreateUser(context.Background(), 0, service.NewUser{Email: email, Name: string(role) + " user",
 		Role: role, Password: testPassword}); err != nil {
 		t.Fatal(err)
 	}
+	site.Enrol(t, email, testPassword)
 }
 
+// enrolThroughForm sets up two-factor login on /admin/account/2fa for the
+// account of email, as a person does with an authenticator app.
+func enrolThroughForm(t *testing.T, site *apptest.Site, c *http.Client, email, password string) {
+	t.Helper()
+	_, page := get(t, c, site.URL+"/admin/account/2fa")
+	m := regexp.MustCompile(`typing the key <code>([A-Z2-7]+)</code>`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no key on the set-up page:\n%s", page)
+	}
+	code, _ := totp.GenerateCode(m[1], site.Clock.Now())
+	resp, page := post(t, c, site.URL+"/admin/account/2fa", url.Values{"code": {code}, "current": {password}})
+	if resp.StatusCode != 200 || !strings.Contains(page, "Two-factor login is on") {
+		t.Fatalf("set-up: %d", resp.StatusCode)
+	}
+	site.Remember(email, m[1])
+}
+
+// loginAs logs in through the forms: the password, then a code.
 func loginAs(t *testing.T, site *apptest.Site, email string) *http.Client {
 	t.Helper()
+	return loginWith(t, site, email, testPassword)
+}
+
+func loginWith(t *testing.T, site *apptest.Site, email, password string) *http.Client {
+	t.Helper()
 	c := browserClient(t)
-	resp, body := post(t, c, site.URL+"/admin/login", url.Values{"email": {email}, "password": {testPassword}})
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/" {
+	resp, body := post(t, c, site.URL+"/admin/login", url.Values{"email": {email}, "password": {password}})
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/admin/login/code") {
 		t.Fatalf("login as %s: %d %s\n%s", email, resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	resp, body = post(t, c, site.URL+"/admin/login/code", url.Values{"code": {site.Code(t, email)}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/" {
+		t.Fatalf("login code for %s: %d %s\n%s", email, resp.StatusCode, resp.Header.Get("Location"), body)
 	}
 	return c
 }
@@ -102,10 +134,20 @@ func TestSetupCreatesTheFirstAdminOnce(t *testing.T) {
 			t.Fatalf("bad password: %d\n%s", resp.StatusCode, body)
 		}
 		resp, _ = post(t, c, site.URL+"/setup", url.Values{"token": {token}, "name": {"Ada"}, "email": {"ada@example.org"}, "password": {testPassword}})
-		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/" {
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/account/2fa" {
 			t.Fatalf("setup: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		if resp, body := get(t, c, site.URL+"/admin/"); resp.StatusCode != 200 || !strings.Contains(body, "Welcome, Ada") {
+		if _, page := get(t, c, site.URL+"/admin/account/2fa"); !strings.Contains(page, "Welcome, Ada") {
+			t.Error("no welcome on the set-up page")
+		}
+		// The first admin sets up two-factor login before anything else.
+		for _, path := range []string{"/admin/", "/admin/stories", "/admin/account"} {
+			if resp, _ := get(t, c, site.URL+path); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/account/2fa" {
+				t.Fatalf("%s before two-factor login: %d %s", path, resp.StatusCode, resp.Header.Get("Location"))
+			}
+		}
+		enrolThroughForm(t, site, c, "ada@example.org", testPassword)
+		if resp, body := get(t, c, site.URL+"/admin/"); resp.StatusCode != 200 || !strings.Contains(body, "<h1>Dashboard</h1>") {
 			t.Fatalf("dashboard after setup: %d", resp.StatusCode)
 		}
 		// Gone once an account exists, even with the token.
@@ -136,10 +178,17 @@ func TestLoginAndLogout(t *testing.T) {
 		}
 
 		resp, _ = post(t, c, site.URL+"/admin/login", url.Values{"email": {"Rose@Example.org"}, "password": {testPassword}, "next": {"/admin/?x=1"}})
-		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/?x=1" {
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/login/code?next=%2Fadmin%2F%3Fx%3D1" {
 			t.Fatalf("login: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		cookie := resp.Header.Get("Set-Cookie")
+		if resp, _ := get(t, c, site.URL+"/admin/"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("the password alone opened the dashboard: %d", resp.StatusCode)
+		}
+		resp, _ = post(t, c, site.URL+"/admin/login/code", url.Values{"code": {site.Code(t, "rose@example.org")}, "next": {"/admin/?x=1"}})
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/?x=1" {
+			t.Fatalf("login code: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
 		for _, want := range []string{"confide_session=", "HttpOnly", "SameSite=Lax", "Path=/"} {
 			if !strings.Contains(cookie, want) {
 				t.Errorf("session cookie %q lacks %s", cookie, want)
@@ -168,7 +217,7 @@ func TestLoginAndLogout(t *testing.T) {
 
 		// An open redirect through next= is refused.
 		resp, _ = post(t, browserClient(t), site.URL+"/admin/login", url.Values{"email": {"rose@example.org"}, "password": {testPassword}, "next": {"//evil.example/"}})
-		if resp.Header.Get("Location") != "/admin/" {
+		if resp.Header.Get("Location") != "/admin/login/code?next=%2Fadmin%2F" {
 			t.Errorf("next=//evil.example/ redirected to %s", resp.Header.Get("Location"))
 		}
 

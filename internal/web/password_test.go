@@ -43,9 +43,17 @@ func TestPasswordResetByEmail(t *testing.T) {
 		if resp, body := post(t, c, site.URL+"/admin/password/reset", url.Values{"token": {token}, "password": {"short"}}); resp.StatusCode != 400 || !strings.Contains(body, "at least 10") {
 			t.Fatalf("short new password: %d", resp.StatusCode)
 		}
+		// The new password logs in, but not past the second factor: a
+		// reset link proves the mailbox, not the phone.
 		resp, _ := post(t, c, site.URL+"/admin/password/reset", url.Values{"token": {token}, "password": {"a brand new passphrase"}})
-		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/" {
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/login/code?next=%2Fadmin%2F" {
 			t.Fatalf("reset: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if resp, _ := get(t, c, site.URL+"/admin/"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("dashboard after a reset, before the code: %d", resp.StatusCode)
+		}
+		if resp, _ := post(t, c, site.URL+"/admin/login/code", url.Values{"code": {site.Code(t, "rose@example.org")}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("code after a reset: %d", resp.StatusCode)
 		}
 		// The link works once; the old password is gone; the new one works.
 		if resp, _ := get(t, browserClient(t), site.URL+path); resp.StatusCode != http.StatusForbidden {

@@ -55,6 +55,12 @@ func currentUser(ctx context.Context) *model.User {
 	return u
 }
 
+// enrolRoutes are what an account that must set up two-factor login may
+// use before it has: the set-up itself, and logging out.
+var enrolRoutes = map[string]bool{
+	"GET /admin/account/2fa": true, "POST /admin/account/2fa": true, "POST /admin/logout": true,
+}
+
 // admin wraps an admin handler: the visitor must be logged in with an
 // account whose role may use area perm. Anonymous visitors are sent to the
 // login page; a role without the permission gets 403. Admin pages are never
@@ -78,6 +84,17 @@ func (s *Server) admin(perm model.Permission, h handlerFunc) handlerFunc {
 		}
 		if !u.Role.Can(perm) {
 			return model.Errorf(model.EFORBIDDEN, "Your account (%s) cannot use this part of the site.", u.Role)
+		}
+		if !enrolRoutes[r.Pattern] {
+			if must, err := s.svc.MustEnrol(r.Context(), u); err != nil {
+				return err
+			} else if must {
+				// A staff account opens every letter: a password alone
+				// is not enough to use it.
+				s.flash(r, "Your account needs two-factor login before you go on: set it up here, with an app on your phone.")
+				http.Redirect(w, r, "/admin/account/2fa", http.StatusSeeOther)
+				return nil
+			}
 		}
 		return h(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/confide/confide/internal/service"
 )
 
-var settingsFields = []string{"site_name", "tagline", "mission", "advisor_name", "signature", "footer", "contact_email", "quick_exit_url", "letter_retention_months"}
+var settingsFields = []string{"site_name", "tagline", "mission", "advisor_name", "signature", "footer", "contact_email", "quick_exit_url", "letter_retention_months", "two_factor"}
 
 func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request) error {
 	site, err := s.svc.SiteSettings(r.Context())
@@ -20,7 +20,8 @@ func (s *Server) settingsForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Form = form{Values: map[string]string{"site_name": site.SiteName, "tagline": site.Tagline, "mission": site.Mission,
-		"advisor_name": site.AdvisorName, "signature": site.Signature, "footer": site.Footer, "contact_email": site.ContactEmail, "quick_exit_url": site.QuickExitURL, "letter_retention_months": site.LetterRetention}}
+		"advisor_name": site.AdvisorName, "signature": site.Signature, "footer": site.Footer, "contact_email": site.ContactEmail, "quick_exit_url": site.QuickExitURL, "letter_retention_months": site.LetterRetention,
+		"two_factor": site.TwoFactor}}
 	return s.renderAdmin(w, r, http.StatusOK, "settings", v)
 }
 
@@ -31,7 +32,8 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request) error {
 	}
 	in := service.SettingsInput{SiteName: f.Values["site_name"], Tagline: f.Values["tagline"], Mission: f.Values["mission"],
 		AdvisorName: f.Values["advisor_name"], Signature: f.Values["signature"], Footer: f.Values["footer"],
-		ContactEmail: f.Values["contact_email"], QuickExitURL: f.Values["quick_exit_url"], LetterRetention: f.Get("letter_retention_months")}
+		ContactEmail: f.Values["contact_email"], QuickExitURL: f.Values["quick_exit_url"], LetterRetention: f.Get("letter_retention_months"),
+		TwoFactor: f.Get("two_factor")}
 	if err := s.svc.UpdateSettings(r.Context(), currentUser(r.Context()).ID, in); err != nil {
 		status, err := f.fail(err)
 		if err != nil {

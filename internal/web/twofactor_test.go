@@ -14,6 +14,7 @@ import (
 	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/database/dbtest"
 	"github.com/confide/confide/internal/model"
+	"github.com/confide/confide/internal/service"
 )
 
 func TestTwoFactorLogin(t *testing.T) {
@@ -95,6 +96,74 @@ func TestTwoFactorLogin(t *testing.T) {
 		if resp, _ := post(t, admin, site.URL+"/admin/users/"+itoa(roseID)+"/reset-2fa", nil); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("reset: %d", resp.StatusCode)
 		}
-		loginAs(t, site, "rose@example.org") // password alone again
+		// The password alone logs in again, and the account must set up a
+		// second factor before anything else.
+		c = browserClient(t)
+		if resp, _ := post(t, c, site.URL+"/admin/login", url.Values{"email": {"rose@example.org"}, "password": {testPassword}}); resp.Header.Get("Location") != "/admin/" {
+			t.Fatalf("login after the reset: %s", resp.Header.Get("Location"))
+		}
+		if resp, _ := get(t, c, site.URL+"/admin/letters"); resp.Header.Get("Location") != "/admin/account/2fa" {
+			t.Fatalf("letters before setting up again: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+}
+
+// Every staff account must set up two-factor login before it may do
+// anything else; an admin may spare moderators, never advisors or admins,
+// and no admin page turns it off.
+func TestTwoFactorPolicy(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		site := apptest.Start(t, db)
+		ctx := context.Background()
+		addUser(t, site, "ada@example.org", model.RoleAdmin)
+		admin := loginAs(t, site, "ada@example.org")
+		for _, role := range []model.Role{model.RoleAdvisor, model.RoleModerator} {
+			email := "new-" + string(role) + "@example.org"
+			if _, err := site.Service.CreateUser(ctx, 0, service.NewUser{Email: email, Name: "New", Role: role, Password: testPassword}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		passwordOnly := func(email string) *http.Client {
+			c := browserClient(t)
+			if resp, _ := post(t, c, site.URL+"/admin/login", url.Values{"email": {email}, "password": {testPassword}}); resp.Header.Get("Location") != "/admin/" {
+				t.Fatalf("login of %s without a second factor: %s", email, resp.Header.Get("Location"))
+			}
+			return c
+		}
+		mustEnrol := func(c *http.Client, who string, want bool) {
+			t.Helper()
+			for _, path := range []string{"/admin/", "/admin/comments", "/admin/account"} {
+				resp, _ := get(t, c, site.URL+path)
+				if got := resp.Header.Get("Location") == "/admin/account/2fa"; got != want {
+					t.Errorf("%s on %s: %d %q (sent to set up two-factor login: %v, want %v)", who, path, resp.StatusCode, resp.Header.Get("Location"), got, want)
+				}
+			}
+			// Setting it up and logging out stay open.
+			if resp, _ := get(t, c, site.URL+"/admin/account/2fa"); resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: the set-up page: %d", who, resp.StatusCode)
+			}
+		}
+		adv, mod := passwordOnly("new-advisor@example.org"), passwordOnly("new-moderator@example.org")
+		mustEnrol(adv, "advisor", true)
+		mustEnrol(mod, "moderator", true)
+
+		settings := func(policy string) (*http.Response, string) {
+			f := url.Values{"site_name": {"Confide"}, "two_factor": {policy}}
+			return post(t, admin, site.URL+"/admin/settings", f)
+		}
+		if resp, _ := settings("not_moderators"); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sparing moderators: %d", resp.StatusCode)
+		}
+		mustEnrol(mod, "moderator (spared)", false)
+		mustEnrol(adv, "advisor (moderators spared)", true)
+		if resp, _ := settings("off"); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("turning it off through the settings: %d", resp.StatusCode)
+		}
+		if resp, _ := settings("nobody"); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("an unknown policy: %d", resp.StatusCode)
+		}
+		if site, _ := site.Service.SiteSettings(ctx); site.TwoFactor != model.TwoFactorNotModerators {
+			t.Errorf("policy now %q", site.TwoFactor)
+		}
 	})
 }

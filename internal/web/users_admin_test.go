@@ -42,6 +42,11 @@ func TestInviteRoleAndDisable(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("accepting the invitation: %d", resp.StatusCode)
 		}
+		// A new account sets up two-factor login first.
+		if resp, _ := get(t, sam, site.URL+"/admin/"); resp.Header.Get("Location") != "/admin/account/2fa" {
+			t.Fatalf("invited moderator's dashboard before two-factor login: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		enrolThroughForm(t, site, sam, "sam@example.org", "sam chooses this one")
 		if resp, _ := get(t, sam, site.URL+"/admin/"); resp.StatusCode != 200 {
 			t.Fatalf("invited moderator's dashboard: %d", resp.StatusCode)
 		}
@@ -65,8 +70,7 @@ func TestInviteRoleAndDisable(t *testing.T) {
 		if resp, _ := get(t, sam, site.URL+"/admin/stories"); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("promoted to advisor, the old session: %d", resp.StatusCode)
 		}
-		sam = browserClient(t)
-		post(t, sam, site.URL+"/admin/login", url.Values{"email": {"sam@example.org"}, "password": {"sam chooses this one"}})
+		sam = loginWith(t, site, "sam@example.org", "sam chooses this one")
 		if resp, _ := get(t, sam, site.URL+"/admin/stories"); resp.StatusCode != 200 {
 			t.Fatalf("promoted to advisor, stories: %d", resp.StatusCode)
 		}

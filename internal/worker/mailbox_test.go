@@ -294,9 +294,15 @@ func adminPage(t *testing.T, site *apptest.Site, path string) string {
 		Role: model.RoleAdvisor, Password: password}); err != nil {
 		t.Fatal(err)
 	}
+	site.Enrol(t, email, password)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar}
 	resp, err := c.PostForm(site.URL+"/admin/login", url.Values{"email": {email}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = c.PostForm(site.URL+"/admin/login/code", url.Values{"code": {site.Code(t, email)}})
 	if err != nil {
 		t.Fatal(err)
 	}

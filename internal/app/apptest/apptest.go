@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -31,6 +32,9 @@ type Site struct {
 // TestSecret is the secret key of test sites; instances of one test share
 // it, as instances of one site share their key file.
 var TestSecret = []byte("confide-test-secret-key-0123456789abcdef")
+
+// clocks are the test clocks, by database.
+var clocks sync.Map
 
 // Clock is a test site's clock: Now until moved.
 type Clock struct{ offset atomic.Int64 }
@@ -78,7 +82,10 @@ func StartLogged(t testing.TB, db *database.DB, w io.Writer) *Site {
 func instance(t testing.TB, db *database.DB, log *slog.Logger) *Site {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
-	clock := &Clock{}
+	// Instances on one database share one clock, as servers share the
+	// time of day: a form one gave is as old on the other.
+	c, _ := clocks.LoadOrStore(db, &Clock{})
+	clock := c.(*Clock)
 	a, err := app.Build(db, "http://"+srv.Listener.Addr().String(), log, clock.Now, 0)
 	if err != nil {
 		t.Fatal(err)
