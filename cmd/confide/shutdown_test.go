@@ -8,11 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	neturl "net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -27,16 +23,8 @@ import (
 // accepting, finishes what it answered, and exits 0: every letter whose
 // sending was answered is in the database afterwards.
 func TestSigtermKeepsEveryAnsweredWrite(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
+	bin := buildBinary(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "confide")
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "GOTOOLCHAIN=local")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
 	dbPath := filepath.Join(dir, "site.db")
 	// The site, with the anti-spam layers that need a person turned off.
 	ctx := context.Background()
@@ -50,23 +38,7 @@ func TestSigtermKeepsEveryAnsweredWrite(t *testing.T) {
 	}
 	a.Close()
 
-	cmd := exec.Command(bin, "serve", "--db", "sqlite:"+dbPath, "--addr", "127.0.0.1:0", "--log-level", "warn")
-	var out syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	re := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+)/`)
-	var base string
-	for deadline := time.Now().Add(20 * time.Second); base == ""; {
-		if m := re.FindStringSubmatch(out.String()); m != nil {
-			base = m[1]
-		} else if time.Now().After(deadline) {
-			t.Fatalf("the server did not start: %s", out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	base, cmd, out := startServe(t, bin, dbPath)
 
 	var mu sync.Mutex
 	var answered []string

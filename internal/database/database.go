@@ -70,7 +70,16 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	// secure_delete: freed pages are zeroed, so erased text does not linger
 	// in the file (see the store's ScrubErased).
-	base := "file:" + file + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(1)&_time_format=sqlite"
+	//
+	// synchronous=NORMAL: in WAL mode a process that dies (kill -9, a
+	// crash) loses nothing it committed; a power cut may lose the last
+	// moments. An operator who wants FULL (nothing lost, slower commits)
+	// writes ?_pragma=synchronous(FULL) after the path, which replaces it.
+	sync := "&_pragma=synchronous(NORMAL)"
+	if strings.Contains(strings.ToLower(query), "synchronous") {
+		sync = ""
+	}
+	base := "file:" + file + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" + sync + "&_pragma=secure_delete(1)&_time_format=sqlite"
 	if query != "" {
 		base += "&" + query
 	}
