@@ -96,7 +96,7 @@ func Build(db *database.DB, baseURL string, log *slog.Logger, now func() time.Ti
 	sessions := st.Sessions()
 	sessions.UserOf = web.SessionUser // each session is kept with its account, to be listed and ended
 	w, err := web.New(web.Options{Service: svc, Logger: log, BaseURL: baseURL, Now: now, CacheBytes: cacheBytes,
-		Sessions: sessions})
+		Sessions: sessions, Unavailable: database.Unavailable})
 	if err != nil {
 		return nil, err
 	}

@@ -88,6 +88,13 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		s.log.LogAttrs(r.Context(), slog.LevelWarn, "request over its time budget",
 			slog.String("id", requestID(r.Context())), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
+	if status == http.StatusInternalServerError && s.unavailable(err) {
+		// The database is down or restarting: nothing is wrong with the
+		// request, and it will work again in a moment.
+		status, msg = http.StatusServiceUnavailable, "The site cannot reach its database just now. Please try again in a moment; if you were sending something, your browser’s Back button brings back what you typed."
+		s.log.LogAttrs(r.Context(), slog.LevelWarn, "database unavailable",
+			slog.String("id", requestID(r.Context())), slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
 	heading := "Something went wrong"
 	switch status {
 	case http.StatusServiceUnavailable:

@@ -34,6 +34,10 @@ type Options struct {
 	// it, its database work is stopped and the visitor is asked to try
 	// again. 0 means DefaultRequestBudget.
 	RequestBudget time.Duration
+	// Unavailable tells an error meaning the database cannot be reached
+	// right now (database.Unavailable): such a request answers 503 with
+	// Retry-After, not 500.
+	Unavailable func(error) bool
 }
 
 // DefaultRequestBudget is far above what any page takes (tens of
@@ -61,6 +65,7 @@ type Server struct {
 	proxies     []netip.Prefix // see clientaddr.go
 	budget      time.Duration  // see requestBudget
 	metrics     *metrics
+	unavailable func(error) bool // see Options.Unavailable
 }
 
 // New parses the templates and prepares the static files.
@@ -83,14 +88,18 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		metrics: newMetrics(),
-		svc:     opts.Service,
-		log:     opts.Logger,
-		baseURL: strings.TrimRight(opts.BaseURL, "/"),
-		secure:  u.Scheme == "https",
-		now:     opts.Now,
-		assets:  a,
-		budget:  opts.RequestBudget,
+		metrics:     newMetrics(),
+		svc:         opts.Service,
+		log:         opts.Logger,
+		baseURL:     strings.TrimRight(opts.BaseURL, "/"),
+		secure:      u.Scheme == "https",
+		now:         opts.Now,
+		assets:      a,
+		budget:      opts.RequestBudget,
+		unavailable: opts.Unavailable,
+	}
+	if s.unavailable == nil {
+		s.unavailable = func(error) bool { return false }
 	}
 	if s.budget <= 0 {
 		s.budget = DefaultRequestBudget
@@ -106,6 +115,9 @@ func New(opts Options) (*Server, error) {
 		opts.Service.OnRelatedReady(func(slug string) { s.pages.drop("/stories/" + slug) })
 	}
 	s.sm = newSessionManager(opts.Sessions, s.secure)
+	// A session that cannot be loaded or saved (the database is down) is
+	// answered like any other error, with the site's page.
+	s.sm.ErrorFunc = s.renderError
 	if s.tmpl, err = parseTemplates(a); err != nil {
 		return nil, err
 	}
