@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	netmail "net/mail"
 	"sync"
 	"testing"
@@ -172,4 +173,54 @@ func TestNoHeaderInjection(t *testing.T) {
 	if msg.Header.Get("Bcc") != "" || msg.Header.Get("X-Evil") != "" {
 		t.Fatalf("injected header: %v", msg.Header)
 	}
+}
+
+// The SMTP server down for an hour (on a simulated clock, tried every
+// minute as the worker does): mail waits in the outbox, never given up,
+// and goes out once when the server is back.
+func TestSMTPDownForAnHour(t *testing.T) {
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		var mu sync.Mutex
+		now := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+		clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+		tick := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+		svc := service.New(store.New(db), service.Options{BaseURL: "https://confide.example", Now: clock})
+		// Nothing listens here: the server is down.
+		l, _ := net.Listen("tcp", "127.0.0.1:0")
+		down := l.Addr().String()
+		l.Close()
+		downMailer, err := mail.ParseURL("smtp://"+down, "letters@confide.example", "Confide")
+		if err != nil {
+			t.Fatal(err)
+		}
+		queue(t, svc, 3)
+		for minute := 0; minute < 60; minute++ {
+			if sent, err := svc.DeliverDue(ctx, downMailer, 10); err != nil || sent != 0 {
+				t.Fatalf("minute %d: %d sent, %v", minute, sent, err)
+			}
+			tick(time.Minute)
+		}
+		list, _, _ := svc.OutboxPage(ctx, 1)
+		for _, m := range list {
+			if m.Status != model.MailPending || m.Attempts < 4 || m.LastError == "" {
+				t.Fatalf("after an hour down: message %d is %s after %d attempts (%q)", m.ID, m.Status, m.Attempts, m.LastError)
+			}
+		}
+		srv := smtptest.Start(t)
+		up, err := mail.ParseURL("smtp://"+srv.Addr, "letters@confide.example", "Confide")
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		for minute := 0; minute < 60 && total < 3; minute++ {
+			sent, err := svc.DeliverDue(ctx, up, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total += sent
+			tick(time.Minute)
+		}
+		exactlyOnce(t, svc, srv, 3)
+	})
 }
