@@ -12,7 +12,8 @@ import (
 )
 
 // Unavailable reports whether err means that the database cannot be
-// reached right now (stopped, restarting, the network between) rather
+// reached right now (stopped, restarting, the network between, its disk
+// full) rather
 // than that a query is wrong: the site answers 503 "try again in a moment"
 // to it, not 500, and the pools connect again by themselves once the
 // database is back.
@@ -27,8 +28,12 @@ func Unavailable(err error) bool {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		// 08: connection exception; 57P01–57P03: shut down by the
-		// operator or a crash, or starting and not yet accepting.
-		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P")
+		// operator or a crash, or starting and not yet accepting;
+		// 53: out of resources (disk full, too many connections).
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P") || strings.HasPrefix(pe.Code, "53")
+	}
+	if Full(err) {
+		return true
 	}
 	var ne net.Error
 	if errors.As(err, &ne) {
@@ -41,4 +46,15 @@ func Unavailable(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "conn closed") || strings.Contains(msg, "connection refused") ||
 		strings.Contains(msg, "failed to connect") || strings.Contains(msg, "unexpected EOF")
+}
+
+// Full reports whether err is the database's disk being full (SQLite's
+// SQLITE_FULL, PostgreSQL's disk_full): nothing more can be stored until
+// the operator makes room, and what is stored is whole.
+func Full(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "53100"
+	}
+	return err != nil && strings.Contains(err.Error(), "database or disk is full")
 }

@@ -91,8 +91,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	if status == http.StatusInternalServerError && s.unavailable(err) {
 		// The database is down or restarting: nothing is wrong with the
 		// request, and it will work again in a moment.
-		status, msg = http.StatusServiceUnavailable, "The site cannot reach its database just now. Please try again in a moment; if you were sending something, your browser’s Back button brings back what you typed."
-		s.log.LogAttrs(r.Context(), slog.LevelWarn, "database unavailable",
+		status, msg = http.StatusServiceUnavailable, "The site cannot store or read anything just now. Please try again in a little while; if you were sending something, your browser’s Back button brings back what you typed."
+		s.log.LogAttrs(r.Context(), slog.LevelError, "database unavailable (stopped, unreachable or its disk full)",
 			slog.String("id", requestID(r.Context())), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
 	heading := "Something went wrong"
