@@ -19,7 +19,7 @@ import (
 
 // importWordPress is `confide import wordpress FILE`.
 func importWordPress(ctx context.Context, cfg config.Config, file string, stdout, stderr io.Writer) error {
-	if st, err := os.Stat(file); err != nil {
+	if st, err := os.Stat(file); err != nil { // #nosec G703 -- the file the operator named on the command line
 		return usageError{fmt.Errorf("%s: %w", file, errorOf(err))}
 	} else if st.IsDir() {
 		return usageError{fmt.Errorf("%s is a folder: give the export file (FILE.xml or FILE.xml.gz)", file)}

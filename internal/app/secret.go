@@ -33,7 +33,7 @@ func SecretKey(file, dbURL string) ([]byte, error) {
 			}
 		}
 	}
-	raw, err := os.ReadFile(file)
+	raw, err := os.ReadFile(file) // #nosec G304 -- the key file the operator named with --secret-key-file
 	if err != nil {
 		return nil, fmt.Errorf("secret key: %w", err)
 	}

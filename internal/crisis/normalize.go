@@ -30,8 +30,6 @@ func fold(s string) string {
 	return b.String()
 }
 
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-
 // tokenize normalises a text into words: folded, apostrophes inside words
 // dropped ("don't" → "dont"), digits and signs between letters read as the
 // letters they stand for, split at everything else, with each word's

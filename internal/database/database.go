@@ -91,7 +91,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	write.SetConnMaxLifetime(0)
 	read, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
 	if err != nil {
-		write.Close()
+		write.Close() // #nosec G104 -- closing on the way out: nothing is left to do with an error
 		return nil, fmt.Errorf("database: open sqlite %s: %w", file, err)
 	}
 	// Reads in WAL mode run in parallel; more connections than a few times
@@ -102,8 +102,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	read.SetConnMaxLifetime(0)
 	quick, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
 	if err != nil {
-		write.Close()
-		read.Close()
+		write.Close() // #nosec G104 -- closing on the way out: nothing is left to do with an error
+		read.Close()  // #nosec G104 -- closing on the way out: nothing is left to do with an error
 		return nil, fmt.Errorf("database: open sqlite %s: %w", file, err)
 	}
 	quick.SetMaxOpenConns(1)
@@ -111,7 +111,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	db := &DB{Dialect: SQLite, Read: read, Write: write, Quick: quick, URL: "sqlite:" + path}
 	// The writer connects first so that WAL mode is set before readers open.
 	if err := db.Ping(ctx); err != nil {
-		db.Close()
+		db.Close() // #nosec G104 -- closing on the way out: nothing is left to do with an error
 		return nil, fmt.Errorf("database: sqlite %s: %w", file, err)
 	}
 	return db, nil
@@ -127,14 +127,14 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	pool.SetConnMaxIdleTime(5 * time.Minute)
 	quick, err := sql.Open("pgx", rawURL)
 	if err != nil {
-		pool.Close()
+		pool.Close() // #nosec G104 -- closing on the way out: nothing is left to do with an error
 		return nil, fmt.Errorf("database: open %s: %w", redact(rawURL), err)
 	}
 	quick.SetMaxOpenConns(1)
 	quick.SetMaxIdleConns(1)
 	db := &DB{Dialect: Postgres, Read: pool, Write: pool, Quick: quick, URL: rawURL}
 	if err := db.Ping(ctx); err != nil {
-		db.Close()
+		db.Close() // #nosec G104 -- closing on the way out: nothing is left to do with an error
 		return nil, fmt.Errorf("database: connect to %s: %w", redact(rawURL), err)
 	}
 	return db, nil

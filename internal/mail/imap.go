@@ -82,7 +82,7 @@ func (b *Mailbox) Poll(ctx context.Context, maxSize int64, h Handler) (PollStats
 	}
 	defer c.Close()
 	// A stuck server must not hold the worker for ever.
-	stop := context.AfterFunc(ctx, func() { c.Close() })
+	stop := context.AfterFunc(ctx, func() { c.Close() }) // #nosec G104 -- closing on the way out: nothing is left to do with an error
 	defer stop()
 	if err := c.Login(b.user, b.pass).Wait(); err != nil {
 		return st, fmt.Errorf("imap: log in as %s: %w", b.user, err)
@@ -172,7 +172,7 @@ func (b *Mailbox) dial(ctx context.Context) (*imapclient.Client, error) {
 	}
 	c, err := imapclient.NewStartTLS(conn, opts)
 	if err != nil {
-		conn.Close()
+		conn.Close() // #nosec G104 -- closing on the way out: nothing is left to do with an error
 		return nil, fmt.Errorf("imap: STARTTLS with %s (required off this machine): %w", b.addr, err)
 	}
 	return c, nil

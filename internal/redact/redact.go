@@ -86,7 +86,7 @@ func words(file string, split bool) map[string]bool {
 }
 
 const (
-	capWord = `[A-Z][\p{L}'’&.-]*`
+	capWord = `[A-Z][\p{L}'’&.-]*` // #nosec G101 -- a regular expression for capitalised words, not a credential
 	months  = `(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)`
 	days    = `(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
 )

@@ -1,3 +1,5 @@
+//lint:file-ignore ST1005 CheckRule's errors are sentences shown to the admin next to the field.
+
 package spam
 
 import (

@@ -76,7 +76,7 @@ func (s *Server) commentForm(r *http.Request, st *model.Story, f *form, inline b
 const checkCookie = "confide_check"
 
 func (s *Server) setCheckCookie(w http.ResponseWriter, key string) {
-	http.SetCookie(w, &http.Cookie{Name: checkCookie, Value: key, Path: "/", MaxAge: int(service.FormMaxAge.Seconds()),
+	http.SetCookie(w, &http.Cookie{Name: checkCookie, Value: key, Path: "/", MaxAge: int(service.FormMaxAge.Seconds()), // #nosec G124 -- HttpOnly and SameSite=Lax; Secure whenever the site is served over HTTPS
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 }
 
@@ -253,6 +253,6 @@ func (s *Server) changeMyComment(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderOwnComment(w, r, status, old, token, f, false)
 	}
-	http.Redirect(w, r, "/comments/"+strconv.FormatInt(c.ID, 10)+"/mine?k="+token, http.StatusSeeOther)
+	http.Redirect(w, r, "/comments/"+strconv.FormatInt(c.ID, 10)+"/mine?k="+token, http.StatusSeeOther) // #nosec G710 -- a path of this site, made from an id or a slug
 	return nil
 }

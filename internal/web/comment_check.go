@@ -25,7 +25,7 @@ const captchaWidth, captchaHeight = 240, 80
 // transparentPNG is a 1×1 transparent PNG.
 var transparentPNG = func() []byte {
 	var buf bytes.Buffer
-	png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, 1, 1)))
+	png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, 1, 1))) // #nosec G104 -- into a bytes.Buffer, which cannot fail
 	return buf.Bytes()
 }()
 
@@ -39,7 +39,7 @@ func (s *Server) checkImage(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "image/png")
 	if ch.ID == "" {
-		w.Write(transparentPNG)
+		w.Write(transparentPNG) // #nosec G104 -- writing the answer: a visitor who left is no error to handle
 		return nil
 	}
 	return s.drawChallenge(w, r, ch.ID)
@@ -69,7 +69,7 @@ func (s *Server) drawChallenge(w http.ResponseWriter, r *http.Request, id string
 		return err
 	}
 	w.Header().Set("Content-Type", "image/png")
-	w.Write(buf.Bytes())
+	w.Write(buf.Bytes()) // #nosec G104 -- writing the answer: a visitor who left is no error to handle
 	return nil
 }
 
@@ -98,6 +98,6 @@ func (s *Server) sayChallenge(w http.ResponseWriter, r *http.Request, id string)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "audio/x-wav")
-	w.Write(buf.Bytes())
+	w.Write(buf.Bytes()) // #nosec G104 -- writing the answer: a visitor who left is no error to handle
 	return nil
 }

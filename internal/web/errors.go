@@ -121,7 +121,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		s.log.Error("render error page", "id", requestID(r.Context()), "err", rerr)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
-		w.Write([]byte("Something went wrong on our side. Please try again in a moment.\n"))
+		w.Write([]byte("Something went wrong on our side. Please try again in a moment.\n")) // #nosec G104 -- writing the answer: a visitor who left is no error to handle
 	}
 }
 

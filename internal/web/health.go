@@ -11,7 +11,7 @@ import (
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write([]byte("ok\n"))
+	w.Write([]byte("ok\n")) // #nosec G104 -- writing the answer: a visitor who left is no error to handle
 }
 
 // readyz answers 200 when the instance can serve readers: its database
@@ -26,8 +26,8 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if err := s.svc.Ready(ctx); err != nil {
 		s.log.Error("readiness check", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte("not ready\n"))
+		w.Write([]byte("not ready\n")) // #nosec G104 -- writing the answer: a visitor who left is no error to handle
 		return
 	}
-	w.Write([]byte("ok\n"))
+	w.Write([]byte("ok\n")) // #nosec G104 -- writing the answer: a visitor who left is no error to handle
 }

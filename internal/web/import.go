@@ -32,6 +32,6 @@ func (s *Server) oldLink(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	http.Redirect(w, r, target, http.StatusMovedPermanently)
+	http.Redirect(w, r, target, http.StatusMovedPermanently) // #nosec G710 -- a path of this site, made from an id or a slug
 	return nil
 }

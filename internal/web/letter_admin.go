@@ -229,7 +229,7 @@ func autosaveAnswer(w http.ResponseWriter, d *model.LetterDraft, err error) erro
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(statusOf(err))
-		io.WriteString(w, model.ErrorMessage(err))
+		io.WriteString(w, model.ErrorMessage(err)) // #nosec G104 G705 -- text/plain, a message of ours; a client gone is no error to handle
 		return nil
 	}
 	w.Header().Set("X-Draft-Version", strconv.FormatInt(d.Version, 10))

@@ -1,3 +1,8 @@
+//go:build !race
+
+// Under the race detector argon2id runs ten times slower and the flood
+// outlasts the server's timeouts: the test is for the ordinary build.
+
 package web_test
 
 import (

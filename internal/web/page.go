@@ -74,8 +74,8 @@ func (s *Server) readerHelp(w http.ResponseWriter, r *http.Request) helpPage {
 	if c := strings.ToUpper(r.URL.Query().Get("country")); c != "" && (d.Has(c) || c == "XX") {
 		country = c
 		if w != nil {
-			http.SetCookie(w, &http.Cookie{Name: countryCookie, Value: c, Path: "/", MaxAge: 365 * 24 * 3600,
-				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+			http.SetCookie(w, &http.Cookie{Name: countryCookie, Value: c, Path: "/", MaxAge: 365 * 24 * 3600, // #nosec G124 -- HttpOnly and SameSite=Lax; Secure whenever the site is served over HTTPS
+				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure || r.TLS != nil})
 		}
 	} else if ck, err := r.Cookie(countryCookie); err == nil && (d.Has(ck.Value) || ck.Value == "XX") {
 		country = ck.Value

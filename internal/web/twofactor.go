@@ -75,7 +75,7 @@ func (s *Server) secondStep(w http.ResponseWriter, r *http.Request) error {
 	s.sm.Remove(r.Context(), sessionPendingUser)
 	s.sm.Remove(r.Context(), sessionPendingAt)
 	s.sm.Put(r.Context(), sessionUserKey, id)
-	http.Redirect(w, r, safeNext(f.Get("next")), http.StatusSeeOther)
+	http.Redirect(w, r, safeNext(f.Get("next")), http.StatusSeeOther) // #nosec G710 -- safeNext keeps it inside /admin/ on this site
 	return nil
 }
 
@@ -155,7 +155,7 @@ func qrDataURI(otpURL string) (template.URL, error) {
 		return "", err
 	}
 	// A data: URI built here from our own PNG bytes, so it is safe to mark.
-	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())), nil
+	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())), nil // #nosec G203 -- a data: URI of a PNG made here
 }
 
 func (s *Server) setupTOTP(w http.ResponseWriter, r *http.Request) error {

@@ -194,7 +194,7 @@ func TestLettersByMail(t *testing.T) {
 			(&worker.Outbox{Service: svc, Mailer: mailer, Interval: 5 * time.Millisecond, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Run(octx)
 			close(done)
 		}()
-		to := map[string][]*mail.Message{}
+		var to map[string][]*mail.Message
 		deadline := time.Now().Add(20 * time.Second)
 		for {
 			to = map[string][]*mail.Message{}

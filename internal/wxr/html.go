@@ -315,7 +315,7 @@ func listBlock(n *html.Node, depth int) (block, bool) {
 
 func itoa(n int) string {
 	if n < 10 {
-		return string(rune('0' + n))
+		return string(rune('0' + n)) // #nosec G115 -- n is a list item number from 1 to 9 here
 	}
 	return itoa(n/10) + string(rune('0'+n%10))
 }

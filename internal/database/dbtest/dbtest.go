@@ -71,7 +71,7 @@ func PostgresURL(t testing.TB) string {
 			return
 		}
 		defer admin.Close()
-		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) // #nosec G104 -- a test helper: its own temporary files and programs
 	})
 	u, err := url.Parse(base)
 	if err != nil {
@@ -91,7 +91,7 @@ func open(t testing.TB, rawURL string) *database.DB {
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { db.Close() }) // #nosec G104 -- a test helper: its own temporary files and programs
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("dbtest: migrate: %v", err)
 	}

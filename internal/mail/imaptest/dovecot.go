@@ -64,37 +64,37 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
+	t.Cleanup(func() { os.RemoveAll(dir) })      // #nosec G104 -- a test helper: its own temporary files and programs
+	if err := os.Chmod(dir, 0o755); err != nil { // #nosec G302 -- a test helper: its own temporary files and programs
 		t.Fatal(err)
 	}
-	if err := os.Mkdir(filepath.Join(dir, "mail"), 0o777); err != nil {
+	if err := os.Mkdir(filepath.Join(dir, "mail"), 0o777); err != nil { // #nosec G301 -- a test helper: its own temporary files and programs
 		t.Fatal(err)
 	}
-	os.Chmod(filepath.Join(dir, "mail"), 0o777)
+	os.Chmod(filepath.Join(dir, "mail"), 0o777) // #nosec G104 G302 -- a test helper: its own temporary files and programs
 	roots := writeCert(t, dir)
 	port := freePort(t)
-	if err := os.WriteFile(filepath.Join(dir, "users"), []byte(User+":{PLAIN}"+Password+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "users"), []byte(User+":{PLAIN}"+Password+"\n"), 0o644); err != nil { // #nosec G306 -- a test helper: its own temporary files and programs
 		t.Fatal(err)
 	}
 	conf := filepath.Join(dir, "dovecot.conf")
-	if err := os.WriteFile(conf, []byte(config(t, dir, port)), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(config(t, dir, port)), 0o644); err != nil { // #nosec G306 -- a test helper: its own temporary files and programs
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-F", "-c", conf)
+	cmd := exec.Command(bin, "-F", "-c", conf) // #nosec G204 -- a test helper: its own temporary files and programs
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start dovecot: %v", err)
 	}
 	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
+		cmd.Process.Signal(os.Interrupt) // #nosec G104 -- a test helper: its own temporary files and programs
 		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
+		go func() { cmd.Wait(); close(done) }() // #nosec G104 -- a test helper: its own temporary files and programs
 		select {
 		case <-done:
 		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
+			cmd.Process.Kill() // #nosec G104 -- a test helper: its own temporary files and programs
 			<-done
 		}
 	})
@@ -104,11 +104,11 @@ func Start(t testing.TB) *Server {
 	for {
 		c, err := net.DialTimeout("tcp", s.Addr, time.Second)
 		if err == nil {
-			c.Close()
+			c.Close() // #nosec G104 -- a test helper: its own temporary files and programs
 			break
 		}
 		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(dir, "dovecot.log"))
+			log, _ := os.ReadFile(filepath.Join(dir, "dovecot.log")) // #nosec G304 -- a test helper: its own temporary files and programs
 			t.Fatalf("dovecot did not start: %v\n%s\n%s", err, out.String(), log)
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -197,7 +197,7 @@ func writeCert(t testing.TB, dir string) *x509.CertPool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "cert.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "cert.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil { // #nosec G306 -- a test helper: its own temporary files and programs
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "key.pem"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
@@ -240,7 +240,7 @@ func (s *Server) Deliver(t testing.TB, raw []byte) {
 	if _, err := cmd.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	c.Logout().Wait()
+	c.Logout().Wait() // #nosec G104 -- a test helper: its own temporary files and programs
 }
 
 // Counts returns how many messages the mailbox holds and how many of them
@@ -257,6 +257,6 @@ func (s *Server) Counts(t testing.TB) (total, unread int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Logout().Wait()
+	c.Logout().Wait() // #nosec G104 -- a test helper: its own temporary files and programs
 	return int(sel.NumMessages), len(found.AllUIDs())
 }

@@ -45,7 +45,7 @@ func Start(t testing.TB) *Server {
 	}
 	s.Addr = ln.Addr().String()
 	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
+	t.Cleanup(func() { srv.Close() }) // #nosec G104 -- a test helper: its own temporary files and programs
 	return s
 }
 
