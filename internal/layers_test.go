@@ -27,6 +27,7 @@ var forbidden = map[string][]string{
 	"worker":   {"app", "store", "database", "web", "config"},
 	"search":   {"config", "app", "service", "store", "database", "web", "model", "markup", "demo"},
 	"password": {"app", "service", "store", "database", "web", "model", "config", "markup", "demo"},
+	"i18n":     {"app", "service", "store", "database", "web", "config", "markup", "demo", "worker", "mail"},
 }
 
 func TestLayerImports(t *testing.T) {

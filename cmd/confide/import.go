@@ -48,7 +48,8 @@ func importWordPress(ctx context.Context, cfg config.Config, file string, stdout
 		fmt.Fprintln(stderr)
 	}
 	if model.ErrorCode(err) == model.EINVALID {
-		return errors.New(model.ErrorMessage(err)) // the file's fault, said once
+		id, args := model.ErrorMessage(err)
+		return errors.New(model.Describe(id, args)) // the file's fault, said once
 	}
 	if err != nil {
 		return err

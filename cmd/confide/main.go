@@ -382,7 +382,7 @@ func userError(err error) error {
 	var parts []string
 	for _, k := range []string{"email", "name", "role", "password"} {
 		if msg, ok := e.Fields[k]; ok {
-			parts = append(parts, "--"+k+": "+msg)
+			parts = append(parts, "--"+k+": "+model.Describe(msg.ID, msg.Args))
 		}
 	}
 	return errors.New(strings.Join(parts, " "))

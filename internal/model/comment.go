@@ -44,13 +44,8 @@ type CommentReport struct {
 }
 
 // Report reasons a reader chooses from.
-var ReportReasons = []struct{ Key, Label string }{
-	{"risk", "This person may be at risk"},
-	{"unkind", "Unkind or hurtful"},
-	{"personal", "Shares someone's personal details"},
-	{"spam", "Spam or advertising"},
-	{"other", "Something else"},
-}
+// (their words are the messages report.reason.KEY).
+var ReportReasons = []string{"risk", "unkind", "personal", "spam", "other"}
 
 // BlockRule is one entry of the admins' block list (see package spam).
 type BlockRule struct {

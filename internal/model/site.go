@@ -19,6 +19,9 @@ type Settings struct {
 	// TwoFactorAll (the default), TwoFactorNotModerators, or TwoFactorOff
 	// (the demo site only; no admin page offers it).
 	TwoFactor string
+	// Language is the tag of the language the site is shown and writes
+	// its mail in ("en", "de"; see internal/i18n).
+	Language string
 }
 
 // Two-factor policies.
@@ -40,6 +43,7 @@ const (
 	SettingQuickExitURL = "quick_exit_url"
 	SettingRetention    = "letter_retention_months"
 	SettingTwoFactor    = "two_factor_required"
+	SettingLanguage     = "language"
 )
 
 // DefaultSettings are used for every key the database does not hold.
@@ -54,6 +58,7 @@ func DefaultSettings() Settings {
 		QuickExitURL:    "https://www.bbc.com/weather",
 		LetterRetention: "12",
 		TwoFactor:       TwoFactorAll,
+		Language:        "en",
 	}
 }
 

@@ -93,20 +93,21 @@ func Verify(hash, pw string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
-// Check says what is wrong with a new password, or returns "" when it is
-// acceptable: long enough, not absurdly long, and not one of the passwords
-// attackers try first.
+// Check says what is wrong with a new password, as a message id of
+// internal/i18n (its arguments are Min and Max, MinLength and MaxLength), or
+// returns "" when it is acceptable: long enough, not absurdly long, and not
+// one of the passwords attackers try first.
 func Check(pw string) string {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case n < MinLength:
-		return fmt.Sprintf("Use at least %d characters.", MinLength)
+		return "password.too_short"
 	case n > MaxLength:
-		return fmt.Sprintf("Use at most %d characters.", MaxLength)
+		return "password.too_long"
 	case common[strings.ToLower(pw)]:
-		return "This password is too common. Choose one that is hard to guess."
+		return "password.too_common"
 	case strings.Count(pw, pw[:1]) == len(pw):
-		return "Do not repeat one character."
+		return "password.one_character"
 	}
 	return ""
 }

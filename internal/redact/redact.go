@@ -300,6 +300,12 @@ func followedByVerb(rest string) bool {
 // Apply replaces the findings (of one text, as Find returned them) with
 // their kinds' replacements.
 func Apply(text string, fs []Finding) string {
+	return ApplyWith(text, fs, func(kind string) string { return Replacements[kind] })
+}
+
+// ApplyWith is Apply with the replacements of another language: with(kind)
+// says what a finding of that kind becomes.
+func ApplyWith(text string, fs []Finding, with func(kind string) string) string {
 	var b strings.Builder
 	last := 0
 	for _, f := range fs {
@@ -307,7 +313,7 @@ func Apply(text string, fs []Finding) string {
 			continue // the text changed since: leave it to the advisor
 		}
 		b.WriteString(text[last:f.Start])
-		b.WriteString(Replacements[f.Kind])
+		b.WriteString(with(f.Kind))
 		last = f.End
 	}
 	b.WriteString(text[last:])

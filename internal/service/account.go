@@ -37,27 +37,27 @@ type NewUser struct {
 }
 
 func (s *Service) checkNewUser(nu *NewUser) error {
-	fields := map[string]string{}
+	fields := map[string]model.Msg{}
 	nu.Email = strings.ToLower(strings.TrimSpace(nu.Email))
 	nu.Name = strings.TrimSpace(nu.Name)
 	if addr, err := mail.ParseAddress(nu.Email); err != nil || addr.Address != nu.Email || !strings.Contains(nu.Email, ".") {
-		fields["email"] = "Enter an e-mail address like name@example.org."
+		fields["email"] = model.M("account.enter_e_mail_address")
 	}
 	if nu.Name == "" {
-		fields["name"] = "A name is required."
+		fields["name"] = model.M("account.name_required")
 	} else if len(nu.Name) > 100 {
-		fields["name"] = "Keep the name under 100 characters."
+		fields["name"] = model.M("account.keep_name_under_100")
 	} else if badNameChars(nu.Name) {
-		fields["name"] = "Write the name on one line, in ordinary letters."
+		fields["name"] = model.M("account.write_name_one_line")
 	}
 	if !nu.Role.Valid() {
-		fields["role"] = "Choose admin, advisor or moderator."
+		fields["role"] = model.M("account.choose_admin_advisor_moderator")
 	}
 	if msg := password.Check(nu.Password); msg != "" {
-		fields["password"] = msg
+		fields["password"] = passwordMsg(msg)
 	}
 	if len(fields) > 0 {
-		return &model.Error{Code: model.EINVALID, Message: "Please correct the account details.", Fields: fields}
+		return &model.Error{Code: model.EINVALID, Message: "account.correct_account_details", Fields: fields}
 	}
 	return nil
 }
@@ -92,10 +92,10 @@ const maxPasswordBytes = 1024
 
 // errBadLogin is the one answer to a wrong address and a wrong password, so
 // the login form does not tell which accounts exist.
-var errBadLogin = &model.Error{Code: model.EINVALID, Message: "That e-mail address and password do not match an account."}
+var errBadLogin = &model.Error{Code: model.EINVALID, Message: "account.e_mail_address_password"}
 
 var errThrottled = model.Errorf(model.ELIMIT,
-	"Too many failed attempts. For your safety, logging in is paused for 15 minutes. Please try again later.")
+	"account.too_many_failed_attempts")
 
 // Authenticate checks an e-mail address and password coming from ip. It
 // answers the same for an unknown address and a wrong password, and refuses
@@ -203,7 +203,7 @@ func (s *Service) CheckSetupToken(ctx context.Context, token string) error {
 		return err
 	}
 	if !need {
-		return model.Errorf(model.EFORBIDDEN, "This site is already set up. Log in at /admin/login.")
+		return model.Errorf(model.EFORBIDDEN, "account.site_already_set_up")
 	}
 	m, err := s.store.Settings(ctx)
 	if err != nil {
@@ -211,7 +211,7 @@ func (s *Service) CheckSetupToken(ctx context.Context, token string) error {
 	}
 	want := m[settingSetupToken]
 	if want == "" || token == "" || subtle.ConstantTimeCompare([]byte(hashToken(token)), []byte(want)) != 1 {
-		return model.Errorf(model.EFORBIDDEN, "This setup link is not valid. Use the link printed by `confide serve`.")
+		return model.Errorf(model.EFORBIDDEN, "account.setup_link_not_valid")
 	}
 	return nil
 }
@@ -306,4 +306,9 @@ func (s *Service) DemoAdvisor(ctx context.Context, email, name string) (string, 
 		return s.store.SetPassword(ctx, u.ID, hash, s.Now())
 	})
 	return pw, err
+}
+
+// passwordMsg is password.Check's message with its arguments.
+func passwordMsg(id string) model.Msg {
+	return model.M(id, "Min", password.MinLength, "Max", password.MaxLength)
 }

@@ -25,7 +25,7 @@ func TestCreateUserAndAuthenticate(t *testing.T) {
 
 		_, err := svc.CreateUser(ctx, 0, service.NewUser{Email: "not-an-address", Name: "", Role: "boss", Password: "short"})
 		e, ok := err.(*model.Error)
-		if !ok || e.Code != model.EINVALID || e.Fields["email"] == "" || e.Fields["name"] == "" || e.Fields["role"] == "" || e.Fields["password"] == "" {
+		if !ok || e.Code != model.EINVALID || e.Fields["email"].ID == "" || e.Fields["name"].ID == "" || e.Fields["role"].ID == "" || e.Fields["password"].ID == "" {
 			t.Fatalf("invalid user: %v", err)
 		}
 		u, err := svc.CreateUser(ctx, 0, service.NewUser{Email: " Rose@Example.ORG ", Name: "Rose", Role: model.RoleAdvisor, Password: goodPassword})
@@ -42,7 +42,7 @@ func TestCreateUserAndAuthenticate(t *testing.T) {
 		}
 		_, wrongPw := svc.Authenticate(ctx, "rose@example.org", "wrong password!", "10.0.0.1")
 		_, noUser := svc.Authenticate(ctx, "nobody@example.org", goodPassword, "10.0.0.1")
-		if wrongPw == nil || noUser == nil || model.ErrorMessage(wrongPw) != model.ErrorMessage(noUser) {
+		if wrongPw == nil || noUser == nil || wrongPw.Error() != noUser.Error() {
 			t.Fatalf("wrong password %v and unknown address %v must answer alike", wrongPw, noUser)
 		}
 		log, _, err := svc.AuditLog(ctx, 1)

@@ -92,12 +92,12 @@ func (s *Service) AntiSpamSettings(ctx context.Context) (AntiSpam, error) {
 // SetAntiSpam stores the admins' choice of layers and policy.
 func (s *Service) SetAntiSpam(ctx context.Context, actor int64, a AntiSpam) error {
 	if a.Policy != PolicyHoldAll && a.Policy != PolicyHoldFirst && a.Policy != PolicyPublish {
-		return &model.Error{Code: model.EINVALID, Message: "Choose a moderation policy.",
-			Fields: map[string]string{"policy": "Choose one."}}
+		return &model.Error{Code: model.EINVALID, Message: "antispam.choose_moderation_policy",
+			Fields: map[string]model.Msg{"policy": model.M("antispam.choose_one")}}
 	}
 	if a.MaxLinks < 0 || a.MaxLinks > 50 {
-		return &model.Error{Code: model.EINVALID, Message: "The number of links must be between 0 and 50.",
-			Fields: map[string]string{"max_links": "Between 0 and 50."}}
+		return &model.Error{Code: model.EINVALID, Message: "antispam.number_links_must_between",
+			Fields: map[string]model.Msg{"max_links": model.M("antispam.between_0_50")}}
 	}
 	onOff := func(b bool) string {
 		if b {
@@ -192,22 +192,22 @@ func digitString(d []byte) string {
 	return string(b)
 }
 
-var errNoSecret = &model.Error{Code: model.EINTERNAL, Message: "Posting is not set up on this site yet.",
+var errNoSecret = &model.Error{Code: model.EINTERNAL, Message: "antispam.posting_not_set_up",
 	Err: fmt.Errorf("service: no secret key (see --secret-key-file)")}
 
 // Refusals. They say what a person can do about it, and nothing a bot
 // could learn from.
 var (
-	errRefused = model.Errorf(model.EFORBIDDEN, "We could not accept this. If you think this is a mistake, please write to us.")
-	errTooFast = &model.Error{Code: model.EINVALID, Message: "That was quick! Please check what you wrote and send it again.",
-		Fields: map[string]string{"check": "Please send the form again."}}
-	errExpired = &model.Error{Code: model.EINVALID, Message: "This form was open for a long time. Please send it again.",
-		Fields: map[string]string{"check": "Please send the form again."}}
-	errNoKey = &model.Error{Code: model.EINVALID, Message: "Please answer the check below and send the form again.",
-		Fields: map[string]string{"check": "Please type the numbers you see or hear."}}
-	errWrongAnswer = &model.Error{Code: model.EINVALID, Message: "The numbers did not match. Here is a new picture; please try again.",
-		Fields: map[string]string{"check": "The numbers did not match. Please try the new picture."}}
-	errTooMany = model.Errorf(model.ELIMIT, "You have sent a lot in a short time. Please wait a few minutes and try again.")
+	errRefused = model.Errorf(model.EFORBIDDEN, "antispam.could_not_accept_if")
+	errTooFast = &model.Error{Code: model.EINVALID, Message: "antispam.was_quick_check_what",
+		Fields: map[string]model.Msg{"check": model.M("antispam.send_form_again")}}
+	errExpired = &model.Error{Code: model.EINVALID, Message: "antispam.form_was_open_long",
+		Fields: map[string]model.Msg{"check": model.M("antispam.send_form_again")}}
+	errNoKey = &model.Error{Code: model.EINVALID, Message: "antispam.answer_check_below_send",
+		Fields: map[string]model.Msg{"check": model.M("antispam.type_numbers_see_hear")}}
+	errWrongAnswer = &model.Error{Code: model.EINVALID, Message: "antispam.numbers_did_not_match",
+		Fields: map[string]model.Msg{"check": model.M("antispam.numbers_did_not_match_2")}}
+	errTooMany = model.Errorf(model.ELIMIT, "antispam.have_sent_lot_short")
 )
 
 // Visitor is what the anti-spam layers know of who posts.

@@ -64,7 +64,7 @@ func (s *Service) LatestComments(ctx context.Context, n int) ([]model.Comment, e
 // newest CommentsPages pages.
 func (s *Service) CommentsPage(ctx context.Context, page int) ([]model.Comment, model.Pagination, error) {
 	if page < 1 || page > CommentsPages {
-		return nil, model.Pagination{}, model.Errorf(model.ENOTFOUND, "There is no page %d here.", page)
+		return nil, model.Pagination{}, model.Errorf(model.ENOTFOUND, "error.no_page", "Page", page)
 	}
 	list, total, err := s.store.LatestComments(ctx, CommentsPerPage, (page-1)*CommentsPerPage, CommentsPages*CommentsPerPage)
 	if err != nil {
@@ -128,7 +128,7 @@ func (s *Service) AddComment(ctx context.Context, c *model.Comment) error {
 	c.AuthorName = strings.TrimSpace(c.AuthorName)
 	c.Body = strings.TrimSpace(c.Body)
 	if c.AuthorName == "" || c.Body == "" || c.StoryID == 0 {
-		return model.Errorf(model.EINVALID, "A comment needs a story, a name and some text.")
+		return model.Errorf(model.EINVALID, "comment.comment_needs_story_name")
 	}
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = s.Now()

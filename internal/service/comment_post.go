@@ -58,7 +58,7 @@ func (s *Service) PostComment(ctx context.Context, in CommentInput) (*PostedComm
 		return nil, err
 	}
 	if st.CommentsClosed {
-		return nil, model.Errorf(model.EFORBIDDEN, "Comments on this story are closed.")
+		return nil, model.Errorf(model.EFORBIDDEN, "comment_post.comments_story_closed")
 	}
 	c := &model.Comment{StoryID: st.ID, StorySlug: st.Slug, StoryTitle: st.Title}
 	if err := s.checkCommentFields(ctx, c, in); err != nil {
@@ -127,35 +127,35 @@ func (s *Service) PostComment(ctx context.Context, in CommentInput) (*PostedComm
 // checkCommentFields cleans the form's fields into c, or says what is wrong
 // with each one.
 func (s *Service) checkCommentFields(ctx context.Context, c *model.Comment, in CommentInput) error {
-	fields := map[string]string{}
+	fields := map[string]model.Msg{}
 	c.AuthorName = strings.TrimSpace(in.Name)
 	switch {
 	case c.AuthorName == "":
-		fields["name"] = "Please give a name; any name you like."
+		fields["name"] = model.M("comment_post.give_name_any_name")
 	case utf8.RuneCountInString(c.AuthorName) > NameMaxLength:
-		fields["name"] = "Please keep the name under 60 characters."
+		fields["name"] = model.M("comment_post.keep_name_under_60")
 	case badNameChars(c.AuthorName):
-		fields["name"] = "Please write the name on one line, in ordinary letters."
+		fields["name"] = model.M("comment_post.write_name_one_line")
 	}
 	email := strings.TrimSpace(in.Email)
 	if email == "" {
-		fields["email"] = "Please give your e-mail address. It is never shown."
+		fields["email"] = model.M("comment_post.give_e_mail_address")
 	} else if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 ||
 		strings.IndexFunc(email, unicode.IsControl) >= 0 {
-		fields["email"] = "Enter an address like name@example.org."
+		fields["email"] = model.M("comment_post.enter_address_like_name")
 	}
 	c.AuthorEmail = spam.NormalizeEmail(email)
 	c.Body = cleanBody(in.Body)
 	switch n := utf8.RuneCountInString(c.Body); {
 	case n < CommentMinLength:
-		fields["body"] = "Please write a little more (at least 5 characters)."
+		fields["body"] = model.M("comment_post.write_little_more_at")
 	case n > CommentMaxLength:
-		fields["body"] = "Please keep the comment under 5,000 characters; this one has " + itoa(n) + "."
+		fields["body"] = model.M("comment_post.comment_too_long", "Count", n)
 	}
 	if in.ParentID != 0 {
 		p, err := s.store.CommentByID(ctx, in.ParentID)
 		if model.ErrorCode(err) == model.ENOTFOUND || (err == nil && (p.StoryID != c.StoryID || p.Status != model.CommentApproved)) {
-			fields["body"] = "The comment you are answering is no longer here. You can still post yours."
+			fields["body"] = model.M("comment_post.comment_answering_no_longer")
 			in.ParentID = 0
 		} else if err != nil {
 			return err
@@ -169,7 +169,7 @@ func (s *Service) checkCommentFields(ctx context.Context, c *model.Comment, in C
 		}
 	}
 	if len(fields) > 0 {
-		return &model.Error{Code: model.EINVALID, Message: "Please check the fields marked below.", Fields: fields}
+		return &model.Error{Code: model.EINVALID, Message: "comment_post.check_fields_marked_below", Fields: fields}
 	}
 	return nil
 }
@@ -198,18 +198,6 @@ func cleanBody(s string) string {
 	return strings.TrimSpace(s)
 }
 
-func itoa(n int) string {
-	s := []byte{}
-	for i := 0; n > 0 || i == 0; i++ {
-		if i > 0 && i%3 == 0 {
-			s = append([]byte{','}, s...)
-		}
-		s = append([]byte{byte('0' + n%10)}, s...)
-		n /= 10
-	}
-	return string(s)
-}
-
 // newToken returns a secret for a link: 128 random bits.
 func newToken() string {
 	b := make([]byte, 16)
@@ -235,8 +223,7 @@ func (s *Service) CanChangeOwn(c *model.Comment) bool {
 	return s.Now().Sub(c.CreatedAt) < OwnCommentWindow
 }
 
-var errOwnWindow = model.Errorf(model.EFORBIDDEN, "A comment can be changed for 15 minutes after it is posted. "+
-	"To have it changed or removed now, use “Report” under it and tell us.")
+var errOwnWindow = model.Errorf(model.EFORBIDDEN, "comment_post.comment_can_changed_15")
 
 // EditOwnComment changes a comment's text through its private link, within
 // OwnCommentWindow. The new text passes the text layers again; if one
@@ -251,8 +238,8 @@ func (s *Service) EditOwnComment(ctx context.Context, id int64, token, body stri
 	}
 	c.Body = cleanBody(body)
 	if n := utf8.RuneCountInString(c.Body); n < CommentMinLength || n > CommentMaxLength {
-		return nil, &model.Error{Code: model.EINVALID, Message: "Please check the comment.",
-			Fields: map[string]string{"body": "Between 5 and 5,000 characters, please."}}
+		return nil, &model.Error{Code: model.EINVALID, Message: "comment_post.check_comment",
+			Fields: map[string]model.Msg{"body": model.M("comment_post.between_5_5_000")}}
 	}
 	a, err := s.AntiSpamSettings(ctx)
 	if err != nil {

@@ -47,23 +47,23 @@ func (s *Service) AddHelpline(ctx context.Context, actor int64, h model.Helpline
 	for _, f := range []*string{&h.CountryName, &h.Service, &h.Phone, &h.Contact, &h.Web, &h.Hours, &h.Source, &h.Checked} {
 		*f = oneLine(strings.TrimSpace(*f))
 	}
-	fields := map[string]string{}
+	fields := map[string]model.Msg{}
 	if len(h.Country) != 2 || strings.IndexFunc(h.Country, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
-		fields["country"] = "Two letters, the country's ISO code (GB, IE, US…)."
+		fields["country"] = model.M("helpline.two_letters_country_s")
 	}
 	for name, v := range map[string]string{"country_name": h.CountryName, "service": h.Service, "phone": h.Phone, "source": h.Source} {
 		if v == "" {
-			fields[name] = "Required."
+			fields[name] = model.M("helpline.required")
 		}
 	}
 	for name, v := range map[string]string{"country_name": h.CountryName, "service": h.Service, "phone": h.Phone, "contact": h.Contact,
 		"web": h.Web, "hours": h.Hours, "source": h.Source, "checked": h.Checked} {
 		if utf8.RuneCountInString(v) > 200 {
-			fields[name] = "Up to 200 characters."
+			fields[name] = model.M("helpline.up_to_200")
 		}
 	}
 	if len(fields) > 0 {
-		return &model.Error{Code: model.EINVALID, Message: "Please check the fields marked below.", Fields: fields}
+		return &model.Error{Code: model.EINVALID, Message: "comment_post.check_fields_marked_below", Fields: fields}
 	}
 	if h.Checked == "" {
 		h.Checked = s.Now().Format("2006-01")

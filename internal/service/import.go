@@ -155,9 +155,9 @@ func newExportHead(site wxr.Site, authors []wxr.Author, cats []wxr.Category, nam
 func exportError(name string, err error) error {
 	var we *wxr.Error
 	if errors.As(err, &we) || errors.Is(err, wxr.ErrTooBig) {
-		return &model.Error{Code: model.EINVALID, Message: fmt.Sprintf("%s: %v. Nothing was imported.", name, err), Err: err}
+		return &model.Error{Code: model.EINVALID, Message: "import.bad_file", Args: []any{"File", name, "Detail", err.Error()}, Err: err}
 	}
-	return &model.Error{Code: model.EINVALID, Message: fmt.Sprintf("%s: %v", name, err), Err: err}
+	return &model.Error{Code: model.EINVALID, Message: "import.file_error", Args: []any{"File", name, "Detail", err.Error()}, Err: err}
 }
 
 // importRun is one import's state as it writes.

@@ -52,7 +52,7 @@ const (
 )
 
 // errWithdrawn refuses a change to a letter its writer withdrew.
-var errWithdrawn = model.Errorf(model.EFORBIDDEN, "This letter was withdrawn.")
+var errWithdrawn = model.Errorf(model.EFORBIDDEN, "letter.letter_was_withdrawn")
 
 // LetterInput is the share form.
 type LetterInput struct {
@@ -114,10 +114,8 @@ func (s *Service) ShareLetter(ctx context.Context, in LetterInput) (*SharedLette
 			return err
 		}
 		if l.WriterEmail != "" {
-			text := fmt.Sprintf("Hello%s,\n\nThank you for writing to us. Your letter is with our advisors.\n\n"+
-				"Your private page, where you will read the reply, write more and change your mind about publishing:\n\n%s\n\n"+
-				"Keep this link to yourself: whoever has it can read your letter.\n", greetingName(l.WriterName), s.letterURL(token))
-			if err := s.mailWriter(ctx, l, "Your letter to", text); err != nil {
+			text := s.lang(ctx).Text("mail.letter_link", "Name", greetingName(l.WriterName), "Link", s.letterURL(token))
+			if err := s.mailWriter(ctx, l, "mail.letter_subject", text); err != nil {
 				return err
 			}
 		}
@@ -126,7 +124,7 @@ func (s *Service) ShareLetter(ctx context.Context, in LetterInput) (*SharedLette
 				return err
 			}
 		}
-		return s.tellStaff(ctx, l, "A new letter on", "A new letter is waiting")
+		return s.tellStaff(ctx, l, "mail.staff_new_subject", "mail.staff_new")
 	})
 	if err != nil {
 		return nil, err
@@ -150,7 +148,7 @@ func (s *Service) tellStaff(ctx context.Context, l *model.Letter, subject, what 
 	if err != nil {
 		return err
 	}
-	text := fmt.Sprintf("Hello,\n\n%s:\n\n%s/admin/letters/%d\n", what, s.opts.BaseURL, l.ID)
+	text := s.lang(ctx).Text("mail.staff", "What", s.lang(ctx).Text(what), "Link", fmt.Sprintf("%s/admin/letters/%d", s.opts.BaseURL, l.ID))
 	for _, u := range users {
 		if !u.Role.Can(model.PermLetters) || u.Disabled() || (l.AssignedTo != 0 && u.ID != l.AssignedTo && u.Role != model.RoleAdmin) {
 			continue
@@ -163,31 +161,31 @@ func (s *Service) tellStaff(ctx context.Context, l *model.Letter, subject, what 
 }
 
 func (s *Service) checkLetterFields(ctx context.Context, l *model.Letter, in LetterInput) error {
-	fields := map[string]string{}
+	fields := map[string]model.Msg{}
 	l.Title = oneLine(strings.TrimSpace(in.Title))
 	if utf8.RuneCountInString(l.Title) > LetterTitleMax {
-		fields["title"] = "Please keep the title under 200 characters."
+		fields["title"] = model.M("letter.keep_title_under_200")
 	}
 	l.Body = cleanBody(in.Body)
 	switch n := utf8.RuneCountInString(l.Body); {
 	case n < LetterMinLength:
-		fields["body"] = "Please tell us a little more: at least 50 characters, so that the advisor can understand."
+		fields["body"] = model.M("letter.tell_us_little_more")
 	case n > LetterMaxLength:
-		fields["body"] = "Your letter is " + itoa(n) + " characters long; please keep it under 20,000 (you can send more later on your private page)."
+		fields["body"] = model.M("letter.too_long", "Count", n)
 	}
 	l.WriterName = strings.TrimSpace(in.Name)
 	if utf8.RuneCountInString(l.WriterName) > NameMaxLength || badNameChars(l.WriterName) {
-		fields["name"] = "Please write a name of up to 60 characters on one line."
+		fields["name"] = model.M("letter.write_name_up_60")
 	}
 	if email := strings.TrimSpace(in.Email); email != "" {
 		if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 ||
 			strings.IndexFunc(email, unicode.IsControl) >= 0 {
-			fields["email"] = "Enter an address like name@example.org, or leave it empty."
+			fields["email"] = model.M("letter.enter_address_like_name")
 		}
 		l.WriterEmail = spam.NormalizeEmail(email)
 	}
 	if l.Consent != model.ConsentPublish && l.Consent != model.ConsentPrivate {
-		fields["consent"] = "Please choose whether we may publish your letter or reply privately only."
+		fields["consent"] = model.M("letter.choose_whether_may_publish")
 	}
 	if l.SectionID != 0 {
 		if _, err := s.store.SectionByID(ctx, l.SectionID); err != nil {
@@ -198,7 +196,7 @@ func (s *Service) checkLetterFields(ctx context.Context, l *model.Letter, in Let
 		}
 	}
 	if len(fields) > 0 {
-		return &model.Error{Code: model.EINVALID, Message: "Please check the fields marked below. Your letter is kept.", Fields: fields}
+		return &model.Error{Code: model.EINVALID, Message: "letter.check_fields_marked_below", Fields: fields}
 	}
 	return nil
 }
@@ -280,8 +278,8 @@ func (s *Service) WriteFollowUp(ctx context.Context, token, body string, addr ne
 	}
 	body = cleanBody(body)
 	if n := utf8.RuneCountInString(body); n < 1 || n > LetterMaxLength {
-		return nil, &model.Error{Code: model.EINVALID, Message: "Please write your message (up to 20,000 characters).",
-			Fields: map[string]string{"body": "Up to 20,000 characters, please."}}
+		return nil, &model.Error{Code: model.EINVALID, Message: "letter.write_message_up_20",
+			Fields: map[string]model.Msg{"body": model.M("letter.up_20_000_characters")}}
 	}
 	return l, s.store.InTx(ctx, func(ctx context.Context) error { return s.addFollowUp(ctx, l, body) })
 }
@@ -310,7 +308,7 @@ func (s *Service) addFollowUp(ctx context.Context, l *model.Letter, body string)
 			return err
 		}
 	}
-	return s.tellStaff(ctx, l, "A writer answered on", "A writer wrote more")
+	return s.tellStaff(ctx, l, "mail.staff_answered_subject", "mail.staff_more")
 }
 
 // SetLetterConsent changes what the writer allows.
@@ -321,7 +319,7 @@ func (s *Service) SetLetterConsent(ctx context.Context, token, consent string, a
 	}
 	l := th.Letter
 	if consent != model.ConsentPublish && consent != model.ConsentPrivate {
-		return nil, &model.Error{Code: model.EINVALID, Message: "Please choose one.", Fields: map[string]string{"consent": "Choose one."}}
+		return nil, &model.Error{Code: model.EINVALID, Message: "letter.choose_one", Fields: map[string]model.Msg{"consent": model.M("antispam.choose_one")}}
 	}
 	if l.Status == model.LetterWithdrawn {
 		return nil, errWithdrawn
@@ -486,21 +484,21 @@ func (s *Service) Inbox(ctx context.Context, status string, mine int64, page int
 // title, letter or writer's name (stems and beginnings, as the public
 // search), or every letter from one e-mail address when q is one. More than
 // maxLetterMatches matches are counted as that many.
-func (s *Service) SearchInbox(ctx context.Context, q string, page int) ([]model.Letter, model.Pagination, string, error) {
+func (s *Service) SearchInbox(ctx context.Context, q string, page int) ([]model.Letter, model.Pagination, []model.Msg, error) {
 	q = strings.TrimSpace(q)
 	if len(q) > 4*search.MaxInput {
 		q = q[:4*search.MaxInput]
 	}
 	if page < 1 {
-		return nil, model.Pagination{}, "", model.ErrNotFound
+		return nil, model.Pagination{}, nil, model.ErrNotFound
 	}
 	if a, err := mail.ParseAddress(q); err == nil && !strings.ContainsAny(q, " <>") {
 		list, err := s.store.LettersByEmail(ctx, spam.NormalizeEmail(a.Address), LettersPerPage)
 		if err != nil {
-			return nil, model.Pagination{}, "", err
+			return nil, model.Pagination{}, nil, err
 		}
 		p, err := paginate(page, LettersPerPage, len(list))
-		return list, p, "", err
+		return list, p, nil, err
 	}
 	cleaned := search.Parse(q)
 	msg := queryMessage(cleaned)
@@ -509,7 +507,7 @@ func (s *Service) SearchInbox(ctx context.Context, q string, page int) ([]model.
 	}
 	list, total, err := s.store.SearchLetters(ctx, cleaned, LettersPerPage, (page-1)*LettersPerPage)
 	if err != nil {
-		return nil, model.Pagination{}, "", err
+		return nil, model.Pagination{}, nil, err
 	}
 	p, err := paginate(page, LettersPerPage, total)
 	return list, p, msg, err
@@ -542,7 +540,7 @@ func (s *Service) AdminLetter(ctx context.Context, id int64) (*LetterThread, err
 func (s *Service) ReplyToLetter(ctx context.Context, actor, id int64, body string) error {
 	body = strings.TrimSpace(body)
 	if body == "" || utf8.RuneCountInString(body) > 50000 {
-		return &model.Error{Code: model.EINVALID, Message: "Please write the reply.", Fields: map[string]string{"reply": "Write the reply."}}
+		return &model.Error{Code: model.EINVALID, Message: "letter.write_reply", Fields: map[string]model.Msg{"reply": model.M("letter.write_reply_2")}}
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
 		l, err := s.store.LetterByID(ctx, id)
@@ -550,7 +548,7 @@ func (s *Service) ReplyToLetter(ctx context.Context, actor, id int64, body strin
 			return err
 		}
 		if l.Status == model.LetterWithdrawn {
-			return model.Errorf(model.EFORBIDDEN, "This letter was withdrawn; its writer cannot be reached.")
+			return model.Errorf(model.EFORBIDDEN, "letter.letter_was_withdrawn_its")
 		}
 		now := s.Now()
 		if err := s.store.AddLetterMessage(ctx, &model.LetterMessage{LetterID: id, Kind: model.MessageReply, UserID: actor,
@@ -572,9 +570,8 @@ func (s *Service) ReplyToLetter(ctx context.Context, actor, id int64, body strin
 		}
 		if l.WriterEmail != "" {
 			token := spam.LinkSecret(s.opts.Secret, l.LinkSalt)
-			text := fmt.Sprintf("Hello%s,\n\nThere is a reply to your letter. Read it on your private page:\n\n%s\n",
-				greetingName(l.WriterName), s.letterURL(token))
-			if err := s.mailWriter(ctx, l, "A reply from", text); err != nil {
+			text := s.lang(ctx).Text("mail.reply", "Name", greetingName(l.WriterName), "Link", s.letterURL(token))
+			if err := s.mailWriter(ctx, l, "mail.reply_subject", text); err != nil {
 				return err
 			}
 		}
@@ -586,7 +583,7 @@ func (s *Service) ReplyToLetter(ctx context.Context, actor, id int64, body strin
 func (s *Service) AddLetterNote(ctx context.Context, actor, id int64, body string) error {
 	body = strings.TrimSpace(body)
 	if body == "" {
-		return &model.Error{Code: model.EINVALID, Message: "Please write the note.", Fields: map[string]string{"note": "Write the note."}}
+		return &model.Error{Code: model.EINVALID, Message: "letter.write_note", Fields: map[string]model.Msg{"note": model.M("letter.write_note_2")}}
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
 		if _, err := s.store.LetterByID(ctx, id); err != nil {
@@ -600,10 +597,10 @@ func (s *Service) AddLetterNote(ctx context.Context, actor, id int64, body strin
 // UpdateLetterCase sets a letter's state, priority and advisor.
 func (s *Service) UpdateLetterCase(ctx context.Context, actor, id int64, status string, priority int, assignee int64) error {
 	if !validLetterState(status) || status == model.LetterWithdrawn || status == model.LetterPublished {
-		return &model.Error{Code: model.EINVALID, Message: "Choose a state.", Fields: map[string]string{"status": "Choose a state."}}
+		return &model.Error{Code: model.EINVALID, Message: "letter.choose_state", Fields: map[string]model.Msg{"status": model.M("letter.choose_state")}}
 	}
 	if priority < 0 || priority > 3 {
-		return &model.Error{Code: model.EINVALID, Message: "Choose a priority.", Fields: map[string]string{"priority": "0 to 3."}}
+		return &model.Error{Code: model.EINVALID, Message: "letter.choose_priority", Fields: map[string]model.Msg{"priority": model.M("letter.0_3")}}
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
 		l, err := s.store.LetterByID(ctx, id)
@@ -616,7 +613,7 @@ func (s *Service) UpdateLetterCase(ctx context.Context, actor, id int64, status 
 		if assignee != 0 {
 			u, err := s.store.UserByID(ctx, assignee)
 			if err != nil || !u.Role.Can(model.PermLetters) {
-				return &model.Error{Code: model.EINVALID, Message: "Choose an advisor.", Fields: map[string]string{"assignee": "Choose an advisor."}}
+				return &model.Error{Code: model.EINVALID, Message: "letter.choose_advisor", Fields: map[string]model.Msg{"assignee": model.M("letter.choose_advisor")}}
 			}
 		}
 		if status == model.LetterNew && assignee != 0 {
@@ -653,8 +650,8 @@ func (e *DraftConflict) Unwrap() error { return e.Err }
 // another.
 func (s *Service) SaveLetterDraft(ctx context.Context, actor, id int64, body string, base int64) (*model.LetterDraft, error) {
 	if utf8.RuneCountInString(body) > 50000 {
-		return nil, &model.Error{Code: model.EINVALID, Message: "The reply is too long to keep (50,000 characters at most).",
-			Fields: map[string]string{"reply": "50,000 characters at most."}}
+		return nil, &model.Error{Code: model.EINVALID, Message: "letter.reply_too_long_keep",
+			Fields: map[string]model.Msg{"reply": model.M("letter.50_000_characters_at")}}
 	}
 	d := &model.LetterDraft{LetterID: id, Body: body, UserID: actor, UpdatedAt: s.Now()}
 	var current *model.LetterDraft
@@ -686,11 +683,11 @@ func (s *Service) SaveLetterDraft(ctx context.Context, actor, id int64, body str
 	if current != nil {
 		who := current.UserName
 		if who == "" {
-			who = "another advisor"
+			who = s.lang(ctx).Text("al.another_who")
 		}
 		return nil, &DraftConflict{Err: &model.Error{Code: model.ECONFLICT,
-			Message: fmt.Sprintf("%s saved this reply meanwhile, so yours was not saved. Their text is shown below; yours is still in the editor.", who),
-			Fields:  map[string]string{"reply": "Not saved: compare with the newer text below."}}, Draft: current}
+			Message: "letter.draft_conflict", Args: []any{"Name", who},
+			Fields: map[string]model.Msg{"reply": model.M("letter.not_saved_compare_with")}}, Draft: current}
 	}
 	return d, nil
 }

@@ -129,7 +129,8 @@ func (s *Service) followUpByMail(ctx context.Context, rec *model.MailIn, l *mode
 	if err := s.addFollowUp(ctx, l, body); err != nil {
 		return err
 	}
-	if note := attachmentNote(m); note != "" {
+	if len(m.Attachments) > 0 {
+		note := s.lang(ctx).Text("mail.note_attachments", "Names", strings.Join(m.Attachments, ", "))
 		if err := s.store.AddLetterMessage(ctx, &model.LetterMessage{LetterID: l.ID, Kind: model.MessageNote, Body: note, CreatedAt: s.Now()}); err != nil {
 			return err
 		}
@@ -195,12 +196,13 @@ func (s *Service) letterByMail(ctx context.Context, rec *model.MailIn, m *mailin
 			return err
 		}
 	}
-	note := "This letter came by e-mail."
-	if a := attachmentNote(m); a != "" {
-		note += " " + a
+	lang := s.lang(ctx)
+	note := lang.Text("mail.note_by_mail")
+	if len(m.Attachments) > 0 {
+		note += " " + lang.Text("mail.note_attachments", "Names", strings.Join(m.Attachments, ", "))
 	}
 	if utf8.RuneCountInString(cleanBody(m.Text)) > LetterMaxLength {
-		note += " Its text was longer than 20,000 characters: the rest is in the mailbox."
+		note += " " + lang.Text("mail.note_too_long")
 	}
 	if err := s.store.AddLetterMessage(ctx, &model.LetterMessage{LetterID: l.ID, Kind: model.MessageNote, Body: note, CreatedAt: now}); err != nil {
 		return err
@@ -216,14 +218,12 @@ func (s *Service) letterByMail(ctx context.Context, rec *model.MailIn, m *mailin
 		return err
 	}
 	if n <= 1 {
-		text := fmt.Sprintf("Hello%s,\n\nThank you for writing to us. Your letter is with our advisors.\n\n"+
-			"Your private page, where you will read the reply, write more, and say whether we may publish your letter, made anonymous:\n\n%s\n\n"+
-			"Keep this link to yourself: whoever has it can read your letter.\n", greetingName(l.WriterName), s.letterURL(token))
-		if err := s.mailWriter(ctx, l, "Your letter to", text); err != nil {
+		text := s.lang(ctx).Text("mail.letter_link_mail", "Name", greetingName(l.WriterName), "Link", s.letterURL(token))
+		if err := s.mailWriter(ctx, l, "mail.letter_subject", text); err != nil {
 			return err
 		}
 	}
-	return s.tellStaff(ctx, l, "A new letter on", "A new letter came by e-mail")
+	return s.tellStaff(ctx, l, "mail.staff_new_subject", "mail.staff_new_mail")
 }
 
 // mailText is the person's words of a message, as a letter keeps them.
@@ -233,13 +233,6 @@ func mailText(m *mailin.Message) string {
 		body = string([]rune(body)[:LetterMaxLength])
 	}
 	return body
-}
-
-func attachmentNote(m *mailin.Message) string {
-	if len(m.Attachments) == 0 {
-		return ""
-	}
-	return "Attachments were not kept: " + strings.Join(m.Attachments, ", ") + "."
 }
 
 // FailedMail lists the messages of the letters' mailbox that could not be

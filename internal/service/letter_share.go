@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"net/mail"
 	"slices"
 	"strings"
@@ -20,11 +19,6 @@ const (
 	settingLettersPaused = "letters_paused"
 	settingPauseMessage  = "letters_pause_message"
 )
-
-// DefaultPauseMessage is what /share says while letters are paused, unless
-// an admin wrote their own.
-const DefaultPauseMessage = "Our advisors are taking a short break, and we cannot take new letters just now. " +
-	"Please come back in a few days. If you need someone to talk to now, the crisis lines below are there for you."
 
 // ShareState is what the share page needs to know.
 type ShareState struct {
@@ -44,7 +38,9 @@ func (s *Service) ShareInfo(ctx context.Context) (ShareState, error) {
 	}
 	st := ShareState{Paused: m[settingLettersPaused] == "on", PauseMessage: m[settingPauseMessage]}
 	if st.PauseMessage == "" {
-		st.PauseMessage = DefaultPauseMessage
+		// What /share says while letters are paused, unless an admin
+		// wrote their own.
+		st.PauseMessage = s.lang(ctx).Text("share.paused")
 	}
 	st.MedianReply, err = s.MedianReply(ctx)
 	return st, err
@@ -66,8 +62,8 @@ func (s *Service) MedianReply(ctx context.Context) (time.Duration, error) {
 func (s *Service) SetLettersPaused(ctx context.Context, actor int64, paused bool, message string) error {
 	message = strings.TrimSpace(message)
 	if len(message) > 2000 {
-		return &model.Error{Code: model.EINVALID, Message: "Please keep the message under 2,000 characters.",
-			Fields: map[string]string{"message": "Under 2,000 characters."}}
+		return &model.Error{Code: model.EINVALID, Message: "letter_share.keep_message_under_2",
+			Fields: map[string]model.Msg{"message": model.M("letter_share.under_2_000_characters")}}
 	}
 	v := "off"
 	if paused {
@@ -84,7 +80,7 @@ func (s *Service) SetLettersPaused(ctx context.Context, actor int64, paused bool
 	})
 }
 
-var errLettersPaused = model.Errorf(model.EFORBIDDEN, "We cannot take new letters just now. Your letter is kept below so you can copy it; please come back in a few days.")
+var errLettersPaused = model.Errorf(model.EFORBIDDEN, "letter_share.cannot_take_new_letters")
 
 // lostLinkLimit is how many link mails one address gets a day: a stranger's
 // address typed into the form must not flood its inbox.
@@ -96,8 +92,8 @@ const lostLinkLimit = 1
 func (s *Service) ResendLinks(ctx context.Context, email string, v Visitor) error {
 	email = strings.TrimSpace(email)
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-		return &model.Error{Code: model.EINVALID, Message: "Please check the address.",
-			Fields: map[string]string{"email": "Enter an address like name@example.org."}}
+		return &model.Error{Code: model.EINVALID, Message: "letter_share.check_address",
+			Fields: map[string]model.Msg{"email": model.M("comment_post.enter_address_like_name")}}
 	}
 	email = spam.NormalizeEmail(email)
 	a, err := s.AntiSpamSettings(ctx)
@@ -116,13 +112,12 @@ func (s *Service) ResendLinks(ctx context.Context, email string, v Visitor) erro
 		if err != nil || len(letters) == 0 {
 			return err
 		}
-		var b strings.Builder
-		b.WriteString("Hello,\n\nYou asked for the links to your private pages. Here they are:\n\n")
+		lang := s.lang(ctx)
+		var links strings.Builder
 		for _, l := range letters {
-			fmt.Fprintf(&b, "Sent %s:\n%s\n\n", l.CreatedAt.Format("2 January 2006"), s.letterURL(spam.LinkSecret(s.opts.Secret, l.LinkSalt)))
+			links.WriteString(lang.Text("mail.links_one", "Date", lang.Date(l.CreatedAt), "Link", s.letterURL(spam.LinkSecret(s.opts.Secret, l.LinkSalt))))
 		}
-		b.WriteString("If you did not ask for this, you can ignore this e-mail.\n")
-		_, err = s.QueueMail(ctx, email, "", s.discreetSubject(ctx, "Your links on"), b.String(), "")
+		_, err = s.QueueMail(ctx, email, "", s.discreetSubject(ctx, "mail.links_subject"), lang.Text("mail.links", "Links", links.String()), "")
 		return err
 	})
 }

@@ -44,8 +44,8 @@ func (s *Service) QueueMail(ctx context.Context, to, toName, subject, text, html
 func (s *Service) queueMail(ctx context.Context, to, toName, subject, text, html, unsubscribe string) (*model.OutboxMessage, error) {
 	to = strings.TrimSpace(to)
 	if a, err := mail.ParseAddress(to); err != nil || a.Address != to || strings.ContainsAny(to, "\r\n") {
-		return nil, &model.Error{Code: model.EINVALID, Message: "That e-mail address is not valid.",
-			Fields: map[string]string{"email": "Enter an address like name@example.org."}}
+		return nil, &model.Error{Code: model.EINVALID, Message: "mail.e_mail_address_not",
+			Fields: map[string]model.Msg{"email": model.M("comment_post.enter_address_like_name")}}
 	}
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {

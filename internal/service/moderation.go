@@ -53,15 +53,15 @@ func (s *Service) Comment(ctx context.Context, id int64) (*model.Comment, error)
 // the audit log, all in one transaction. It returns how many it changed.
 func (s *Service) Moderate(ctx context.Context, actor int64, action string, ids []int64) (int, error) {
 	if len(ids) == 0 {
-		return 0, model.Errorf(model.EINVALID, "Select at least one comment.")
+		return 0, model.Errorf(model.EINVALID, "moderation.select_at_least_one")
 	}
 	if len(ids) > 500 {
-		return 0, model.Errorf(model.EINVALID, "Select at most 500 comments at once.")
+		return 0, model.Errorf(model.EINVALID, "moderation.select_at_most_500")
 	}
 	switch action {
 	case ActApprove, ActSpam, ActDelete, ActDismiss, ActBanEmail, ActBanAddr:
 	default:
-		return 0, model.Errorf(model.EINVALID, "Unknown action %q.", action)
+		return 0, model.Errorf(model.EINVALID, "moderation.unknown_action", "Action", action)
 	}
 	done := 0
 	err := s.store.InTx(ctx, func(ctx context.Context) error {
@@ -167,17 +167,17 @@ func (s *Service) EditComment(ctx context.Context, actor, id int64, name, body s
 	if err != nil {
 		return nil, err
 	}
-	fields := map[string]string{}
+	fields := map[string]model.Msg{}
 	name = oneLine(strings.TrimSpace(name))
 	if name == "" || utf8.RuneCountInString(name) > NameMaxLength || badNameChars(name) {
-		fields["name"] = "A name of 1 to 60 characters."
+		fields["name"] = model.M("moderation.name_1_60_characters")
 	}
 	body = cleanBody(body)
 	if n := utf8.RuneCountInString(body); n < 1 || n > CommentMaxLength {
-		fields["body"] = "Between 1 and 5,000 characters."
+		fields["body"] = model.M("moderation.between_1_5_000")
 	}
 	if len(fields) > 0 {
-		return nil, &model.Error{Code: model.EINVALID, Message: "Please check the fields marked below.", Fields: fields}
+		return nil, &model.Error{Code: model.EINVALID, Message: "comment_post.check_fields_marked_below", Fields: fields}
 	}
 	c.AuthorName, c.Body, c.UpdatedAt = name, body, s.Now()
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
@@ -201,16 +201,16 @@ func (s *Service) ReportComment(ctx context.Context, id int64, reason, note stri
 	}
 	ok := false
 	for _, r := range model.ReportReasons {
-		ok = ok || r.Key == reason
+		ok = ok || r == reason
 	}
 	if !ok {
-		return &model.Error{Code: model.EINVALID, Message: "Please choose a reason.",
-			Fields: map[string]string{"reason": "Choose the reason that fits best."}}
+		return &model.Error{Code: model.EINVALID, Message: "moderation.choose_reason",
+			Fields: map[string]model.Msg{"reason": model.M("moderation.choose_reason_fits_best")}}
 	}
 	note = cleanBody(note)
 	if utf8.RuneCountInString(note) > 1000 {
-		return &model.Error{Code: model.EINVALID, Message: "Please keep the note under 1,000 characters.",
-			Fields: map[string]string{"note": "Under 1,000 characters, please."}}
+		return &model.Error{Code: model.EINVALID, Message: "moderation.keep_note_under_1",
+			Fields: map[string]model.Msg{"note": model.M("moderation.under_1_000_characters")}}
 	}
 	if len(s.opts.Secret) == 0 {
 		return errNoSecret
@@ -251,7 +251,8 @@ func (s *Service) BlockRules(ctx context.Context) ([]model.BlockRule, error) {
 func (s *Service) AddBlockRule(ctx context.Context, actor int64, r model.BlockRule) error {
 	r, err := spam.CheckRule(r)
 	if err != nil {
-		return &model.Error{Code: model.EINVALID, Message: err.Error(), Fields: map[string]string{"value": err.Error()}}
+		id, args := model.ErrorMessage(err)
+		return &model.Error{Code: model.EINVALID, Message: id, Args: args, Fields: map[string]model.Msg{"value": model.M(id, args...)}}
 	}
 	if r.Kind == spam.KindRange {
 		if p := netip.MustParsePrefix(r.Value); p.IsSingleIP() {
@@ -299,13 +300,12 @@ func (s *Service) SendModerationDigest(ctx context.Context) (bool, error) {
 		if err != nil {
 			return err
 		}
-		text := fmt.Sprintf("Hello,\n\n%s waiting for moderation:\n\n%s/admin/comments\n",
-			map[bool]string{true: "1 comment is", false: fmt.Sprintf("%d comments are", waiting)}[waiting == 1], s.opts.BaseURL)
+		text := s.lang(ctx).Text("mail.moderation", "Count", waiting, "Link", s.opts.BaseURL+"/admin/comments")
 		for _, u := range users {
 			if !u.Role.Can(model.PermComments) || !u.DisabledAt.IsZero() {
 				continue
 			}
-			if _, err := s.QueueMail(ctx, u.Email, u.Name, s.discreetSubject(ctx, "Comments waiting on"), text, ""); err != nil {
+			if _, err := s.QueueMail(ctx, u.Email, u.Name, s.discreetSubject(ctx, "mail.moderation_subject"), text, ""); err != nil {
 				return err
 			}
 			sent = true

@@ -4,10 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"strings"
 	"time"
 
+	"github.com/confide/confide/internal/i18n"
 	"github.com/confide/confide/internal/model"
 	"github.com/confide/confide/internal/password"
 )
@@ -21,7 +21,7 @@ const (
 )
 
 var errBadToken = model.Errorf(model.EFORBIDDEN,
-	"This link is not valid any more: it was used already or it expired. Ask for a new one.")
+	"password_reset.link_not_valid_any")
 
 // newPasswordToken makes a token for u, stores its hash and returns the
 // link that carries it.
@@ -74,10 +74,9 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email, ip string) er
 		if err != nil {
 			return err
 		}
-		text := fmt.Sprintf("Hello %s,\n\nSomeone (we hope you) asked to reset your password on %s.\n"+
-			"Open this link within an hour to choose a new one:\n\n%s\n\n"+
-			"If you did not ask for it, ignore this message: your password stays as it is.\n", u.Name, site.SiteName, link)
-		_, err = s.QueueMail(ctx, u.Email, u.Name, "Reset your password for "+site.SiteName, text, "")
+		l := i18n.Get(site.Language)
+		text := l.Text("mail.reset", "Name", u.Name, "Site", site.SiteName, "Link", link)
+		_, err = s.QueueMail(ctx, u.Email, u.Name, l.Text("mail.reset_subject", "Site", site.SiteName), text, "")
 		if err != nil {
 			return err
 		}
@@ -114,8 +113,8 @@ func (s *Service) CheckPasswordToken(ctx context.Context, token string) (*model.
 // token, which can then not be used again.
 func (s *Service) SetPasswordWithToken(ctx context.Context, token, newPassword string) (*model.User, error) {
 	if msg := password.Check(newPassword); msg != "" {
-		return nil, &model.Error{Code: model.EINVALID, Message: "Please choose another password.",
-			Fields: map[string]string{"password": msg}}
+		return nil, &model.Error{Code: model.EINVALID, Message: "password_reset.choose_another_password",
+			Fields: map[string]model.Msg{"password": passwordMsg(msg)}}
 	}
 	hash, err := password.Hash(newPassword)
 	if err != nil {

@@ -61,8 +61,8 @@ type PersonalMail struct {
 func cleanAddress(email string) (string, error) {
 	email = strings.TrimSpace(email)
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-		return "", &model.Error{Code: model.EINVALID, Message: "Please check the address.",
-			Fields: map[string]string{"email": "Enter an address like name@example.org."}}
+		return "", &model.Error{Code: model.EINVALID, Message: "letter_share.check_address",
+			Fields: map[string]model.Msg{"email": model.M("comment_post.enter_address_like_name")}}
 	}
 	return spam.NormalizeEmail(email), nil
 }
@@ -191,11 +191,8 @@ func (s *Service) RequestCommentErasure(ctx context.Context, email string, v Vis
 		if err != nil || len(comments)+len(subs) == 0 {
 			return err
 		}
-		text := fmt.Sprintf("Hello,\n\nYou asked us to delete the comments you wrote with this address (%d), and to stop every "+
-			"e-mail about replies. Open this link to confirm; it works for two days:\n\n%s/comments/erase/confirm?k=%s\n\n"+
-			"If you did not ask for this, you can ignore this e-mail: nothing changes.\n",
-			len(comments), s.opts.BaseURL, s.eraseToken(email))
-		_, err = s.QueueMail(ctx, email, "", s.discreetSubject(ctx, "Your comments on"), text, "")
+		text := s.lang(ctx).Text("mail.erase", "Count", len(comments), "Link", s.opts.BaseURL+"/comments/erase/confirm?k="+s.eraseToken(email))
+		_, err = s.QueueMail(ctx, email, "", s.discreetSubject(ctx, "mail.erase_subject"), text, "")
 		return err
 	})
 }
@@ -216,7 +213,7 @@ func (s *Service) openEraseToken(token string) (string, error) {
 			}
 		}
 	}
-	return "", model.Errorf(model.EFORBIDDEN, "This link is not valid any more. You can ask for a new one.")
+	return "", model.Errorf(model.EFORBIDDEN, "personal_data.link_not_valid_any")
 }
 
 // CheckEraseLink reports whether an erase link is good, before the

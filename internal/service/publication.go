@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -108,9 +107,9 @@ func (s *Service) SavePublication(ctx context.Context, actor, letterID int64, in
 		}
 		switch {
 		case l.Status == model.LetterWithdrawn:
-			return model.Errorf(model.EFORBIDDEN, "This letter was withdrawn; it cannot be published.")
+			return model.Errorf(model.EFORBIDDEN, "publication.letter_was_withdrawn_cannot")
 		case l.Consent != model.ConsentPublish:
-			return model.Errorf(model.EFORBIDDEN, "The writer asked for a private reply only; their letter cannot be published.")
+			return model.Errorf(model.EFORBIDDEN, "publication.writer_asked_private_reply")
 		}
 		if p, err = s.PublicationFor(ctx, letterID); err != nil {
 			return err
@@ -149,10 +148,8 @@ func (s *Service) SavePublication(ctx context.Context, actor, letterID int64, in
 			return err
 		}
 		if l.WriterEmail != "" {
-			text := fmt.Sprintf("Hello%s,\n\nWe would like to publish your letter, made anonymous, with the reply. "+
-				"Nothing is published unless you approve it. Please read it on your private page:\n\n%s\n",
-				greetingName(l.WriterName), s.letterURL(spam.LinkSecret(s.opts.Secret, l.LinkSalt)))
-			if err := s.mailWriter(ctx, l, "A message from", text); err != nil {
+			text := s.lang(ctx).Text("mail.propose", "Name", greetingName(l.WriterName), "Link", s.letterURL(spam.LinkSecret(s.opts.Secret, l.LinkSalt)))
+			if err := s.mailWriter(ctx, l, "mail.message_subject", text); err != nil {
 				return err
 			}
 		}
@@ -165,40 +162,39 @@ func (s *Service) SavePublication(ctx context.Context, actor, letterID int64, in
 }
 
 func (s *Service) publicationConflict(ctx context.Context, current *model.Publication) error {
-	who := "another advisor"
+	who := s.lang(ctx).Text("al.another_who")
 	if u, err := s.store.UserByID(ctx, current.UserID); err == nil {
 		who = u.Name
 	}
 	return &PublicationConflict{Current: current, Err: &model.Error{Code: model.ECONFLICT,
-		Message: fmt.Sprintf("%s saved the copy while you were editing it (now version %d). "+
-			"Your text is kept below; compare it with theirs and save again.", who, current.Version)}}
+		Message: "publication.conflict", Args: []any{"Name", who, "Version", current.Version}}}
 }
 
 // checkPublication checks the advisor's copy; to propose it, the copy must
 // be complete and no longer carry the writer's name or e-mail address.
 func (s *Service) checkPublication(ctx context.Context, l *model.Letter, p *model.Publication, in PublicationInput, propose bool) error {
-	fields := map[string]string{}
+	fields := map[string]model.Msg{}
 	title := strings.TrimSpace(in.Title)
 	if n := utf8.RuneCountInString(title); n > LetterTitleMax {
-		fields["title"] = "Keep the title under 200 characters."
+		fields["title"] = model.M("publication.keep_title_under_200")
 	} else if n == 0 && propose {
-		fields["title"] = "Write a title."
+		fields["title"] = model.M("publication.write_title")
 	}
 	if utf8.RuneCountInString(in.Letter) > LetterMaxLength {
-		fields["letter"] = "Up to 20,000 characters."
+		fields["letter"] = model.M("publication.up_20_000_characters")
 	} else if propose && strings.TrimSpace(in.Letter) == "" {
-		fields["letter"] = "The letter is empty."
+		fields["letter"] = model.M("publication.letter_empty")
 	}
 	if utf8.RuneCountInString(in.Reply) > 50000 {
-		fields["reply"] = "Up to 50,000 characters."
+		fields["reply"] = model.M("publication.up_50_000_characters")
 	} else if propose && strings.TrimSpace(in.Reply) == "" {
-		fields["reply"] = "Write the reply to publish."
+		fields["reply"] = model.M("publication.write_reply_publish")
 	}
 	if utf8.RuneCountInString(in.AuthorName) > 60 {
-		fields["author"] = "Up to 60 characters."
+		fields["author"] = model.M("publication.up_60_characters")
 	}
 	if in.SectionID == 0 && propose {
-		fields["section"] = "Choose a section."
+		fields["section"] = model.M("publication.choose_section")
 	} else if in.SectionID != 0 {
 		secs, err := s.store.Sections(ctx)
 		if err != nil {
@@ -209,7 +205,7 @@ func (s *Service) checkPublication(ctx context.Context, l *model.Letter, p *mode
 			found = found || sec.ID == in.SectionID
 		}
 		if !found {
-			fields["section"] = "Choose a section."
+			fields["section"] = model.M("publication.choose_section")
 		}
 	}
 	slug := slugOr(in.Slug, title)
@@ -219,7 +215,7 @@ func (s *Service) checkPublication(ctx context.Context, l *model.Letter, p *mode
 			return err
 		}
 		if taken {
-			fields["slug"] = "Another story already has this address."
+			fields["slug"] = model.M("publication.another_story_already_has")
 		}
 	}
 	if propose && !in.Checked {
@@ -228,18 +224,18 @@ func (s *Service) checkPublication(ctx context.Context, l *model.Letter, p *mode
 			n += len(fs)
 		}
 		if n > 0 {
-			fields["checked"] = fmt.Sprintf("%d possible pieces of personal data are still highlighted. Replace them, or tick this box if you checked them and they can be published.", n)
+			fields["checked"] = model.M("publication.pii_left", "Count", n)
 		}
 	}
 	if propose {
 		for field, text := range map[string]string{"title": title, "letter": in.Letter, "reply": in.Reply, "author": in.AuthorName} {
-			if leak := writerLeak(l, text); leak != "" && fields[field] == "" {
-				fields[field] = fmt.Sprintf("This still shows the writer’s %s. Make it anonymous before showing it to them.", leak)
+			if leak := writerLeak(l, text); leak != "" && fields[field].ID == "" {
+				fields[field] = model.M("publication.leak_" + leak)
 			}
 		}
 	}
 	if len(fields) > 0 {
-		return &model.Error{Code: model.EINVALID, Message: "Please check the fields marked below. Nothing was saved.", Fields: fields}
+		return &model.Error{Code: model.EINVALID, Message: "publication.check_fields_marked_below", Fields: fields}
 	}
 	return nil
 }
@@ -271,10 +267,10 @@ func writerLeak(l *model.Letter, text string) string {
 	low := strings.ToLower(text)
 	if email := strings.ToLower(l.WriterEmail); email != "" {
 		if strings.Contains(low, email) {
-			return "e-mail address"
+			return "email"
 		}
 		if local, _, ok := strings.Cut(email, "@"); ok && utf8.RuneCountInString(local) >= 4 && containsWord(low, local) {
-			return "e-mail address"
+			return "email"
 		}
 	}
 	for _, part := range strings.Fields(strings.ToLower(l.WriterName)) {
@@ -303,12 +299,12 @@ func (s *Service) AnswerPublication(ctx context.Context, token, answer string, v
 	l := th.Letter
 	message = cleanBody(message)
 	if answer == AnswerChange && message == "" {
-		return nil, &model.Error{Code: model.EINVALID, Message: "Please tell the advisor what to change.",
-			Fields: map[string]string{"message": "What should change?"}}
+		return nil, &model.Error{Code: model.EINVALID, Message: "publication.tell_advisor_what_change",
+			Fields: map[string]model.Msg{"message": model.M("publication.what_should_change")}}
 	}
 	if utf8.RuneCountInString(message) > LetterMaxLength {
-		return nil, &model.Error{Code: model.EINVALID, Message: "Please keep your message under 20,000 characters.",
-			Fields: map[string]string{"message": "Up to 20,000 characters."}}
+		return nil, &model.Error{Code: model.EINVALID, Message: "publication.keep_message_under_20",
+			Fields: map[string]model.Msg{"message": model.M("publication.up_20_000_characters")}}
 	}
 	var p *model.Publication
 	err = s.store.InTx(ctx, func(ctx context.Context) error {
@@ -319,15 +315,14 @@ func (s *Service) AnswerPublication(ctx context.Context, token, answer string, v
 			return errWithdrawn
 		}
 		if p.State != model.PublicationProposed || p.Version != version {
-			return model.Errorf(model.ECONFLICT, "The advisor changed the text since you opened this page. "+
-				"Nothing was published; please read the new version below.")
+			return model.Errorf(model.ECONFLICT, "publication.advisor_changed_text_since")
 		}
 		now := s.Now()
 		p.DecidedAt, p.UpdatedAt = now, now
 		switch answer {
 		case AnswerApprove:
 			if l.Consent != model.ConsentPublish {
-				return model.Errorf(model.EFORBIDDEN, "You chose a private reply only. Change that choice first if you want your letter published.")
+				return model.Errorf(model.EFORBIDDEN, "publication.chose_private_reply_only")
 			}
 			p.State = model.PublicationApproved
 			st, err := s.publishCopy(ctx, p)
@@ -337,9 +332,8 @@ func (s *Service) AnswerPublication(ctx context.Context, token, answer string, v
 			p.StoryID = st.ID
 			l.Status = model.LetterPublished
 			if l.WriterEmail != "" {
-				text := fmt.Sprintf("Hello%s,\n\nThank you. Your letter and its reply are now on the site, made anonymous:\n\n%s/s/%d\n",
-					greetingName(l.WriterName), s.opts.BaseURL, st.ID)
-				if err := s.mailWriter(ctx, l, "A message from", text); err != nil {
+				text := s.lang(ctx).Text("mail.published", "Name", greetingName(l.WriterName), "Link", fmt.Sprintf("%s/s/%d", s.opts.BaseURL, st.ID))
+				if err := s.mailWriter(ctx, l, "mail.message_subject", text); err != nil {
 					return err
 				}
 			}
@@ -349,7 +343,7 @@ func (s *Service) AnswerPublication(ctx context.Context, token, answer string, v
 		case AnswerChange:
 			p.State, p.WriterMessage = model.PublicationChanges, message
 			if err := s.store.AddLetterMessage(ctx, &model.LetterMessage{LetterID: l.ID, Kind: model.MessageFollowUp,
-				Body: "About the version to publish: " + message, CreatedAt: now}); err != nil {
+				Body: s.lang(ctx).Text("publication.about_version", "Message", message), CreatedAt: now}); err != nil {
 				return err
 			}
 			l.WriterWrote = now
@@ -364,23 +358,23 @@ func (s *Service) AnswerPublication(ctx context.Context, token, answer string, v
 				return err
 			}
 		default:
-			return model.Errorf(model.EINVALID, "Please choose an answer.")
+			return model.Errorf(model.EINVALID, "publication.choose_answer")
 		}
 		saved, err := s.store.SavePublication(ctx, p, version)
 		if err != nil {
 			return err
 		}
 		if !saved {
-			return model.Errorf(model.ECONFLICT, "The advisor changed the text since you opened this page. Nothing was published.")
+			return model.Errorf(model.ECONFLICT, "publication.advisor_changed_text_since_2")
 		}
 		l.UpdatedAt = now
 		if err := s.store.UpdateLetter(ctx, l); err != nil {
 			return err
 		}
 		if answer == AnswerApprove {
-			return s.tellStaff(ctx, l, "A writer approved publishing on", "A writer approved their letter for publishing")
+			return s.tellStaff(ctx, l, "mail.staff_approved_subject", "mail.staff_approved")
 		}
-		return s.tellStaff(ctx, l, "A writer answered on", "A writer answered about publishing their letter")
+		return s.tellStaff(ctx, l, "mail.staff_answered_subject", "mail.staff_answered_publishing")
 	})
 	if err != nil {
 		return nil, err
@@ -490,8 +484,7 @@ type StoryMoved struct{ Slug string }
 func (e *StoryMoved) Error() string { return "story moved to " + e.Slug }
 
 // storyGone is the answer for a story its writer withdrew.
-var storyGone = &model.Error{Code: model.EGONE, Message: "The writer of this story asked us to take it down, and we did. " +
-	"If you were reading it because it felt close to your own life, you are welcome to write to us."}
+var storyGone = &model.Error{Code: model.EGONE, Message: "publication.writer_story_asked_us"}
 
 // TellWritersOfComments e-mails, at most once a day each, the writers who
 // asked to hear of comments on their published story, and returns how
@@ -507,11 +500,9 @@ func (s *Service) TellWritersOfComments(ctx context.Context) (int, error) {
 	for _, w := range list {
 		l := &w.Letter
 		err := s.store.InTx(ctx, func(ctx context.Context) error {
-			text := fmt.Sprintf("Hello%s,\n\nReaders wrote %s on your story since we last told you:\n\n%s/s/%d#comments\n\n"+
-				"You can stop these messages on your private page:\n\n%s\n",
-				greetingName(l.WriterName), plural(w.Comments, "comment", "comments"), s.opts.BaseURL, w.StoryID,
-				s.letterURL(spam.LinkSecret(s.opts.Secret, l.LinkSalt)))
-			if err := s.mailWriter(ctx, l, "A message from", text); err != nil {
+			text := s.lang(ctx).Text("mail.story_comments", "Name", greetingName(l.WriterName), "Count", w.Comments,
+				"Link", fmt.Sprintf("%s/s/%d#comments", s.opts.BaseURL, w.StoryID), "Page", s.letterURL(spam.LinkSecret(s.opts.Secret, l.LinkSalt)))
+			if err := s.mailWriter(ctx, l, "mail.message_subject", text); err != nil {
 				return err
 			}
 			return s.store.MarkCommentsTold(ctx, l.ID, now, true)
@@ -536,7 +527,7 @@ func (s *Service) SetCommentNotice(ctx context.Context, token string, on bool, a
 		return errWithdrawn
 	}
 	if on && l.WriterEmail == "" {
-		return model.Errorf(model.EINVALID, "We have no e-mail address to write to.")
+		return model.Errorf(model.EINVALID, "publication.have_no_e_mail")
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
 		was := l.NotifyComments
@@ -549,11 +540,4 @@ func (s *Service) SetCommentNotice(ctx context.Context, token string, on bool, a
 		}
 		return s.store.UpdateLetter(ctx, l)
 	})
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

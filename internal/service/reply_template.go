@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -25,15 +24,15 @@ func (s *Service) ReplyTemplates(ctx context.Context, userID int64) ([]model.Rep
 // replaces that template.
 func (s *Service) SaveReplyTemplate(ctx context.Context, userID int64, name, body string) (*model.ReplyTemplate, error) {
 	t := &model.ReplyTemplate{UserID: userID, Name: oneLine(strings.TrimSpace(name)), Body: strings.TrimSpace(body), UpdatedAt: s.Now()}
-	fields := map[string]string{}
+	fields := map[string]model.Msg{}
 	if n := utf8.RuneCountInString(t.Name); n < 1 || n > 80 {
-		fields["name"] = "A name of 1 to 80 characters."
+		fields["name"] = model.M("reply_template.name_1_80_characters")
 	}
 	if n := utf8.RuneCountInString(t.Body); n < 1 || n > 20000 {
-		fields["body"] = "A text of 1 to 20,000 characters."
+		fields["body"] = model.M("reply_template.text_1_20_000")
 	}
 	if len(fields) > 0 {
-		return nil, &model.Error{Code: model.EINVALID, Message: "Please check the fields marked below.", Fields: fields}
+		return nil, &model.Error{Code: model.EINVALID, Message: "comment_post.check_fields_marked_below", Fields: fields}
 	}
 	return t, s.store.SaveReplyTemplate(ctx, t)
 }
@@ -46,7 +45,7 @@ func (s *Service) DeleteReplyTemplate(ctx context.Context, userID, id int64) err
 // ReplyTemplate returns one of an advisor's templates; another advisor's
 // is not found.
 func (s *Service) ReplyTemplate(ctx context.Context, userID, id int64) (*model.ReplyTemplate, error) {
-	for _, t := range s.BuiltinReplyTemplates() {
+	for _, t := range s.BuiltinReplyTemplates(ctx) {
 		if t.ID == id {
 			return &t, nil
 		}
@@ -67,27 +66,16 @@ func (s *Service) ReplyTemplate(ctx context.Context, userID, id int64) (*model.R
 // can delete them.
 const crisisTemplateID = -1
 
-// crisisReply is the site's crisis reply, written for Confide along the
-// safe-messaging guidance: it thanks, takes the pain seriously, is honest
-// that replies take days, names the next step (a crisis line today), asks
-// the writer to tell one person, and promises to write again.
-const crisisReply = `Dear …,
-
-Thank you for trusting us with this. What you wrote tells me you are in a great deal of pain right now, and I am really glad you reached out.
-
-I want to be honest with you about one thing: we are a small site, and our replies take time. When thoughts of ending your life are this close, you deserve someone who can talk with you today. Please contact a crisis line now. The people there are trained for exactly this, it is free, and you do not have to explain everything at once. You will find the numbers for your country at the top of our help page: %s/help
-
-If you feel you might act on these thoughts, please call your emergency number now, or go to the nearest emergency department.
-
-If you can, tell one person near you how you are feeling tonight: a friend, someone in your family, a neighbour. You do not have to carry this alone until we write again.
-
-I will write to you again soon. You can write back on your private page at any time, and I will read it.
-
-With care,
-…`
+// The crisis reply (messages template.crisis and its name) is written for
+// Confide along the safe-messaging guidance: it thanks, takes the pain
+// seriously, is honest that replies take days, names the next step (a
+// crisis line today), asks the writer to tell one person, and promises to
+// write again.
 
 // BuiltinReplyTemplates are the templates every advisor has: the crisis
 // reply.
-func (s *Service) BuiltinReplyTemplates() []model.ReplyTemplate {
-	return []model.ReplyTemplate{{ID: crisisTemplateID, Name: "Crisis reply (built in)", Body: fmt.Sprintf(crisisReply, s.opts.BaseURL)}}
+func (s *Service) BuiltinReplyTemplates(ctx context.Context) []model.ReplyTemplate {
+	l := s.lang(ctx)
+	return []model.ReplyTemplate{{ID: crisisTemplateID, Name: l.Text("template.crisis_name"),
+		Body: l.Text("template.crisis", "Help", s.opts.BaseURL+"/help")}}
 }

@@ -40,14 +40,13 @@ func (s *Service) alertAdvisors(ctx context.Context, l *model.Letter) error {
 	if err != nil {
 		return err
 	}
-	text := fmt.Sprintf("Hello,\n\nA letter may need an advisor urgently (read as %s risk). Please look at it as soon as you can:\n\n%s/admin/letters/%d\n\n"+
-		"If you think its writer is in danger now and they gave a way to reach them, follow the site's crisis steps.\n",
-		crisis.Tier(l.RiskTier), s.opts.BaseURL, l.ID)
+	lang := s.lang(ctx)
+	text := lang.Text("mail.urgent", "Tier", lang.Text("risk."+crisis.Tier(l.RiskTier).String()), "Link", fmt.Sprintf("%s/admin/letters/%d", s.opts.BaseURL, l.ID))
 	for _, u := range users {
 		if !u.Role.Can(model.PermLetters) || u.Disabled() {
 			continue
 		}
-		if _, err := s.QueueMail(ctx, u.Email, u.Name, s.discreetSubject(ctx, "An urgent letter on"), text, ""); err != nil {
+		if _, err := s.QueueMail(ctx, u.Email, u.Name, s.discreetSubject(ctx, "mail.urgent_subject"), text, ""); err != nil {
 			return err
 		}
 	}
@@ -60,7 +59,7 @@ func (s *Service) alertAdvisors(ctx context.Context, l *model.Letter) error {
 func (s *Service) SetLetterRisk(ctx context.Context, actor, id int64, tier string) error {
 	t, ok := crisis.ParseTier(tier)
 	if !ok {
-		return &model.Error{Code: model.EINVALID, Message: "Choose a risk tier.", Fields: map[string]string{"risk": "Choose one."}}
+		return &model.Error{Code: model.EINVALID, Message: "risk.choose_risk_tier", Fields: map[string]model.Msg{"risk": model.M("antispam.choose_one")}}
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
 		l, err := s.store.LetterByID(ctx, id)

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"strings"
 
@@ -29,8 +28,8 @@ type SearchResult struct {
 	Section *model.Section
 	Hits    []SearchHit
 	Page    model.Pagination
-	More    bool   // there are more than Page.Total matches
-	Message string // why nothing was searched, or what was left out of the query
+	More    bool        // there are more than Page.Total matches
+	Message []model.Msg // why nothing was searched, or what was left out of the query
 	// TooBroad: the search ran past its time budget and was stopped;
 	// Message asks for a narrower one.
 	TooBroad bool
@@ -76,7 +75,7 @@ func (s *Service) searchStories(ctx context.Context, q, sectionSlug string, page
 		return res, nil
 	}
 	if page < 1 {
-		return nil, model.Errorf(model.ENOTFOUND, "There is no page %d here.", page)
+		return nil, model.Errorf(model.ENOTFOUND, "error.no_page", "Page", page)
 	}
 	var hits []model.SearchHit
 	var total int
@@ -92,10 +91,10 @@ func (s *Service) searchStories(ctx context.Context, q, sectionSlug string, page
 		return nil, err
 	}
 	if broad {
-		res.Message, res.TooBroad = tooBroad, true
+		res.Message, res.TooBroad = []model.Msg{model.M("search.too_broad")}, true
 		for _, t := range res.Cleaned.Include() {
 			if t.Phrase() {
-				res.Message = tooBroadPhrase
+				res.Message = []model.Msg{model.M("search.too_broad_phrase")}
 			}
 		}
 		return res, nil
@@ -116,22 +115,21 @@ func (s *Service) searchStories(ctx context.Context, q, sectionSlug string, page
 
 // queryMessage explains what the cleaner did with a query, in words a reader
 // in distress can act on.
-func queryMessage(q search.Query) string {
+func queryMessage(q search.Query) []model.Msg {
 	switch {
 	case q.Empty() && len(q.Exclude()) > 0:
-		return "A minus sign only leaves words out. Add a word to look for, for example: lonely -work."
+		return []model.Msg{model.M("search.only_minus")}
 	case q.Empty() && len(q.Dropped) > 0:
-		return fmt.Sprintf("“%s” has only very common words, which search leaves out. Try words that say what is happening, like “lonely”, “divorce” or “debt”.",
-			strings.Join(q.Dropped, " "))
+		return []model.Msg{model.M("search.only_common", "Words", strings.Join(q.Dropped, " "))}
 	case q.Empty():
-		return "Type a few words to look for, for example: lonely after divorce."
+		return []model.Msg{model.M("search.type_words")}
 	}
-	var parts []string
+	var parts []model.Msg
 	if len(q.Dropped) > 0 {
-		parts = append(parts, fmt.Sprintf("Very common words were left out: %s.", strings.Join(q.Dropped, ", ")))
+		parts = append(parts, model.M("search.dropped", "Words", strings.Join(q.Dropped, ", ")))
 	}
 	if q.Cut {
-		parts = append(parts, "Your search was long, so only part of it was used.")
+		parts = append(parts, model.M("search.cut"))
 	}
-	return strings.Join(parts, " ")
+	return parts
 }

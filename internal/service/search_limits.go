@@ -73,17 +73,11 @@ func (s *Service) SetSearchLimits(l SearchLimits) { s.gate = newSearchGate(l) }
 
 // errSearchBusy asks the reader to try again when every slot stayed taken.
 var errSearchBusy = model.Errorf(model.EBUSY,
-	"Many people are searching right now. Please try again in a moment.")
+	"search_limits.many_people_searching_right")
 
-// tooBroad is the answer to a search that ran past its budget.
-const tooBroad = "This search matches too much to answer quickly. Add a word that says more about what is happening, " +
-	"or use fewer letters-and-star beginnings (like “trust*”)."
-
-// tooBroadPhrase is the answer to a search with a phrase that ran past its
-// budget: finding a phrase of everyday words means reading every story that
-// has them all.
-const tooBroadPhrase = "Finding these exact words in this order takes too long on a site this size. " +
-	"Try the same words without quotes, or add a less common word."
+// The answers to a search that ran past its budget are the messages
+// search.too_broad and, for a phrase (finding a phrase of everyday words
+// means reading every story that has them all), search.too_broad_phrase.
 
 // limitedSearch runs fn in a search slot within the search budget. It
 // reports broad = true when the budget ran out: the search was stopped and

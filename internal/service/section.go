@@ -15,17 +15,17 @@ type SectionInput struct {
 
 func (in *SectionInput) check() error {
 	in.Name, in.Description = strings.TrimSpace(in.Name), strings.TrimSpace(in.Description)
-	fields := map[string]string{}
+	fields := map[string]model.Msg{}
 	if in.Name == "" {
-		fields["name"] = "A name is required."
+		fields["name"] = model.M("account.name_required")
 	} else if len(in.Name) > 80 {
-		fields["name"] = "Keep the name under 80 characters."
+		fields["name"] = model.M("section.keep_name_under_80")
 	}
 	if len(in.Description) > 500 {
-		fields["description"] = "Keep the description under 500 characters."
+		fields["description"] = model.M("section.keep_description_under_500")
 	}
 	if len(fields) > 0 {
-		return &model.Error{Code: model.EINVALID, Message: "Please correct the section.", Fields: fields}
+		return &model.Error{Code: model.EINVALID, Message: "section.correct_section", Fields: fields}
 	}
 	return nil
 }

@@ -302,7 +302,7 @@ func (s *Service) ContentChanged() { s.version.dirty.Store(true) }
 func paginate(number, size, total int) (model.Pagination, error) {
 	p := model.Pagination{Number: number, Size: size, Total: total}
 	if number < 1 || (number > 1 && number > p.Pages()) {
-		return p, model.Errorf(model.ENOTFOUND, "There is no page %d here.", number)
+		return p, model.Errorf(model.ENOTFOUND, "error.no_page", "Page", number)
 	}
 	return p, nil
 }

@@ -43,7 +43,7 @@ func TestStoryRules(t *testing.T) {
 		}
 		e = err.(*model.Error)
 		for _, f := range []string{"title", "letter", "section", "status"} {
-			if e.Fields[f] == "" {
+			if e.Fields[f].ID == "" {
 				t.Errorf("no message for field %s", f)
 			}
 		}

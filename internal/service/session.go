@@ -46,8 +46,8 @@ func (s *Service) EndOtherSessions(ctx context.Context, user int64, token string
 	return n, err
 }
 
-var errWrongPassword = &model.Error{Code: model.EINVALID, Message: "Your current password is not right.",
-	Fields: map[string]string{"current": "This is not your current password."}}
+var errWrongPassword = &model.Error{Code: model.EINVALID, Message: "session.current_password_not_right",
+	Fields: map[string]model.Msg{"current": model.M("session.not_current_password")}}
 
 // checkCurrentPassword asks for the password again before a change of
 // what opens the account (its password, address or second factor), so a
@@ -83,7 +83,7 @@ func (s *Service) ChangePassword(ctx context.Context, id int64, current, next, k
 		return err
 	}
 	if msg := password.Check(next); msg != "" {
-		return &model.Error{Code: model.EINVALID, Message: "Please choose another password.", Fields: map[string]string{"password": msg}}
+		return &model.Error{Code: model.EINVALID, Message: "password_reset.choose_another_password", Fields: map[string]model.Msg{"password": passwordMsg(msg)}}
 	}
 	hash, err := password.Hash(next)
 	if err != nil {
@@ -112,8 +112,8 @@ func (s *Service) ChangeEmail(ctx context.Context, id int64, current, email, kee
 	}
 	email = strings.ToLower(strings.TrimSpace(email))
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 || !strings.Contains(email, ".") {
-		return &model.Error{Code: model.EINVALID, Message: "Please check the address.",
-			Fields: map[string]string{"email": "Enter an e-mail address like name@example.org."}}
+		return &model.Error{Code: model.EINVALID, Message: "letter_share.check_address",
+			Fields: map[string]model.Msg{"email": model.M("account.enter_e_mail_address")}}
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.SetUserEmail(ctx, id, email, s.Now()); err != nil {

@@ -28,7 +28,7 @@ func capPages(total, pages int) int { return min(total, pages*StoriesPerPage) }
 // LatestStories returns one page of published stories across all sections.
 func (s *Service) LatestStories(ctx context.Context, page int) ([]model.Story, model.Pagination, error) {
 	if page < 1 || page > HomePages {
-		return nil, model.Pagination{}, model.Errorf(model.ENOTFOUND, "There is no page %d here.", page)
+		return nil, model.Pagination{}, model.Errorf(model.ENOTFOUND, "error.no_page", "Page", page)
 	}
 	list, total, err := s.store.Stories(ctx, model.StoryFilter{Status: model.StoryPublished,
 		Limit: StoriesPerPage, Offset: (page - 1) * StoriesPerPage})
@@ -46,7 +46,7 @@ func (s *Service) SectionStories(ctx context.Context, slug string, page int) (*m
 		return nil, nil, model.Pagination{}, err
 	}
 	if page < 1 || page > SectionPages {
-		return nil, nil, model.Pagination{}, model.Errorf(model.ENOTFOUND, "There is no page %d here.", page)
+		return nil, nil, model.Pagination{}, model.Errorf(model.ENOTFOUND, "error.no_page", "Page", page)
 	}
 	list, total, err := s.store.Stories(ctx, model.StoryFilter{Status: model.StoryPublished, SectionID: sec.ID,
 		Limit: StoriesPerPage, Offset: (page - 1) * StoriesPerPage})
@@ -116,8 +116,8 @@ func (s *Service) Sections(ctx context.Context) ([]model.Section, error) {
 func (s *Service) AddSection(ctx context.Context, sec *model.Section) error {
 	sec.Name = strings.TrimSpace(sec.Name)
 	if sec.Name == "" {
-		return &model.Error{Code: model.EINVALID, Message: "Please give the section a name.",
-			Fields: map[string]string{"name": "A name is required."}}
+		return &model.Error{Code: model.EINVALID, Message: "story.give_section_name",
+			Fields: map[string]model.Msg{"name": model.M("account.name_required")}}
 	}
 	if sec.Slug == "" {
 		sec.Slug = markup.Slugify(sec.Name)
@@ -160,42 +160,42 @@ func (s *Service) AddStory(ctx context.Context, st *model.Story) error {
 const StoryTextMax = 200000
 
 func validateStory(st *model.Story) error {
-	fields := map[string]string{}
+	fields := map[string]model.Msg{}
 	st.Title = strings.TrimSpace(st.Title)
 	switch {
 	case st.Title == "":
-		fields["title"] = "A title is required."
+		fields["title"] = model.M("site.title_required")
 	case utf8.RuneCountInString(st.Title) > 200:
-		fields["title"] = "Keep the title under 200 characters."
+		fields["title"] = model.M("publication.keep_title_under_200")
 	}
 	if strings.TrimSpace(st.Letter) == "" && !st.Imported {
 		// An imported post that was not divided is all reply (the
 		// advisor may move the letter out of it later).
-		fields["letter"] = "The letter is empty."
+		fields["letter"] = model.M("publication.letter_empty")
 	} else if n := utf8.RuneCountInString(st.Letter); n > StoryTextMax {
-		fields["letter"] = fmt.Sprintf("The letter is %d characters long; keep it under %d.", n, StoryTextMax)
+		fields["letter"] = model.M("story.letter_too_long", "Count", n, "Max", StoryTextMax)
 	}
 	if n := utf8.RuneCountInString(st.Reply); n > StoryTextMax {
-		fields["reply"] = fmt.Sprintf("The reply is %d characters long; keep it under %d.", n, StoryTextMax)
+		fields["reply"] = model.M("story.reply_too_long", "Count", n, "Max", StoryTextMax)
 	}
 	if utf8.RuneCountInString(st.AuthorName) > NameMaxLength || badNameChars(st.AuthorName) {
-		fields["author_name"] = "A name of up to 60 characters, on one line, in ordinary letters."
+		fields["author_name"] = model.M("story.name_up_60_characters")
 	}
 	for field, v := range map[string]string{"advisor_name": st.AdvisorName, "signature": st.Signature} {
 		if utf8.RuneCountInString(v) > 200 || badNameChars(v) {
-			fields[field] = "Up to 200 characters, on one line."
+			fields[field] = model.M("story.slug_rule")
 		}
 	}
 	if st.SectionID == 0 {
-		fields["section"] = "Choose a section."
+		fields["section"] = model.M("publication.choose_section")
 	}
 	switch st.Status {
 	case model.StoryDraft, model.StoryPublished, model.StoryWithdrawn:
 	default:
-		fields["status"] = fmt.Sprintf("Unknown state %q.", st.Status)
+		fields["status"] = model.M("story.unknown_state", "State", st.Status)
 	}
 	if len(fields) > 0 {
-		return &model.Error{Code: model.EINVALID, Message: "Please correct the story.", Fields: fields}
+		return &model.Error{Code: model.EINVALID, Message: "story.correct_story", Fields: fields}
 	}
 	return nil
 }

@@ -36,7 +36,7 @@ func (s *Service) AdminStories(ctx context.Context, query, status string, page i
 	switch status {
 	case "", model.StoryDraft, model.StoryPublished, model.StoryWithdrawn:
 	default:
-		return nil, model.Pagination{}, model.Errorf(model.EINVALID, "Unknown status %q.", status)
+		return nil, model.Pagination{}, model.Errorf(model.EINVALID, "story_edit.unknown_status", "Status", status)
 	}
 	if page < 1 {
 		return nil, model.Pagination{}, model.ErrNotFound
@@ -75,7 +75,7 @@ func (in *StoryInput) apply(st *model.Story) {
 // given address is free, and a published story has a reply.
 func (s *Service) checkEdit(ctx context.Context, st *model.Story, slug string) error {
 	err := validateStory(st)
-	fields := map[string]string{}
+	fields := map[string]model.Msg{}
 	if e, ok := err.(*model.Error); ok {
 		fields = e.Fields
 	} else if err != nil {
@@ -91,7 +91,7 @@ func (s *Service) checkEdit(ctx context.Context, st *model.Story, slug string) e
 			found = found || sec.ID == st.SectionID
 		}
 		if !found {
-			fields["section"] = "Choose a section."
+			fields["section"] = model.M("publication.choose_section")
 		}
 	}
 	if slug != "" {
@@ -102,16 +102,16 @@ func (s *Service) checkEdit(ctx context.Context, st *model.Story, slug string) e
 				return err
 			}
 			if taken {
-				fields["slug"] = "Another story already has this address."
+				fields["slug"] = model.M("publication.another_story_already_has")
 			}
 			st.Slug = clean
 		}
 	}
 	if st.Status == model.StoryPublished && st.Reply == "" {
-		fields["reply"] = "Write the reply before publishing."
+		fields["reply"] = model.M("story_edit.write_reply_before_publishing")
 	}
 	if len(fields) > 0 {
-		return &model.Error{Code: model.EINVALID, Message: "Please correct the story.", Fields: fields}
+		return &model.Error{Code: model.EINVALID, Message: "story.correct_story", Fields: fields}
 	}
 	return nil
 }
@@ -174,7 +174,7 @@ func (s *Service) UpdateStory(ctx context.Context, actor, id int64, in StoryInpu
 // it back to draft, so readers no longer see it.
 func (s *Service) SetStoryStatus(ctx context.Context, actor, id int64, status string) (*model.Story, error) {
 	if status != model.StoryPublished && status != model.StoryDraft {
-		return nil, model.Errorf(model.EINVALID, "A story can be published or taken back to draft.")
+		return nil, model.Errorf(model.EINVALID, "story_edit.story_can_published_taken")
 	}
 	var st *model.Story
 	err := s.store.InTx(ctx, func(ctx context.Context) error {

@@ -37,12 +37,12 @@ const confirmsPerDay = 3
 
 // The subjects of mail to readers say nothing of the story: a shared inbox
 // must not tell what the reader is going through.
-func (s *Service) discreetSubject(ctx context.Context, what string) string {
+func (s *Service) discreetSubject(ctx context.Context, id string) string {
 	name := "Confide"
 	if site, err := s.SiteSettings(ctx); err == nil && site.SiteName != "" {
 		name = site.SiteName
 	}
-	return what + " " + name
+	return s.lang(ctx).Text(id, "Site", name)
 }
 
 // subscribe asks for reply notifications for c's writer on st, in the
@@ -69,10 +69,8 @@ func (s *Service) subscribe(ctx context.Context, st *model.Story, c *model.Comme
 		return false, err
 	}
 	link := s.opts.BaseURL + "/subscriptions/confirm?t=" + token
-	text := fmt.Sprintf("Hello %s,\n\nSomeone, probably you, asked to be told by e-mail about new replies to a comment "+
-		"on our site. To say yes, open this link and press the button:\n\n%s\n\n"+
-		"If it was not you, do nothing: without your yes we send nothing more.\n", oneLine(c.AuthorName), link)
-	_, err = s.queueMail(ctx, c.AuthorEmail, c.AuthorName, s.discreetSubject(ctx, "Please confirm your e-mail for"), text, "", "")
+	text := s.lang(ctx).Text("mail.confirm", "Name", oneLine(c.AuthorName), "Link", link)
+	_, err = s.queueMail(ctx, c.AuthorEmail, c.AuthorName, s.discreetSubject(ctx, "mail.confirm_subject"), text, "", "")
 	return err == nil, err
 }
 
@@ -176,12 +174,13 @@ func (s *Service) notifyStory(ctx context.Context, storyID int64, now time.Time)
 
 func (s *Service) queueNotification(ctx context.Context, sub model.Subscription, news []model.Comment) error {
 	unsub := s.UnsubscribeURL(sub.ID)
+	lang := s.lang(ctx)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Hello,\n\nThere %s on the story you follow:\n\n", map[bool]string{true: "is a new reply", false: "are new replies"}[len(news) == 1])
 	for _, c := range news {
-		fmt.Fprintf(&b, "%s wrote: “%s”\n%s/comments/%d\n\n", oneLine(c.AuthorName), markup.Excerpt(c.Body, 120), s.opts.BaseURL, c.ID)
+		b.WriteString(lang.Text("mail.replies_one", "Name", oneLine(c.AuthorName), "Excerpt", markup.Excerpt(c.Body, 120),
+			"Link", fmt.Sprintf("%s/comments/%d", s.opts.BaseURL, c.ID)))
 	}
-	fmt.Fprintf(&b, "The whole story: %s/s/%d\n\nYou get at most one e-mail an hour about it. To stop them: %s\n", s.opts.BaseURL, sub.StoryID, unsub)
-	_, err := s.queueMail(ctx, sub.Email, "", s.discreetSubject(ctx, "New replies on"), b.String(), "", unsub)
+	text := lang.Text("mail.replies", "Count", len(news), "Replies", b.String(), "Story", fmt.Sprintf("%s/s/%d", s.opts.BaseURL, sub.StoryID), "Stop", unsub)
+	_, err := s.queueMail(ctx, sub.Email, "", s.discreetSubject(ctx, "mail.replies_subject"), text, "", unsub)
 	return err
 }

@@ -15,8 +15,8 @@ import (
 // RecoveryCodeCount is how many recovery codes an account gets.
 const RecoveryCodeCount = 10
 
-var errBadCode = &model.Error{Code: model.EINVALID, Message: "That code is not right. Try the newest code from your app, or a recovery code.",
-	Fields: map[string]string{"code": "Not a valid code."}}
+var errBadCode = &model.Error{Code: model.EINVALID, Message: "twofactor.code_not_right_try",
+	Fields: map[string]model.Msg{"code": model.M("twofactor.not_valid_code")}}
 
 // NewTOTPKey makes a secret for u's authenticator app. Nothing is stored
 // until EnableTwoFactor proves the app has it.

@@ -2,9 +2,9 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"time"
 
+	"github.com/confide/confide/internal/i18n"
 	"github.com/confide/confide/internal/model"
 	"github.com/confide/confide/internal/password"
 )
@@ -35,9 +35,9 @@ func (s *Service) InviteUser(ctx context.Context, actor int64, email, name strin
 		if err != nil {
 			return err
 		}
-		text := fmt.Sprintf("Hello %s,\n\nYou have been given a %s account on %s.\n"+
-			"Open this link within three days to choose your password:\n\n%s\n", u.Name, u.Role, site.SiteName, link)
-		_, err = s.QueueMail(ctx, u.Email, u.Name, "Your account on "+site.SiteName, text, "")
+		l := i18n.Get(site.Language)
+		text := l.Text("mail.invite", "Name", u.Name, "Role", l.Text("role."+string(u.Role)), "Site", site.SiteName, "Link", link)
+		_, err = s.QueueMail(ctx, u.Email, u.Name, l.Text("mail.invite_subject", "Site", site.SiteName), text, "")
 		return err
 	})
 	if err != nil {
@@ -50,10 +50,10 @@ func (s *Service) InviteUser(ctx context.Context, actor int64, email, name strin
 // so an admin cannot lock the site out of its admin area by mistake.
 func (s *Service) ChangeRole(ctx context.Context, actor, id int64, role model.Role) error {
 	if !role.Valid() {
-		return model.Errorf(model.EINVALID, "Choose admin, advisor or moderator.")
+		return model.Errorf(model.EINVALID, "account.choose_admin_advisor_moderator")
 	}
 	if actor == id {
-		return model.Errorf(model.EFORBIDDEN, "You cannot change your own role; ask another admin.")
+		return model.Errorf(model.EFORBIDDEN, "users.cannot_change_own_role")
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
 		u, err := s.store.UserByID(ctx, id)
@@ -81,7 +81,7 @@ func (s *Service) ChangeRole(ctx context.Context, actor, id int64, role model.Ro
 // stop working at once) or on again.
 func (s *Service) SetDisabled(ctx context.Context, actor, id int64, disabled bool) error {
 	if actor == id && disabled {
-		return model.Errorf(model.EFORBIDDEN, "You cannot disable your own account.")
+		return model.Errorf(model.EFORBIDDEN, "users.cannot_disable_own_account")
 	}
 	return s.store.InTx(ctx, func(ctx context.Context) error {
 		u, err := s.store.UserByID(ctx, id)
@@ -122,5 +122,5 @@ func (s *Service) keepOneAdmin(ctx context.Context, id int64) error {
 			return nil
 		}
 	}
-	return model.Errorf(model.ECONFLICT, "The site needs at least one admin.")
+	return model.Errorf(model.ECONFLICT, "users.site_needs_at_least")
 }

@@ -3,7 +3,6 @@
 package spam
 
 import (
-	"fmt"
 	"net/netip"
 	"regexp"
 	"strings"
@@ -32,39 +31,39 @@ type Rule = model.BlockRule
 func CheckRule(r Rule) (Rule, error) {
 	r.Value = strings.TrimSpace(r.Value)
 	if r.Action != ActionHold && r.Action != ActionRefuse {
-		return r, fmt.Errorf("Choose whether to hold or to refuse.")
+		return r, model.Errorf(model.EINVALID, "spam.rule_action")
 	}
 	if r.Value == "" {
-		return r, fmt.Errorf("Enter what to block.")
+		return r, model.Errorf(model.EINVALID, "spam.rule_empty")
 	}
 	if len(r.Value) > 200 {
-		return r, fmt.Errorf("Keep it under 200 characters.")
+		return r, model.Errorf(model.EINVALID, "spam.rule_long")
 	}
 	switch r.Kind {
 	case KindWord:
 		r.Value = strings.ToLower(r.Value)
 	case KindPattern:
 		if _, err := regexp.Compile("(?i)" + r.Value); err != nil {
-			return r, fmt.Errorf("This is not a valid pattern: %v.", err)
+			return r, model.Errorf(model.EINVALID, "spam.rule_pattern", "Detail", err.Error())
 		}
 	case KindEmail:
 		r.Value = NormalizeEmail(r.Value)
 		if !strings.Contains(r.Value, "@") {
-			return r, fmt.Errorf("Enter an address (name@example.com) or a domain (@example.com).")
+			return r, model.Errorf(model.EINVALID, "spam.rule_email")
 		}
 	case KindRange:
 		p, err := netip.ParsePrefix(r.Value)
 		if err != nil {
 			a, aerr := netip.ParseAddr(r.Value)
 			if aerr != nil {
-				return r, fmt.Errorf("Enter an address range such as 203.0.113.0/24.")
+				return r, model.Errorf(model.EINVALID, "spam.rule_range")
 			}
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
 		r.Value = p.Masked().String()
 	case KindAddr:
 	default:
-		return r, fmt.Errorf("Unknown kind of rule %q.", r.Kind)
+		return r, model.Errorf(model.EINVALID, "spam.rule_kind", "Kind", r.Kind)
 	}
 	return r, nil
 }

@@ -32,8 +32,8 @@ func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 		u.Email, u.Name, string(u.Role), u.PasswordHash, nullTime(u.DisabledAt), ts(u.CreatedAt), ts(u.UpdatedAt)).Scan(&u.ID)
 	if isUniqueViolation(err) {
-		return &model.Error{Code: model.ECONFLICT, Message: "An account with that e-mail address already exists.",
-			Fields: map[string]string{"email": "This address already has an account."}, Err: err}
+		return &model.Error{Code: model.ECONFLICT, Message: "account.account_with_e_mail",
+			Fields: map[string]model.Msg{"email": model.M("account.address_already_has_account")}, Err: err}
 	}
 	if err != nil {
 		return fmt.Errorf("store: create user: %w", err)
@@ -183,7 +183,7 @@ func (s *Store) UsePasswordToken(ctx context.Context, hash string, at time.Time)
 		return fmt.Errorf("store: use password token: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return model.Errorf(model.ECONFLICT, "This link was used already.")
+		return model.Errorf(model.ECONFLICT, "account.link_was_used_already")
 	}
 	return nil
 }
@@ -276,8 +276,8 @@ func (s *Store) RecoveryCodesLeft(ctx context.Context, id int64) (int, error) {
 func (s *Store) SetUserEmail(ctx context.Context, id int64, email string, at time.Time) error {
 	_, err := s.writer(ctx).ExecContext(ctx, `UPDATE users SET email = $1, updated_at = $2 WHERE id = $3`, email, ts(at), id)
 	if isUniqueViolation(err) {
-		return &model.Error{Code: model.ECONFLICT, Message: "Another account has that address.",
-			Fields: map[string]string{"email": "Another account has this address."}, Err: err}
+		return &model.Error{Code: model.ECONFLICT, Message: "account.another_account_has_address",
+			Fields: map[string]model.Msg{"email": model.M("account.another_account_has_address_2")}, Err: err}
 	}
 	if err != nil {
 		return fmt.Errorf("store: set e-mail of user %d: %w", id, err)

@@ -88,7 +88,7 @@ func scanComments(rows rowScanner) ([]model.Comment, error) {
 func (s *Store) CommentByID(ctx context.Context, id int64) (*model.Comment, error) {
 	c, err := scanComment(s.reader(ctx).QueryRowContext(ctx, commentColumns+` WHERE c.id = $1`, id))
 	if err != nil {
-		return nil, notFound(err, fmt.Sprintf("comment %d", id))
+		return nil, notFound(err, "comment")
 	}
 	return &c, nil
 }

@@ -54,7 +54,7 @@ func (s *Store) CreateLetter(ctx context.Context, l *model.Letter) error {
 func (s *Store) LetterByID(ctx context.Context, id int64) (*model.Letter, error) {
 	l, err := scanLetter(s.reader(ctx).QueryRowContext(ctx, letterColumns+` WHERE l.id = $1`, id))
 	if err != nil {
-		return nil, notFound(err, fmt.Sprintf("letter %d", id))
+		return nil, notFound(err, "letter")
 	}
 	return &l, nil
 }

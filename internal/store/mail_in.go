@@ -61,7 +61,7 @@ func (s *Store) RecordMailIn(ctx context.Context, m *model.MailIn) error {
 			m.MailboxKey, m.MessageID, m.Outcome, nullID(m.LetterID), m.Detail, m.Size, ts(m.ReceivedAt)).Scan(&m.ID)
 	})
 	if err == sql.ErrNoRows {
-		return model.Errorf(model.ECONFLICT, "This message was handled already.")
+		return model.Errorf(model.ECONFLICT, "mail_in.message_was_handled_already")
 	}
 	if err != nil {
 		return fmt.Errorf("store: record mail %s: %w", m.MailboxKey, err)

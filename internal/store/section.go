@@ -18,7 +18,7 @@ func (s *Store) CreateSection(ctx context.Context, sec *model.Section) error {
 			sec.Slug, sec.Name, sec.Description, sec.Position, ts(sec.CreatedAt)).Scan(&sec.ID)
 	})
 	if isUniqueViolation(err) {
-		return &model.Error{Code: model.ECONFLICT, Message: "A section with that address already exists.", Err: err}
+		return &model.Error{Code: model.ECONFLICT, Message: "section.section_with_address_already", Err: err}
 	}
 	if err != nil {
 		return fmt.Errorf("store: create section %q: %w", sec.Slug, err)
@@ -91,8 +91,8 @@ func (s *Store) UpdateSection(ctx context.Context, sec *model.Section) error {
 		return nil
 	})
 	if isUniqueViolation(err) {
-		return &model.Error{Code: model.ECONFLICT, Message: "A section with that address already exists.",
-			Fields: map[string]string{"slug": "This address is taken."}, Err: err}
+		return &model.Error{Code: model.ECONFLICT, Message: "section.section_with_address_already",
+			Fields: map[string]model.Msg{"slug": model.M("section.address_taken")}, Err: err}
 	}
 	if err != nil {
 		return fmt.Errorf("store: update section %d: %w", sec.ID, err)

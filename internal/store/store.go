@@ -250,10 +250,11 @@ func isUniqueViolation(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
-// notFound turns sql.ErrNoRows into the model's not-found error.
+// notFound turns sql.ErrNoRows into the model's not-found error, saying
+// what was not found (message error.not_found.WHAT).
 func notFound(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return &model.Error{Code: model.ENOTFOUND, Message: "We could not find that " + what + ".", Err: err}
+		return &model.Error{Code: model.ENOTFOUND, Message: "error.not_found." + strings.ReplaceAll(what, " ", "_"), Err: err}
 	}
 	return err
 }

@@ -51,8 +51,8 @@ func (s *Store) CreateStory(ctx context.Context, st *model.Story) error {
 			st.CommentsClosed, st.Imported).Scan(&st.ID)
 	})
 	if isUniqueViolation(err) {
-		return &model.Error{Code: model.ECONFLICT, Message: "A story with that address already exists.",
-			Fields: map[string]string{"slug": "This address is taken."}, Err: err}
+		return &model.Error{Code: model.ECONFLICT, Message: "story.story_with_address_already",
+			Fields: map[string]model.Msg{"slug": model.M("section.address_taken")}, Err: err}
 	}
 	if err != nil {
 		return fmt.Errorf("store: create story %q: %w", st.Slug, err)
@@ -186,8 +186,8 @@ func (s *Store) UpdateStory(ctx context.Context, st *model.Story) error {
 		return nil
 	})
 	if isUniqueViolation(err) {
-		return &model.Error{Code: model.ECONFLICT, Message: "A story with that address already exists.",
-			Fields: map[string]string{"slug": "This address is taken."}, Err: err}
+		return &model.Error{Code: model.ECONFLICT, Message: "story.story_with_address_already",
+			Fields: map[string]model.Msg{"slug": model.M("section.address_taken")}, Err: err}
 	}
 	if err != nil {
 		return fmt.Errorf("store: update story %d: %w", st.ID, err)

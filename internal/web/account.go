@@ -15,7 +15,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/admin/", http.StatusSeeOther)
 		return nil
 	}
-	v, err := s.adminPage(r, "Log in")
+	v, err := s.adminPage(r, s.lang(r).Text("title.log_in"))
 	if err != nil {
 		return err
 	}
@@ -30,12 +30,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := s.svc.Authenticate(r.Context(), f.Get("email"), f.Values["password"], clientIP(r))
 	if err != nil {
-		status, err := f.fail(err)
+		status, err := f.fail(s.lang(r), err)
 		if err != nil {
 			return err
 		}
 		f.Values["password"] = ""
-		v, err := s.adminPage(r, "Log in")
+		v, err := s.adminPage(r, s.lang(r).Text("title.log_in"))
 		if err != nil {
 			return err
 		}
@@ -86,7 +86,7 @@ func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.CheckSetupToken(r.Context(), token); err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Set up your site")
+	v, err := s.adminPage(r, s.lang(r).Text("title.set_up_your_site"))
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	u, err := s.svc.CompleteSetup(r.Context(), f.Values["token"], service.NewUser{
 		Email: f.Get("email"), Name: f.Get("name"), Password: f.Values["password"]})
 	if err != nil {
-		status, err := f.fail(err)
+		status, err := f.fail(s.lang(r), err)
 		if err != nil {
 			return err
 		}
@@ -110,7 +110,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 			return s.svc.CheckSetupToken(r.Context(), f.Values["token"])
 		}
 		f.Values["password"] = ""
-		v, err := s.adminPage(r, "Set up your site")
+		v, err := s.adminPage(r, s.lang(r).Text("title.set_up_your_site"))
 		if err != nil {
 			return err
 		}
@@ -122,7 +122,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.sm.Put(r.Context(), sessionUserKey, u.ID)
 	// The admin opens every letter: the account's second factor comes first.
-	s.flash(r, "Welcome, "+u.Name+". Your site is ready: set up two-factor login to open it.")
+	s.flash(r, "flash.welcome", "Name", u.Name)
 	http.Redirect(w, r, "/admin/account/2fa", http.StatusSeeOther)
 	return nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"time"
 
@@ -17,7 +18,7 @@ type adminView struct {
 	Site  model.Settings
 	User  *model.User // nil on the login and setup pages
 	Nav   []navItem
-	Flash string
+	Flash template.HTML
 	Form  form // the page's form, when it has one
 	Data  any
 }
@@ -30,24 +31,24 @@ type navItem struct {
 // adminNav lists the admin areas, each shown only to roles that may use it.
 var adminNav = []struct {
 	perm        model.Permission
-	path, label string
+	path, label string // label: a message id
 }{
-	{model.PermDashboard, "/admin/", "Dashboard"},
-	{model.PermStories, "/admin/stories", "Stories"},
-	{model.PermStories, "/admin/search", "Search"},
-	{model.PermSections, "/admin/sections", "Sections"},
-	{model.PermLetters, "/admin/letters", "Letters"},
-	{model.PermLetters, "/admin/templates", "Templates"},
-	{model.PermComments, "/admin/comments", "Comments"},
-	{model.PermSite, "/admin/antispam", "Anti-spam"},
-	{model.PermSite, "/admin/settings", "Settings"},
-	{model.PermSite, "/admin/helplines", "Crisis lines"},
-	{model.PermSite, "/admin/privacy", "Personal data"},
-	{model.PermSite, "/admin/pages/about", "Pages"},
-	{model.PermUsers, "/admin/users", "Users"},
-	{model.PermOutbox, "/admin/outbox", "Outbox"},
-	{model.PermAudit, "/admin/audit", "Audit log"},
-	{model.PermDashboard, "/admin/account", "Your account"},
+	{model.PermDashboard, "/admin/", "nav.dashboard"},
+	{model.PermStories, "/admin/stories", "nav.stories"},
+	{model.PermStories, "/admin/search", "nav.search"},
+	{model.PermSections, "/admin/sections", "nav.sections"},
+	{model.PermLetters, "/admin/letters", "nav.letters"},
+	{model.PermLetters, "/admin/templates", "nav.templates"},
+	{model.PermComments, "/admin/comments", "nav.comments"},
+	{model.PermSite, "/admin/antispam", "nav.antispam"},
+	{model.PermSite, "/admin/settings", "nav.settings"},
+	{model.PermSite, "/admin/helplines", "nav.helplines"},
+	{model.PermSite, "/admin/privacy", "nav.privacy"},
+	{model.PermSite, "/admin/pages/about", "nav.pages"},
+	{model.PermUsers, "/admin/users", "nav.users"},
+	{model.PermOutbox, "/admin/outbox", "nav.outbox"},
+	{model.PermAudit, "/admin/audit", "nav.audit"},
+	{model.PermDashboard, "/admin/account", "nav.account"},
 }
 
 func (s *Server) adminPage(r *http.Request, title string) (*adminView, error) {
@@ -56,11 +57,11 @@ func (s *Server) adminPage(r *http.Request, title string) (*adminView, error) {
 		return nil, err
 	}
 	v := &adminView{Title: title, CSS: s.assets.cssURL, JS: s.assets.jsURL, Site: site, User: currentUser(r.Context()),
-		Flash: s.sm.PopString(r.Context(), sessionFlashKey)}
+		Flash: template.HTML(s.sm.PopString(r.Context(), sessionFlashKey))} // #nosec G203 -- written by flash from our own messages, their values escaped
 	if v.User != nil {
 		for _, n := range adminNav {
 			if v.User.Role.Can(n.perm) {
-				v.Nav = append(v.Nav, navItem{Path: n.path, Label: n.label, Current: n.path == r.URL.Path})
+				v.Nav = append(v.Nav, navItem{Path: n.path, Label: s.lang(r).Text(n.label), Current: n.path == r.URL.Path})
 			}
 		}
 	}
@@ -68,7 +69,7 @@ func (s *Server) adminPage(r *http.Request, title string) (*adminView, error) {
 }
 
 func (s *Server) renderAdmin(w http.ResponseWriter, r *http.Request, status int, page string, v *adminView) error {
-	t, ok := s.tmpl["admin/"+page]
+	t, ok := s.template(v.Site, "admin/"+page)
 	if !ok {
 		return fmt.Errorf("web: no template admin/%s", page)
 	}
@@ -96,7 +97,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	v, err := s.adminPage(r, "Dashboard")
+	v, err := s.adminPage(r, s.lang(r).Text("title.dashboard"))
 	if err != nil {
 		return err
 	}
@@ -113,7 +114,7 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Audit log")
+	v, err := s.adminPage(r, s.lang(r).Text("title.audit_log"))
 	if err != nil {
 		return err
 	}

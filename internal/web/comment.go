@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -26,7 +27,7 @@ func (s *Server) comments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.chrome(r.Context(), "Latest comments")
+	v, err := s.chrome(r.Context(), s.lang(r).Text("title.latest_comments"))
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func (s *Server) commentForm(r *http.Request, st *model.Story, f *form, inline b
 	if f != nil {
 		cf.form = *f
 	} else {
-		cf.form = form{Values: map[string]string{}, Errors: map[string]string{}}
+		cf.form = form{Values: map[string]string{}, Errors: map[string]template.HTML{}}
 	}
 	if inline && (a.Captcha || a.Trap) {
 		if cf.Challenge, err = s.svc.NewChallenge(r.Context()); err != nil {
@@ -93,7 +94,7 @@ func (s *Server) newComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := form{Values: map[string]string{"parent": r.URL.Query().Get("parent")}, Errors: map[string]string{}}
+	f := form{Values: map[string]string{"parent": r.URL.Query().Get("parent")}, Errors: map[string]template.HTML{}}
 	return s.renderCommentPage(w, r, http.StatusOK, st, f)
 }
 
@@ -107,7 +108,7 @@ func (s *Server) renderCommentPage(w http.ResponseWriter, r *http.Request, statu
 			cf.Parent = c
 		}
 	}
-	v, err := s.chrome(r.Context(), "Write a comment")
+	v, err := s.chrome(r.Context(), s.lang(r).Text("title.write_a_comment"))
 	if err != nil {
 		return err
 	}
@@ -139,7 +140,7 @@ func (s *Server) postComment(w http.ResponseWriter, r *http.Request) error {
 		Visitor: service.Visitor{Addr: addr, Trap: f.Values["website"], Key: key, Answer: f.Get("answer")},
 	})
 	if err != nil {
-		status, ferr := f.fail(err)
+		status, ferr := f.fail(s.lang(r), err)
 		if ferr != nil {
 			return ferr
 		}
@@ -198,12 +199,12 @@ func (s *Server) myComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := form{Values: map[string]string{"body": c.Body}, Errors: map[string]string{}}
+	f := form{Values: map[string]string{"body": c.Body}, Errors: map[string]template.HTML{}}
 	return s.renderOwnComment(w, r, http.StatusOK, c, r.URL.Query().Get("k"), f, r.URL.Query().Get("confirm") != "")
 }
 
 func (s *Server) renderOwnComment(w http.ResponseWriter, r *http.Request, status int, c *model.Comment, token string, f form, confirm bool) error {
-	v, err := s.chrome(r.Context(), "Your comment")
+	v, err := s.chrome(r.Context(), s.lang(r).Text("title.your_comment"))
 	if err != nil {
 		return err
 	}
@@ -233,7 +234,7 @@ func (s *Server) changeMyComment(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		v, err := s.chrome(r.Context(), "Comment deleted")
+		v, err := s.chrome(r.Context(), s.lang(r).Text("title.comment_deleted"))
 		if err != nil {
 			return err
 		}
@@ -243,7 +244,7 @@ func (s *Server) changeMyComment(w http.ResponseWriter, r *http.Request) error {
 	}
 	c, err := s.svc.EditOwnComment(r.Context(), id, token, f.Values["body"])
 	if err != nil {
-		status, ferr := f.fail(err)
+		status, ferr := f.fail(s.lang(r), err)
 		if ferr != nil {
 			return ferr
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 
@@ -32,7 +33,7 @@ func (s *Server) adminComments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Comments to moderate")
+	v, err := s.adminPage(r, s.lang(r).Text("title.comments_to_moderate"))
 	if err != nil {
 		return err
 	}
@@ -40,9 +41,10 @@ func (s *Server) adminComments(w http.ResponseWriter, r *http.Request) error {
 	if status != "" {
 		q.BaseURL += "?status=" + status
 	}
-	for _, t := range []queueTab{{"", "Waiting and reported", false}, {"pending", "Waiting", false},
-		{"reported", "Reported", false}, {"spam", "Spam", false}} {
+	for _, t := range []queueTab{{"", "queue.all", false}, {"pending", "queue.pending", false},
+		{"reported", "queue.reported", false}, {"spam", "queue.spam", false}} {
 		t.Current = t.Status == status
+		t.Label = s.lang(r).Text(t.Label)
 		q.Tabs = append(q.Tabs, t)
 	}
 	v.Data = q
@@ -52,7 +54,7 @@ func (s *Server) adminComments(w http.ResponseWriter, r *http.Request) error {
 // moderateComments applies the chosen action to the selected comments.
 func (s *Server) moderateComments(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
-		return model.Errorf(model.EINVALID, "The form could not be read. Please try again.")
+		return model.Errorf(model.EINVALID, "comment_admin.form_could_not_read")
 	}
 	var ids []int64
 	for _, v := range r.PostForm["id"] {
@@ -64,25 +66,16 @@ func (s *Server) moderateComments(w http.ResponseWriter, r *http.Request) error 
 	n, err := s.svc.Moderate(r.Context(), currentUser(r.Context()).ID, action, ids)
 	if err != nil {
 		if model.ErrorCode(err) == model.EINVALID {
-			s.flash(r, model.ErrorMessage(err))
+			id, args := model.ErrorMessage(err)
+			s.flash(r, id, args...)
 			http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther) // #nosec G710 -- safeNext keeps it inside /admin/ on this site
 			return nil
 		}
 		return err
 	}
-	s.flash(r, moderatedMessage(action, n))
+	s.flash(r, "moderated."+action, "Count", n)
 	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther) // #nosec G710 -- safeNext keeps it inside /admin/ on this site
 	return nil
-}
-
-func moderatedMessage(action string, n int) string {
-	what := map[string]string{service.ActApprove: "approved", service.ActSpam: "marked as spam",
-		service.ActDelete: "deleted", service.ActDismiss: "cleared of reports",
-		service.ActBanEmail: "banned by e-mail", service.ActBanAddr: "banned by address"}[action]
-	if n == 1 {
-		return "1 comment " + what + "."
-	}
-	return strconv.Itoa(n) + " comments " + what + "."
 }
 
 // commentEdit is the Data of the moderator's comment editor.
@@ -100,12 +93,12 @@ func (s *Server) editComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := form{Values: map[string]string{"name": c.AuthorName, "body": c.Body}, Errors: map[string]string{}}
+	f := form{Values: map[string]string{"name": c.AuthorName, "body": c.Body}, Errors: map[string]template.HTML{}}
 	return s.renderCommentEdit(w, r, http.StatusOK, c, f)
 }
 
 func (s *Server) renderCommentEdit(w http.ResponseWriter, r *http.Request, status int, c *model.Comment, f form) error {
-	v, err := s.adminPage(r, "Edit comment")
+	v, err := s.adminPage(r, s.lang(r).Text("title.edit_comment"))
 	if err != nil {
 		return err
 	}
@@ -123,7 +116,7 @@ func (s *Server) updateComment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if _, err := s.svc.EditComment(r.Context(), currentUser(r.Context()).ID, id, f.Values["name"], f.Values["body"]); err != nil {
-		status, ferr := f.fail(err)
+		status, ferr := f.fail(s.lang(r), err)
 		if ferr != nil {
 			return ferr
 		}
@@ -133,7 +126,7 @@ func (s *Server) updateComment(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderCommentEdit(w, r, status, c, f)
 	}
-	s.flash(r, "The comment was saved.")
+	s.flash(r, "comment_admin.comment_was_saved")
 	http.Redirect(w, r, "/admin/comments", http.StatusSeeOther)
 	return nil
 }
@@ -149,9 +142,9 @@ func (s *Server) closeComments(closed bool) handlerFunc {
 			return err
 		}
 		if closed {
-			s.flash(r, "Comments on this story are closed.")
+			s.flash(r, "comment_post.comments_story_closed")
 		} else {
-			s.flash(r, "Comments on this story are open again.")
+			s.flash(r, "comment_admin.comments_story_open_again")
 		}
 		http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 		return nil
@@ -179,7 +172,7 @@ func (s *Server) renderAntiSpam(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Anti-spam")
+	v, err := s.adminPage(r, s.lang(r).Text("title.anti_spam"))
 	if err != nil {
 		return err
 	}
@@ -199,13 +192,13 @@ func (s *Server) updateAntiSpam(w http.ResponseWriter, r *http.Request) error {
 	a := service.AntiSpam{Captcha: f.Get("captcha") != "", Trap: f.Get("trap") != "", Limits: f.Get("limits") != "",
 		Links: f.Get("links") != "", Rules: f.Get("rules") != "", Score: f.Get("score") != "", MaxLinks: max, Policy: f.Get("policy")}
 	if err := s.svc.SetAntiSpam(r.Context(), currentUser(r.Context()).ID, a); err != nil {
-		status, ferr := f.fail(err)
+		status, ferr := f.fail(s.lang(r), err)
 		if ferr != nil {
 			return ferr
 		}
 		return s.renderAntiSpam(w, r, status, a, f, form{Values: map[string]string{}})
 	}
-	s.flash(r, "Anti-spam settings saved.")
+	s.flash(r, "comment_admin.anti_spam_settings_saved")
 	http.Redirect(w, r, "/admin/antispam", http.StatusSeeOther)
 	return nil
 }
@@ -217,7 +210,7 @@ func (s *Server) addBlockRule(w http.ResponseWriter, r *http.Request) error {
 	}
 	rule := model.BlockRule{Kind: f.Get("kind"), Value: f.Get("value"), Action: f.Get("action"), Note: f.Get("note")}
 	if err := s.svc.AddBlockRule(r.Context(), currentUser(r.Context()).ID, rule); err != nil {
-		status, ferr := f.fail(err)
+		status, ferr := f.fail(s.lang(r), err)
 		if ferr != nil {
 			return ferr
 		}
@@ -227,7 +220,7 @@ func (s *Server) addBlockRule(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.renderAntiSpam(w, r, status, a, form{}, f)
 	}
-	s.flash(r, "Added to the block list.")
+	s.flash(r, "comment_admin.added_block_list")
 	http.Redirect(w, r, "/admin/antispam", http.StatusSeeOther)
 	return nil
 }
@@ -240,7 +233,7 @@ func (s *Server) deleteBlockRule(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.DeleteBlockRule(r.Context(), currentUser(r.Context()).ID, id); err != nil {
 		return err
 	}
-	s.flash(r, "Removed from the block list.")
+	s.flash(r, "comment_admin.removed_from_block_list")
 	http.Redirect(w, r, "/admin/antispam", http.StatusSeeOther)
 	return nil
 }

@@ -78,7 +78,7 @@ func (s *Server) drawChallenge(w http.ResponseWriter, r *http.Request, id string
 func (s *Server) checkAudio(w http.ResponseWriter, r *http.Request) error {
 	c, err := r.Cookie(checkCookie)
 	if err != nil {
-		return model.Errorf(model.ENOTFOUND, "There is no check to listen to yet. Please reload the story page first.")
+		return model.Errorf(model.ENOTFOUND, "comment_check.there_no_check_listen")
 	}
 	id, ok := s.svc.ChallengeID(c.Value)
 	if !ok {
@@ -90,7 +90,7 @@ func (s *Server) checkAudio(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) sayChallenge(w http.ResponseWriter, r *http.Request, id string) error {
 	digits, err := s.svc.ChallengeDigits(r.Context(), id)
 	if err != nil {
-		return model.Errorf(model.ENOTFOUND, "This check has expired. Please reload the page for a new one.")
+		return model.Errorf(model.ENOTFOUND, "comment_check.check_has_expired_reload")
 	}
 	var buf bytes.Buffer
 	if _, err := captcha.NewAudio(id, digits, "en").WriteTo(&buf); err != nil {

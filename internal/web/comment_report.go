@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/netip"
 
@@ -10,14 +11,14 @@ import (
 // reportPage is the Data of the page where a reader reports a comment.
 type reportPage struct {
 	Comment *model.Comment
-	Reasons []struct{ Key, Label string }
+	Reasons []string
 	Form    form
 	Done    bool
 	Risk    bool // the reader said the writer may be at risk
 }
 
 func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) error {
-	return s.renderReport(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]string{}}, false)
+	return s.renderReport(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]template.HTML{}}, false)
 }
 
 func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int, f form, done bool) error {
@@ -32,7 +33,7 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, status int
 	if c.Status != model.CommentApproved {
 		return errNotFound
 	}
-	v, err := s.chrome(r.Context(), "Report a comment")
+	v, err := s.chrome(r.Context(), s.lang(r).Text("title.report_a_comment"))
 	if err != nil {
 		return err
 	}
@@ -53,7 +54,7 @@ func (s *Server) reportComment(w http.ResponseWriter, r *http.Request) error {
 	}
 	addr, _ := netip.ParseAddr(clientIP(r))
 	if err := s.svc.ReportComment(r.Context(), id, f.Get("reason"), f.Values["note"], addr); err != nil {
-		status, ferr := f.fail(err)
+		status, ferr := f.fail(s.lang(r), err)
 		if ferr != nil {
 			return ferr
 		}

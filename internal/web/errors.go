@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"html/template"
 	"log/slog"
 	"net/http"
 
@@ -26,10 +27,10 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 
 var errNotFound = model.ErrNotFound
 
-var errBadLink = model.Errorf(model.EFORBIDDEN, "This link is not valid any more. Ask for a new one.")
+var errBadLink = model.Errorf(model.EFORBIDDEN, "errors.link_not_valid_any")
 
 var forbiddenCrossOrigin = model.Errorf(model.EFORBIDDEN,
-	"This form was sent from another site, so we did not accept it. Please go back, reload the page and try again.")
+	"errors.form_was_sent_from")
 
 // statusClientGone is nginx's status for a request whose client closed the
 // connection before the answer was ready.
@@ -63,8 +64,8 @@ func statusOf(err error) int {
 // errorPage is the Data of the error template.
 type errorPage struct {
 	Status  int
-	Heading string
-	Message string
+	Heading template.HTML
+	Message template.HTML
 }
 
 // renderError shows err as a page with the site's layout. Internal errors are
@@ -80,48 +81,49 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	status := statusOf(err)
-	msg := model.ErrorMessage(err)
+	msg, args := model.ErrorMessage(err)
 	if status == http.StatusInternalServerError && (errors.Is(err, context.DeadlineExceeded) || r.Context().Err() == context.DeadlineExceeded) {
 		// The request's time budget ran out (see requestBudget): the
 		// database was told to stop, and the visitor may simply try again.
-		status, msg = http.StatusServiceUnavailable, "This page took too long to make. Please try again in a moment."
+		status, msg, args = http.StatusServiceUnavailable, "error.too_slow", nil
 		s.log.LogAttrs(r.Context(), slog.LevelWarn, "request over its time budget",
 			slog.String("id", requestID(r.Context())), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
 	if status == http.StatusInternalServerError && s.unavailable(err) {
 		// The database is down or restarting: nothing is wrong with the
 		// request, and it will work again in a moment.
-		status, msg = http.StatusServiceUnavailable, "The site cannot store or read anything just now. Please try again in a little while; if you were sending something, your browser’s Back button brings back what you typed."
+		status, msg, args = http.StatusServiceUnavailable, "error.unavailable", nil
 		s.log.LogAttrs(r.Context(), slog.LevelError, "database unavailable (stopped, unreachable or its disk full)",
 			slog.String("id", requestID(r.Context())), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
-	heading := "Something went wrong"
+	heading := "error.heading"
 	switch status {
 	case http.StatusServiceUnavailable:
-		heading = "Busy right now"
+		heading = "error.heading_busy"
 		w.Header().Set("Retry-After", "2")
 	case http.StatusNotFound:
-		heading = "We could not find that page"
+		heading = "error.heading_not_found"
 	case http.StatusGone:
-		heading = "This page was taken down"
+		heading = "error.heading_gone"
 	case http.StatusRequestEntityTooLarge:
-		msg = "What you sent is too long. Please shorten it and try again."
+		msg, args = "error.too_long", nil
 	case http.StatusInternalServerError:
 		s.log.LogAttrs(r.Context(), slog.LevelError, "internal error",
 			slog.String("id", requestID(r.Context())), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
-	ep := errorPage{Status: status, Heading: heading, Message: msg}
-	v, cerr := s.chrome(r.Context(), heading)
+	l := s.lang(r)
+	ep := errorPage{Status: status, Heading: tr(l, heading), Message: tr(l, msg, args...)}
+	v, cerr := s.chrome(r.Context(), l.Text(heading))
 	if cerr != nil {
 		// The database may be what failed: fall back to a page without it.
-		v = &view{Site: model.DefaultSettings(), Title: heading, CSS: s.assets.cssURL, JS: s.assets.jsURL, Now: s.now().UTC()}
+		v = &view{Site: model.DefaultSettings(), Title: l.Text(heading), CSS: s.assets.cssURL, JS: s.assets.jsURL, Now: s.now().UTC()}
 	}
 	v.Data = ep
 	if rerr := s.render(w, r, status, "error", v); rerr != nil {
 		s.log.Error("render error page", "id", requestID(r.Context()), "err", rerr)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
-		w.Write([]byte("Something went wrong on our side. Please try again in a moment.\n")) // #nosec G104 -- writing the answer: a visitor who left is no error to handle
+		w.Write([]byte(l.Text("error.internal") + "\n")) // #nosec G104 G705 -- text/plain, a message of ours; a visitor who left is no error to handle
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/confide/confide/internal/i18n"
 	"github.com/confide/confide/internal/markup"
 	"github.com/confide/confide/internal/model"
 	"github.com/confide/confide/internal/service"
@@ -73,6 +74,7 @@ func (s *Server) storyFeed(ctx context.Context, title, path, page string, storie
 	if err != nil {
 		return nil, err
 	}
+	l := i18n.Get(site.Language)
 	f := &atomFeed{
 		Title: title, ID: s.baseURL + path, Author: atomPerson{Name: site.SiteName},
 		Links: []atomLink{{Rel: "self", Href: s.baseURL + path, Type: "application/atom+xml"}, {Rel: "alternate", Href: s.baseURL + page}},
@@ -93,8 +95,8 @@ func (s *Server) storyFeed(ctx context.Context, title, path, page string, storie
 		if full.ContentNote {
 			// Title only: a feed reader shows the text with no note and no
 			// help at hand.
-			summary = contentNoteFeed
-			content = "<p>" + html.EscapeString(contentNoteFeed) + ` <a href="` + html.EscapeString(link) + `">Read it on the site</a>.</p>`
+			summary = l.Text("feed.content_note")
+			content = "<p>" + html.EscapeString(summary) + ` <a href="` + html.EscapeString(link) + `">` + l.T("feed.read_on_site") + `</a>.</p>`
 		}
 		f.Entries = append(f.Entries, atomEntry{
 			Title: st.Title, ID: link, Updated: atomTime(full.UpdatedAt), Published: atomTime(full.PublishedAt),
@@ -108,10 +110,6 @@ func (s *Server) storyFeed(ctx context.Context, title, path, page string, storie
 	return f, nil
 }
 
-// contentNoteFeed stands for the text of a story with a content note in
-// feeds.
-const contentNoteFeed = "This story talks about suicide or self-harm. If it brings up difficult feelings, the site lists crisis lines you can call now."
-
 func (s *Server) storiesFeed(w http.ResponseWriter, r *http.Request) error {
 	_, stories, err := s.svc.FeedStories(r.Context(), "")
 	if err != nil {
@@ -121,7 +119,7 @@ func (s *Server) storiesFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.storyFeed(r.Context(), site.SiteName+": latest stories", "/feed.atom", "/", stories)
+	f, err := s.storyFeed(r.Context(), s.lang(r).Text("feed.latest", "Site", site.SiteName), "/feed.atom", "/", stories)
 	if err != nil {
 		return err
 	}
@@ -155,7 +153,7 @@ func (s *Server) commentsFeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := &atomFeed{
-		Title: site.SiteName + ": latest comments", ID: s.baseURL + "/comments/feed.atom",
+		Title: s.lang(r).Text("feed.comments", "Site", site.SiteName), ID: s.baseURL + "/comments/feed.atom",
 		Author: atomPerson{Name: site.SiteName},
 		Links: []atomLink{{Rel: "self", Href: s.baseURL + "/comments/feed.atom", Type: "application/atom+xml"},
 			{Rel: "alternate", Href: s.baseURL + "/comments"}},
@@ -167,7 +165,7 @@ func (s *Server) commentsFeed(w http.ResponseWriter, r *http.Request) error {
 		}
 		link := s.baseURL + "/comments/" + strconv.FormatInt(c.ID, 10)
 		f.Entries = append(f.Entries, atomEntry{
-			Title: c.AuthorName + " on “" + c.StoryTitle + "”", ID: link, Updated: atomTime(c.CreatedAt),
+			Title: s.lang(r).Text("feed.comment_title", "Name", c.AuthorName, "Story", c.StoryTitle), ID: link, Updated: atomTime(c.CreatedAt),
 			Links: []atomLink{{Rel: "alternate", Href: link}}, Author: atomPerson{Name: c.AuthorName},
 			Content: &atomText{Type: "html", Body: string(markup.Plain(c.Body))},
 		})

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/confide/confide/internal/helplines"
@@ -17,7 +18,7 @@ type helplinesPage struct {
 var helplineFields = []string{"country", "country_name", "service", "phone", "contact", "web", "hours", "source", "checked"}
 
 func (s *Server) adminHelplines(w http.ResponseWriter, r *http.Request) error {
-	return s.renderHelplines(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]string{}})
+	return s.renderHelplines(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]template.HTML{}})
 }
 
 func (s *Server) renderHelplines(w http.ResponseWriter, r *http.Request, status int, f form) error {
@@ -25,7 +26,7 @@ func (s *Server) renderHelplines(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Crisis lines")
+	v, err := s.adminPage(r, s.lang(r).Text("title.crisis_lines"))
 	if err != nil {
 		return err
 	}
@@ -42,13 +43,13 @@ func (s *Server) addHelpline(w http.ResponseWriter, r *http.Request) error {
 		CountryName: f.Get("country_name"), Service: f.Get("service"), Phone: f.Get("phone"), Contact: f.Get("contact"),
 		Web: f.Get("web"), Hours: f.Get("hours"), Source: f.Get("source"), Checked: f.Get("checked")})
 	if err != nil {
-		status, ferr := f.fail(err)
+		status, ferr := f.fail(s.lang(r), err)
 		if ferr != nil {
 			return ferr
 		}
 		return s.renderHelplines(w, r, status, f)
 	}
-	s.flash(r, "The line was added. For its country, the site now shows the lines you added instead of the built-in ones.")
+	s.flash(r, "helpline_admin.line_was_added_its")
 	http.Redirect(w, r, "/admin/helplines", http.StatusSeeOther)
 	return nil
 }
@@ -61,7 +62,7 @@ func (s *Server) deleteHelpline(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.DeleteHelpline(r.Context(), currentUser(r.Context()).ID, id); err != nil {
 		return err
 	}
-	s.flash(r, "The line was removed.")
+	s.flash(r, "helpline_admin.line_was_removed")
 	http.Redirect(w, r, "/admin/helplines", http.StatusSeeOther)
 	return nil
 }

@@ -26,7 +26,7 @@ func pageParam(r *http.Request) (int, error) {
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < 1 {
-		return 0, model.Errorf(model.ENOTFOUND, "There is no page %q here.", raw)
+		return 0, model.Errorf(model.ENOTFOUND, "error.no_page", "Page", raw)
 	}
 	return n, nil
 }
@@ -49,7 +49,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	v.Description = v.Site.Mission
 	v.Canonical = s.baseURL + "/"
 	v.Feed = "/feed.atom"
-	v.Data = storyList{Heading: "Latest stories", Stories: stories, Page: p, BaseURL: "/"}
+	v.Data = storyList{Heading: s.lang(r).Text("home.latest"), Stories: stories, Page: p, BaseURL: "/"}
 	return s.render(w, r, http.StatusOK, "home", v)
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -15,28 +16,27 @@ type sharePage struct {
 	Form    form
 	Check   commentForm // the anti-spam part, shared with the comment form
 	Inline  bool
-	Consent []struct{ Key, Label string }
+	Consent []string
 }
 
-var consentChoices = []struct{ Key, Label string }{
-	{model.ConsentPublish, "You may publish my letter, made anonymous, with the reply. I will see the exact text and say yes before anything is published."},
-	{model.ConsentPrivate, "Please reply to me privately only."},
-}
+// consentChoices are the writer's choices; their words are the messages
+// consent.KEY.
+var consentChoices = []string{model.ConsentPublish, model.ConsentPrivate}
 
 // share shows the letter form. The page is cached and the same for
 // everyone; its per-visitor check comes from /check/new.png, as on story
 // pages.
 func (s *Server) share(w http.ResponseWriter, r *http.Request) error {
-	f := form{Values: map[string]string{}, Errors: map[string]string{}}
+	f := form{Values: map[string]string{}, Errors: map[string]template.HTML{}}
 	return s.renderShare(w, r, http.StatusOK, f, false)
 }
 
 func (s *Server) renderShare(w http.ResponseWriter, r *http.Request, status int, f form, inline bool) error {
-	v, err := s.chrome(r.Context(), "Share your story")
+	v, err := s.chrome(r.Context(), s.lang(r).Text("title.share_your_story"))
 	if err != nil {
 		return err
 	}
-	v.Description = "Write to us privately about what weighs on you. No account: an advisor answers on your own private page, and nothing is published without your yes."
+	v.Description = s.lang(r).Text("share.description")
 	check, err := s.commentForm(r, &model.Story{}, &f, inline)
 	if err != nil {
 		return err
@@ -74,7 +74,7 @@ func (s *Server) shareLetter(w http.ResponseWriter, r *http.Request) error {
 		Name: f.Values["name"], Email: f.Values["email"], SectionID: section, Consent: f.Get("consent"),
 		Visitor: service.Visitor{Addr: addr, Trap: f.Values["website"], Key: key, Answer: f.Get("answer")}})
 	if err != nil {
-		status, ferr := f.fail(err)
+		status, ferr := f.fail(s.lang(r), err)
 		if ferr != nil {
 			return ferr
 		}
@@ -92,7 +92,7 @@ type letterPage struct {
 	New     bool
 	Link    string
 	Form    form
-	Consent []struct{ Key, Label string }
+	Consent []string
 	// Help is shown when the writer's words read as risk: lines for their
 	// country, at once.
 	Help *helpPage
@@ -109,11 +109,11 @@ func (s *Server) letter(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderLetter(w, r, http.StatusOK, th, token, form{Values: map[string]string{}, Errors: map[string]string{}})
+	return s.renderLetter(w, r, http.StatusOK, th, token, form{Values: map[string]string{}, Errors: map[string]template.HTML{}})
 }
 
 func (s *Server) renderLetter(w http.ResponseWriter, r *http.Request, status int, th *service.LetterThread, token string, f form) error {
-	v, err := s.chrome(r.Context(), "Your letter")
+	v, err := s.chrome(r.Context(), s.lang(r).Text("title.your_letter"))
 	if err != nil {
 		return err
 	}
@@ -145,8 +145,8 @@ func (s *Server) letterAction(w http.ResponseWriter, r *http.Request) error {
 		_, err = s.svc.SetLetterConsent(r.Context(), token, f.Get("consent"), addr)
 	case "withdraw":
 		if f.Get("confirm") == "" {
-			err = &model.Error{Code: model.EINVALID, Message: "Tick the box to confirm that you want to withdraw your letter.",
-				Fields: map[string]string{"confirm": "Tick to confirm."}}
+			err = &model.Error{Code: model.EINVALID, Message: "letter.tick_box_confirm_want",
+				Fields: map[string]model.Msg{"confirm": model.M("letter.tick_confirm")}}
 		} else {
 			err = s.svc.WithdrawLetter(r.Context(), token, f.Get("keep_reply") != "", addr)
 		}
@@ -156,10 +156,10 @@ func (s *Server) letterAction(w http.ResponseWriter, r *http.Request) error {
 	case "notify":
 		err = s.svc.SetCommentNotice(r.Context(), token, f.Get("notify") != "", addr)
 	default:
-		err = model.Errorf(model.EINVALID, "Unknown action.")
+		err = model.Errorf(model.EINVALID, "letter.unknown_action")
 	}
 	if err != nil {
-		status, ferr := f.fail(err)
+		status, ferr := f.fail(s.lang(r), err)
 		if ferr != nil {
 			return ferr
 		}
@@ -181,7 +181,7 @@ type lostPage struct {
 }
 
 func (s *Server) lostLinkForm(w http.ResponseWriter, r *http.Request) error {
-	return s.renderLost(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]string{}}, false)
+	return s.renderLost(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]template.HTML{}}, false)
 }
 
 func (s *Server) renderLost(w http.ResponseWriter, r *http.Request, status int, f form, sent bool) error {
@@ -189,7 +189,7 @@ func (s *Server) renderLost(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	v, err := s.chrome(r.Context(), "Find your letter")
+	v, err := s.chrome(r.Context(), s.lang(r).Text("title.find_your_letter"))
 	if err != nil {
 		return err
 	}
@@ -210,7 +210,7 @@ func (s *Server) lostLink(w http.ResponseWriter, r *http.Request) error {
 	err = s.svc.ResendLinks(r.Context(), f.Values["email"], service.Visitor{Addr: addr, Trap: f.Values["website"],
 		Key: f.Get("key"), Answer: f.Get("answer")})
 	if err != nil {
-		status, ferr := f.fail(err)
+		status, ferr := f.fail(s.lang(r), err)
 		if ferr != nil {
 			return ferr
 		}

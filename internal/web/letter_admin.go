@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/confide/confide/internal/i18n"
 	"github.com/confide/confide/internal/markup"
 	"github.com/confide/confide/internal/model"
 	"github.com/confide/confide/internal/service"
@@ -27,7 +28,7 @@ type inboxPage struct {
 	Share   service.ShareState
 	CanStop bool           // the viewer may pause new letters
 	Query   string         // a search over every letter, when set
-	Message string         // what the search left out of the query
+	Message []model.Msg    // what the search left out of the query
 	Failed  []model.MailIn // messages of the mailbox that could not be read
 }
 
@@ -49,7 +50,7 @@ func (s *Server) adminLetters(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Letters")
+	v, err := s.adminPage(r, s.lang(r).Text("title.letters"))
 	if err != nil {
 		return err
 	}
@@ -76,7 +77,7 @@ func (s *Server) searchLetters(w http.ResponseWriter, r *http.Request, q string,
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Letters: "+q)
+	v, err := s.adminPage(r, s.lang(r).Text("title.letters_search", "Query", q))
 	if err != nil {
 		return err
 	}
@@ -103,7 +104,7 @@ type letterCase struct {
 }
 
 func (s *Server) adminLetter(w http.ResponseWriter, r *http.Request) error {
-	return s.renderLetterCase(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]string{}}, letterCase{})
+	return s.renderLetterCase(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]template.HTML{}}, letterCase{})
 }
 
 // renderLetterCase shows a letter's page; extra carries a preview or a
@@ -137,7 +138,7 @@ func (s *Server) renderLetterCase(w http.ResponseWriter, r *http.Request, status
 	if extra.Newer != nil {
 		draft = extra.Newer // the next save builds on the newer draft, on purpose
 	}
-	v, err := s.adminPage(r, "Letter")
+	v, err := s.adminPage(r, s.lang(r).Text("title.letter"))
 	if err != nil {
 		return err
 	}
@@ -145,7 +146,7 @@ func (s *Server) renderLetterCase(w http.ResponseWriter, r *http.Request, status
 	if err != nil {
 		return err
 	}
-	templates = append(templates, s.svc.BuiltinReplyTemplates()...)
+	templates = append(templates, s.svc.BuiltinReplyTemplates(r.Context())...)
 	v.Data = letterCase{Thread: th, Draft: draft, Newer: extra.Newer, Preview: extra.Preview, Templates: templates,
 		Advisors: advisors, States: model.LetterStates, Form: f, Now: s.now().UTC()}
 	return s.renderAdmin(w, r, status, "letter", v)
@@ -171,7 +172,7 @@ func (s *Server) letterCaseAction(w http.ResponseWriter, r *http.Request) error 
 		tid, _ := strconv.ParseInt(f.Get("template"), 10, 64)
 		tpl, err := s.svc.ReplyTemplate(r.Context(), actor, tid)
 		if err != nil {
-			f.Errors["template"] = "Choose one of your templates."
+			f.Errors["template"] = tr(s.lang(r), "letter_admin.choose_template")
 			return s.renderLetterCase(w, r, http.StatusBadRequest, f, letterCase{})
 		}
 		if text := strings.TrimRight(f.Values["reply"], "\n "); text != "" {
@@ -189,26 +190,26 @@ func (s *Server) letterCaseAction(w http.ResponseWriter, r *http.Request) error 
 		}
 		var conflict *service.DraftConflict
 		if errors.As(err, &conflict) {
-			status, _ := f.fail(err)
+			status, _ := f.fail(s.lang(r), err)
 			return s.renderLetterCase(w, r, status, f, letterCase{Newer: conflict.Draft})
 		}
-		msg = "The draft was saved."
+		msg = "letter_admin.draft_saved"
 	case "reply":
-		err, msg = s.svc.ReplyToLetter(r.Context(), actor, id, f.Values["reply"]), "The reply was sent."
+		err, msg = s.svc.ReplyToLetter(r.Context(), actor, id, f.Values["reply"]), "letter_admin.reply_sent"
 	case "note":
-		err, msg = s.svc.AddLetterNote(r.Context(), actor, id, f.Values["note"]), "The note was added."
+		err, msg = s.svc.AddLetterNote(r.Context(), actor, id, f.Values["note"]), "letter_admin.note_added"
 	case "case":
 		priority, _ := strconv.Atoi(f.Get("priority"))
 		assignee, _ := strconv.ParseInt(f.Get("assignee"), 10, 64)
-		err, msg = s.svc.UpdateLetterCase(r.Context(), actor, id, f.Get("status"), priority, assignee), "Saved."
+		err, msg = s.svc.UpdateLetterCase(r.Context(), actor, id, f.Get("status"), priority, assignee), "letter_admin.saved"
 		if err == nil && f.Get("risk") != "" {
 			err = s.svc.SetLetterRisk(r.Context(), actor, id, f.Get("risk"))
 		}
 	default:
-		err = model.Errorf(model.EINVALID, "Unknown action.")
+		err = model.Errorf(model.EINVALID, "letter.unknown_action")
 	}
 	if err != nil {
-		status, ferr := f.fail(err)
+		status, ferr := f.fail(s.lang(r), err)
 		if ferr != nil {
 			return ferr
 		}
@@ -229,7 +230,8 @@ func autosaveAnswer(w http.ResponseWriter, d *model.LetterDraft, err error) erro
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(statusOf(err))
-		io.WriteString(w, model.ErrorMessage(err)) // #nosec G104 G705 -- text/plain, a message of ours; a client gone is no error to handle
+		id, args := model.ErrorMessage(err)
+		io.WriteString(w, i18n.Get(i18n.Default).Text(id, args...)) // #nosec G104 G705 -- text/plain, a message of ours; a client gone is no error to handle
 		return nil
 	}
 	w.Header().Set("X-Draft-Version", strconv.FormatInt(d.Version, 10))
@@ -248,9 +250,9 @@ func (s *Server) pauseLetters(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if paused {
-		s.flash(r, "New letters are paused; /share says so.")
+		s.flash(r, "letter_admin.new_letters_paused_share")
 	} else {
-		s.flash(r, "New letters are welcome again.")
+		s.flash(r, "letter_admin.new_letters_welcome_again")
 	}
 	http.Redirect(w, r, "/admin/letters", http.StatusSeeOther)
 	return nil

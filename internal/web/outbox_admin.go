@@ -15,7 +15,7 @@ func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Outbox")
+	v, err := s.adminPage(r, s.lang(r).Text("title.outbox"))
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (s *Server) adminOutboxMessage(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Message to "+m.To)
+	v, err := s.adminPage(r, s.lang(r).Text("title.message_to", "To", m.To))
 	if err != nil {
 		return err
 	}

@@ -96,12 +96,12 @@ func (s *Server) readerHelp(w http.ResponseWriter, r *http.Request) helpPage {
 // made for each request (it reads nothing from the database but the
 // site's chrome) and kept by no shared cache.
 func (s *Server) help(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.chrome(r.Context(), "Get help now")
+	v, err := s.chrome(r.Context(), s.lang(r).Text("title.get_help_now"))
 	if err != nil {
 		return err
 	}
 	v.Canonical = s.baseURL + "/help"
-	v.Description = "Free crisis lines to call now, for your country first, and what to do in an emergency."
+	v.Description = s.lang(r).Text("help.description")
 	v.Data = s.readerHelp(w, r)
 	w.Header().Set("Vary", "Accept-Language, Cookie")
 	w.Header().Set("Cache-Control", "private, no-cache")

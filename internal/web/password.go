@@ -5,7 +5,7 @@ import (
 )
 
 func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.adminPage(r, "Forgot your password?")
+	v, err := s.adminPage(r, s.lang(r).Text("title.forgot_your_password"))
 	if err != nil {
 		return err
 	}
@@ -18,19 +18,19 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	err = s.svc.RequestPasswordReset(r.Context(), f.Get("email"), clientIP(r))
-	v, verr := s.adminPage(r, "Forgot your password?")
+	v, verr := s.adminPage(r, s.lang(r).Text("title.forgot_your_password"))
 	if verr != nil {
 		return verr
 	}
 	if err != nil {
-		status, err := f.fail(err)
+		status, err := f.fail(s.lang(r), err)
 		if err != nil {
 			return err
 		}
 		v.Form = f
 		return s.renderAdmin(w, r, status, "password_forgot", v)
 	}
-	v.Flash = "If an account uses that address, we have sent it a link to choose a new password. The link works for an hour."
+	v.Flash = tr(s.lang(r), "password.reset_sent")
 	return s.renderAdmin(w, r, http.StatusOK, "password_forgot", v)
 }
 
@@ -40,7 +40,7 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Choose a new password")
+	v, err := s.adminPage(r, s.lang(r).Text("title.choose_a_new_password"))
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := s.svc.SetPasswordWithToken(r.Context(), f.Values["token"], f.Values["password"])
 	if err != nil {
-		status, err := f.fail(err)
+		status, err := f.fail(s.lang(r), err)
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 			return terr
 		}
 		cur, _, _ := s.svc.CheckPasswordToken(r.Context(), f.Values["token"])
-		v, err := s.adminPage(r, "Choose a new password")
+		v, err := s.adminPage(r, s.lang(r).Text("title.choose_a_new_password"))
 		if err != nil {
 			return err
 		}
@@ -78,6 +78,6 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Logged in at once, with a fresh session, but never past a second
 	// factor: a reset link proves the mailbox, not the phone.
-	s.flash(r, "Your new password is set.")
+	s.flash(r, "password.new_password_set")
 	return s.startSession(w, r, u, "/admin/")
 }

@@ -2,7 +2,7 @@ package web
 
 import (
 	"encoding/json"
-	"fmt"
+	"html/template"
 	"net/http"
 	"net/netip"
 
@@ -13,11 +13,11 @@ import (
 // adminPrivacy is the admins' page for requests about one person's data:
 // export everything held about an address, or erase it in one step.
 func (s *Server) adminPrivacy(w http.ResponseWriter, r *http.Request) error {
-	return s.renderAdminPrivacy(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]string{}})
+	return s.renderAdminPrivacy(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]template.HTML{}})
 }
 
 func (s *Server) renderAdminPrivacy(w http.ResponseWriter, r *http.Request, status int, f form) error {
-	v, err := s.adminPage(r, "Personal data")
+	v, err := s.adminPage(r, s.lang(r).Text("title.personal_data"))
 	if err != nil {
 		return err
 	}
@@ -47,22 +47,22 @@ func (s *Server) adminPrivacyAction(w http.ResponseWriter, r *http.Request) erro
 		return enc.Encode(d)
 	case "erase":
 		if f.Get("confirm") == "" {
-			return s.failPrivacy(w, r, f, &model.Error{Code: model.EINVALID, Message: "Tick the box to confirm the erasure.",
-				Fields: map[string]string{"confirm": "Tick to confirm: this cannot be undone."}})
+			return s.failPrivacy(w, r, f, &model.Error{Code: model.EINVALID, Message: "personal_data.tick_box_confirm_erasure",
+				Fields: map[string]model.Msg{"confirm": model.M("personal_data.tick_confirm_cannot_undone")}})
 		}
 		e, err := s.svc.ErasePerson(r.Context(), actor, f.Get("email"))
 		if err != nil {
 			return s.failPrivacy(w, r, f, err)
 		}
-		s.flash(r, fmt.Sprintf("Erased: %d letters and %d comments, with every subscription and e-mail to that address.", e.Letters, e.Comments))
+		s.flash(r, "flash.erased", "Letters", e.Letters, "Comments", e.Comments)
 		http.Redirect(w, r, "/admin/privacy", http.StatusSeeOther)
 		return nil
 	}
-	return model.Errorf(model.EINVALID, "Unknown action.")
+	return model.Errorf(model.EINVALID, "letter.unknown_action")
 }
 
 func (s *Server) failPrivacy(w http.ResponseWriter, r *http.Request, f form, err error) error {
-	status, ferr := f.fail(err)
+	status, ferr := f.fail(s.lang(r), err)
 	if ferr != nil {
 		return ferr
 	}
@@ -82,7 +82,7 @@ type erasePage struct {
 
 // eraseCommentsForm asks for the address whose comments are to go.
 func (s *Server) eraseCommentsForm(w http.ResponseWriter, r *http.Request) error {
-	return s.renderErase(w, r, http.StatusOK, erasePage{Form: form{Values: map[string]string{}, Errors: map[string]string{}}})
+	return s.renderErase(w, r, http.StatusOK, erasePage{Form: form{Values: map[string]string{}, Errors: map[string]template.HTML{}}})
 }
 
 func (s *Server) renderErase(w http.ResponseWriter, r *http.Request, status int, p erasePage) error {
@@ -91,7 +91,7 @@ func (s *Server) renderErase(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	p.Check = check
-	v, err := s.chrome(r.Context(), "Delete my comments")
+	v, err := s.chrome(r.Context(), s.lang(r).Text("title.delete_my_comments"))
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (s *Server) eraseCommentsRequest(w http.ResponseWriter, r *http.Request) er
 	err = s.svc.RequestCommentErasure(r.Context(), f.Values["email"], service.Visitor{Addr: addr, Trap: f.Values["website"],
 		Key: f.Get("key"), Answer: f.Get("answer")})
 	if err != nil {
-		status, ferr := f.fail(err)
+		status, ferr := f.fail(s.lang(r), err)
 		if ferr != nil {
 			return ferr
 		}
@@ -124,7 +124,7 @@ func (s *Server) eraseCommentsRequest(w http.ResponseWriter, r *http.Request) er
 // eraseCommentsConfirm shows the link's confirmation, then erases.
 func (s *Server) eraseCommentsConfirm(w http.ResponseWriter, r *http.Request) error {
 	token := r.URL.Query().Get("k")
-	f := form{Values: map[string]string{}, Errors: map[string]string{}}
+	f := form{Values: map[string]string{}, Errors: map[string]template.HTML{}}
 	if r.Method == http.MethodPost {
 		var err error
 		if f, err = newForm(r, "k"); err != nil {

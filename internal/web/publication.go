@@ -28,7 +28,7 @@ type publicationPage struct {
 
 // adminPublication shows the copy editor beside the original letter.
 func (s *Server) adminPublication(w http.ResponseWriter, r *http.Request) error {
-	return s.renderPublication(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]string{}}, nil, "")
+	return s.renderPublication(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]template.HTML{}}, nil, "")
 }
 
 func (s *Server) renderPublication(w http.ResponseWriter, r *http.Request, status int, f form, current *model.Publication, preview template.HTML) error {
@@ -55,7 +55,7 @@ func (s *Server) renderPublication(w http.ResponseWriter, r *http.Request, statu
 	if current != nil {
 		f.Values["version"] = strconv.FormatInt(current.Version, 10) // the next save builds on it, on purpose
 	}
-	v, err := s.adminPage(r, "Publish a letter")
+	v, err := s.adminPage(r, s.lang(r).Text("title.publish_a_letter"))
 	if err != nil {
 		return err
 	}
@@ -78,15 +78,17 @@ func (s *Server) savePublication(w http.ResponseWriter, r *http.Request) error {
 	if which := f.Get("replace"); which != "" || f.Get("action") == "replace-all" {
 		// One click: the finding (or every finding) becomes its
 		// replacement in the text as typed; nothing is saved yet.
+		l := s.lang(r)
+		replacement := func(kind string) string { return l.Text("pii.replace." + kind) }
 		for _, field := range []string{"title", "author", "letter", "reply"} {
 			fs := redact.Find(f.Values[field])
 			if which == "" {
-				f.Values[field] = redact.Apply(f.Values[field], fs)
+				f.Values[field] = redact.ApplyWith(f.Values[field], fs, replacement)
 				continue
 			}
 			for _, fd := range fs {
 				if which == fmt.Sprintf("%s:%d:%d", field, fd.Start, fd.End) {
-					f.Values[field] = redact.Apply(f.Values[field], []redact.Finding{fd})
+					f.Values[field] = redact.ApplyWith(f.Values[field], []redact.Finding{fd}, replacement)
 				}
 			}
 		}
@@ -102,7 +104,7 @@ func (s *Server) savePublication(w http.ResponseWriter, r *http.Request) error {
 	propose := f.Get("action") == "propose"
 	_, err = s.svc.SavePublication(r.Context(), currentUser(r.Context()).ID, id, in, base, propose)
 	if err != nil {
-		status, ferr := f.fail(err)
+		status, ferr := f.fail(s.lang(r), err)
 		if ferr != nil {
 			return ferr
 		}
@@ -113,9 +115,9 @@ func (s *Server) savePublication(w http.ResponseWriter, r *http.Request) error {
 		return s.renderPublication(w, r, status, f, nil, "")
 	}
 	if propose {
-		s.flash(r, "The copy is on the writer’s page for them to approve. Nothing is published until they do.")
+		s.flash(r, "publication.copy_writer_s_page")
 	} else {
-		s.flash(r, "The copy was saved. The writer does not see it until you show it to them.")
+		s.flash(r, "publication.copy_was_saved_writer")
 	}
 	http.Redirect(w, r, "/admin/letters/"+strconv.FormatInt(id, 10)+"/publication", http.StatusSeeOther)
 	return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"hash/crc32"
 	"html/template"
@@ -17,9 +18,9 @@ import (
 	"time"
 
 	"github.com/confide/confide/internal/crisis"
+	"github.com/confide/confide/internal/i18n"
 	"github.com/confide/confide/internal/markup"
 	"github.com/confide/confide/internal/model"
-	"github.com/confide/confide/internal/redact"
 )
 
 // view is what every page template gets: the site-wide parts (settings,
@@ -82,40 +83,47 @@ func (s *Server) chrome(ctx context.Context, title string) (*view, error) {
 // sidebarComments is how many comments the Latest Comments sidebar lists.
 const sidebarComments = 5
 
-func templateFuncs() template.FuncMap {
+// templateFuncs are the functions templates call, writing in language l.
+func templateFuncs(l *i18n.Lang) template.FuncMap {
 	return template.FuncMap{
+		// t writes message id of the message files with its arguments,
+		// name/value pairs: {{t "story.shared_by" "Name" .AuthorName}}.
+		// The message is ours (it may hold a link); the values are escaped.
+		"t": func(id string, args ...any) template.HTML {
+			return template.HTML(l.T(id, args...)) // #nosec G203 -- messages are our own files; every value put in them is escaped by T
+		},
+		// msg writes a message a service returned (model.Msg).
+		"msg": func(m model.Msg) template.HTML {
+			return template.HTML(l.T(m.ID, m.Args...)) // #nosec G203 -- messages are our own files; every value put in them is escaped by T
+		},
+		// jsMessages are the words site.js writes, as JSON for a data
+		// attribute (the script has no words of its own but English).
+		"jsMessages": func() string { return jsMessages(l) },
+		// lang is the page's language tag, for <html lang>.
+		"lang": func() string { return l.Tag },
 		// riskName names a letter's risk tier: "none", "low", "medium", "high".
 		"riskName": func(t int) string { return crisis.Tier(t).String() },
+		// riskLabel is the tier's name in the page's language.
+		"riskLabel": func(t int) template.HTML {
+			return template.HTML(l.T("risk." + crisis.Tier(t).String())) // #nosec G203 -- our own message
+		},
 		// styleNotes are the safe-messaging notes on a reply or story.
 		"styleNotes": crisis.StyleCheck,
 		// piiKind and piiReplacement name a redactor finding's kind and
 		// what one click makes of it.
-		"piiKind":        func(k string) string { return redact.KindNames[k] },
-		"piiReplacement": func(k string) string { return redact.Replacements[k] },
+		"piiKind":        func(k string) string { return l.Text("pii." + k) },
+		"piiReplacement": func(k string) string { return l.Text("pii.replace." + k) },
 		// telURI is the first number of a helpline's phone field, for a
 		// tel: link ("0800 111 0 111, 116 123" → "08001110111").
-		"telURI": func(phone string) string {
-			first, _, _ := strings.Cut(strings.SplitN(phone, ";", 2)[0], ",")
-			return strings.Map(func(r rune) rune {
-				if (r >= '0' && r <= '9') || r == '+' || r == '*' || r == '#' {
-					return r
-				}
-				return -1
-			}, first)
-		},
+		"telURI":   telURI,
 		"plain":    markup.Plain,
 		"markdown": markup.Markdown,
 		"excerpt":  markup.Excerpt,
-		"ago":      markup.RelativeTime,
+		"ago":      l.Ago,
 		"isodate":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"date":     func(t time.Time) string { return t.UTC().Format("2 January 2006") },
-		"datetime": func(t time.Time) string { return t.UTC().Format("2 January 2006, 15:04 UTC") },
-		"plural": func(n int, one, many string) string {
-			if n == 1 {
-				return "1 " + one
-			}
-			return strconv.Itoa(n) + " " + many
-		},
+		"date":     l.Date,
+		"datetime": l.DateTime,
+		"number":   l.Number,
 		// dict builds a map for passing several values to a shared block.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
@@ -136,12 +144,12 @@ func templateFuncs() template.FuncMap {
 		// (html/template drops comments written in a template).
 		"latestSlot": func() template.HTML { return template.HTML(latestMarker) },
 		"comment":    markup.Comment,
-		"contact":    contactWords,
-		"waitWords":  waitWords,
+		"contact":    func(addr string) template.HTML { return contactWords(l, addr) },
+		"waitWords":  func(d time.Duration) string { return waitWords(l, d) },
 		"reasonLabel": func(key string) string {
 			for _, r := range model.ReportReasons {
-				if r.Key == key {
-					return r.Label
+				if r == key {
+					return l.Text("report.reason." + key)
 				}
 			}
 			return key
@@ -164,14 +172,28 @@ func templateFuncs() template.FuncMap {
 // at start-up: a broken template stops the program before it serves. Public
 // pages ("story") use templates/layout.html and the shared blocks of
 // list.html; admin pages ("admin/stories") use templates/admin/layout.html.
-func parseTemplates(a *assets) (map[string]*template.Template, error) {
+//
+// Each language has its own set, its functions writing in it.
+func parseTemplates(a *assets) (map[string]map[string]*template.Template, error) {
+	all := map[string]map[string]*template.Template{}
+	for _, lang := range i18n.Languages {
+		set, err := parseTemplateSet(i18n.Get(lang.Tag))
+		if err != nil {
+			return nil, err
+		}
+		all[lang.Tag] = set
+	}
+	return all, nil
+}
+
+func parseTemplateSet(l *i18n.Lang) (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
 	for _, set := range []struct{ prefix, dir string }{{"", "templates"}, {"admin/", "templates/admin"}} {
 		shared := []string{set.dir + "/layout.html"}
 		if set.prefix == "" {
 			shared = append(shared, "templates/list.html")
 		}
-		layout, err := template.New("layout.html").Funcs(templateFuncs()).ParseFS(templateFiles, shared...)
+		layout, err := template.New("layout.html").Funcs(templateFuncs(l)).ParseFS(templateFiles, shared...)
 		if err != nil {
 			return nil, fmt.Errorf("web: parse %s layout: %w", set.dir, err)
 		}
@@ -199,11 +221,41 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // render executes a page into a buffer first, so that a template error
 // becomes a clean error page and never half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) error {
-	t, ok := s.tmpl[page]
+	t, ok := s.template(v.Site, page)
 	if !ok {
 		return fmt.Errorf("web: no template %q", page)
 	}
 	return s.execute(w, r, status, page, t, v)
+}
+
+// template returns the page's template in the site's language.
+func (s *Server) template(site model.Settings, page string) (*template.Template, bool) {
+	set, ok := s.tmpl[site.Language]
+	if !ok {
+		set = s.tmpl[i18n.Default]
+	}
+	t, ok := set[page]
+	return t, ok
+}
+
+// lang is the language the site is shown in (an admin's choice): the one
+// of the settings the last page was made with while the content has not
+// changed since, or else the database's.
+func (s *Server) lang(r *http.Request) *i18n.Lang {
+	if v, err := s.contentState(r.Context()); err == nil {
+		c := &s.chromeCache
+		c.mu.Lock()
+		tag, fresh := c.site.Language, c.version == v
+		c.mu.Unlock()
+		if fresh {
+			return i18n.Get(tag)
+		}
+	}
+	site, err := s.svc.SiteSettings(r.Context())
+	if err != nil {
+		return i18n.Get(i18n.Default)
+	}
+	return i18n.Get(site.Language)
 }
 
 // execute renders t's layout with data into a buffer and sends it.
@@ -380,7 +432,7 @@ func etagMatches(header, etag string) bool {
 // contactWords writes an e-mail address the way no harvester reads it: in
 // words ("name at example dot org"), with its two halves reversed in data
 // attributes, from which site.js makes a mailto: link for people.
-func contactWords(addr string) template.HTML {
+func contactWords(l *i18n.Lang, addr string) template.HTML {
 	user, domain, ok := strings.Cut(addr, "@")
 	if !ok {
 		return template.HTML(template.HTMLEscapeString(addr)) // #nosec G203 -- every piece of outside text is escaped above
@@ -392,23 +444,49 @@ func contactWords(addr string) template.HTML {
 		}
 		return string(r)
 	}
-	words := template.HTMLEscapeString(user) + " at " + strings.ReplaceAll(template.HTMLEscapeString(domain), ".", " dot ")
+	words := template.HTMLEscapeString(user) + " " + l.Text("contact.at") + " " +
+		strings.ReplaceAll(template.HTMLEscapeString(domain), ".", " "+l.Text("contact.dot")+" ")
 	return template.HTML(`<span class="contact" data-contact-u="` + template.HTMLEscapeString(reverse(user)) + // #nosec G203 -- every piece of outside text is escaped above
 		`" data-contact-d="` + template.HTMLEscapeString(reverse(domain)) + `">` + words + `</span>`)
 }
 
 // waitWords says a typical wait the way people say it: "a few hours",
 // "about a day", "about 3 days".
-func waitWords(d time.Duration) string {
+func waitWords(l *i18n.Lang, d time.Duration) string {
 	switch {
 	case d < 3*time.Hour:
-		return "a few hours"
+		return l.Text("wait.hours")
 	case d < 20*time.Hour:
-		return "less than a day"
+		return l.Text("wait.under_day")
 	case d < 36*time.Hour:
-		return "about a day"
+		return l.Text("wait.day")
 	case d < 14*24*time.Hour:
-		return "about " + strconv.Itoa(int((d+12*time.Hour)/(24*time.Hour))) + " days"
+		return l.Text("wait.days", "Count", int((d+12*time.Hour)/(24*time.Hour)))
 	}
-	return "about " + strconv.Itoa(int((d+84*time.Hour)/(7*24*time.Hour))) + " weeks"
+	return l.Text("wait.weeks", "Count", int((d+84*time.Hour)/(7*24*time.Hour)))
+}
+
+// telURI is the first number of a helpline's phone field, for a tel: link
+// ("0800 111 0 111, 116 123" → "08001110111").
+func telURI(phone string) string {
+	first, _, _ := strings.Cut(strings.SplitN(phone, ";", 2)[0], ",")
+	return strings.Map(func(r rune) rune {
+		if (r >= '0' && r <= '9') || r == '+' || r == '*' || r == '#' {
+			return r
+		}
+		return -1
+	}, first)
+}
+
+// jsMessages are the messages site.js shows, by their ids, as JSON.
+func jsMessages(l *i18n.Lang) string {
+	m := map[string]string{}
+	for _, id := range []string{"js.draft_saved", "js.draft_unsaved", "js.select_first", "js.conflict", "crisis.heading",
+		"js.crisis_text", "js.crisis_more", "js.call", "crisis.danger_local"} {
+		_, key, _ := strings.Cut(id, ".")
+		m[key] = l.Text(id)
+	}
+	m["danger_number"] = l.Text("crisis.danger_number", "Number", "%s")
+	b, _ := json.Marshal(m) // #nosec G104 -- a map of strings always marshals
+	return string(b)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/confide/confide/internal/model"
@@ -13,7 +14,7 @@ type templatesPage struct {
 }
 
 func (s *Server) replyTemplates(w http.ResponseWriter, r *http.Request) error {
-	return s.renderTemplates(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]string{}})
+	return s.renderTemplates(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]template.HTML{}})
 }
 
 func (s *Server) renderTemplates(w http.ResponseWriter, r *http.Request, status int, f form) error {
@@ -21,7 +22,7 @@ func (s *Server) renderTemplates(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Reply templates")
+	v, err := s.adminPage(r, s.lang(r).Text("title.reply_templates"))
 	if err != nil {
 		return err
 	}
@@ -36,13 +37,13 @@ func (s *Server) saveReplyTemplate(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if _, err := s.svc.SaveReplyTemplate(r.Context(), currentUser(r.Context()).ID, f.Values["name"], f.Values["body"]); err != nil {
-		status, ferr := f.fail(err)
+		status, ferr := f.fail(s.lang(r), err)
 		if ferr != nil {
 			return ferr
 		}
 		return s.renderTemplates(w, r, status, f)
 	}
-	s.flash(r, "Template “"+f.Get("name")+"” saved.")
+	s.flash(r, "flash.template_saved", "Name", f.Get("name"))
 	http.Redirect(w, r, "/admin/templates", http.StatusSeeOther)
 	return nil
 }
@@ -55,7 +56,7 @@ func (s *Server) deleteReplyTemplate(w http.ResponseWriter, r *http.Request) err
 	if err := s.svc.DeleteReplyTemplate(r.Context(), currentUser(r.Context()).ID, id); err != nil {
 		return err
 	}
-	s.flash(r, "The template was deleted.")
+	s.flash(r, "reply_template.template_was_deleted")
 	http.Redirect(w, r, "/admin/templates", http.StatusSeeOther)
 	return nil
 }

@@ -58,9 +58,8 @@ func (s *Server) safetyLines(w http.ResponseWriter, r *http.Request) error {
 		Emergency string     `json:"emergency"`
 		Lines     []lineJSON `json:"lines"`
 	}{Country: h.Country, Name: h.Name, Emergency: h.Emergency, Lines: []lineJSON{}}
-	tel := templateFuncs()["telURI"].(func(string) string)
 	for _, l := range h.Lines {
-		out.Lines = append(out.Lines, lineJSON{Service: l.Service, Phone: l.Phone, Tel: tel(l.Phone), Text: l.Text, Web: l.Web})
+		out.Lines = append(out.Lines, lineJSON{Service: l.Service, Phone: l.Phone, Tel: telURI(l.Phone), Text: l.Text, Web: l.Web})
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "private, no-cache")

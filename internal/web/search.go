@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/confide/confide/internal/crisis"
+	"github.com/confide/confide/internal/i18n"
 	"github.com/confide/confide/internal/markup"
 	"github.com/confide/confide/internal/model"
 )
@@ -34,7 +35,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	title := "Search"
 	if res.Query != "" {
-		title = "Search: " + res.Query
+		title = s.lang(r).Text("title.search_for", "Query", res.Query)
 	}
 	v, err := s.chrome(r.Context(), title)
 	if err != nil {
@@ -93,7 +94,7 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) error {
 			Title: st.Title, ID: link, Updated: atomTime(st.UpdatedAt), Published: atomTime(st.PublishedAt),
 			Links:   []atomLink{{Rel: "alternate", Href: link}},
 			Author:  atomPerson{Name: site.SiteName},
-			Summary: &atomText{Type: "text", Body: feedSummary(st)},
+			Summary: &atomText{Type: "text", Body: feedSummary(s.lang(r), st)},
 		})
 	}
 	f.Updated = atomTime(updated)
@@ -103,9 +104,9 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) error {
 
 // feedSummary is a story's summary in a feed: an excerpt of the letter, or
 // for a story with a content note, the note alone.
-func feedSummary(st model.Story) string {
+func feedSummary(l *i18n.Lang, st model.Story) string {
 	if st.ContentNote {
-		return contentNoteFeed
+		return l.Text("feed.content_note")
 	}
 	return markup.Excerpt(st.Letter, 300)
 }

@@ -18,7 +18,7 @@ func (s *Server) sectionsPage(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Sections")
+	v, err := s.adminPage(r, s.lang(r).Text("title.sections"))
 	if err != nil {
 		return err
 	}
@@ -37,13 +37,13 @@ func (s *Server) createSection(w http.ResponseWriter, r *http.Request) error {
 	}
 	sec, err := s.svc.CreateSection(r.Context(), currentUser(r.Context()).ID, f.sectionInput())
 	if err != nil {
-		status, err := f.fail(err)
+		status, err := f.fail(s.lang(r), err)
 		if err != nil {
 			return err
 		}
 		return s.sectionsPage(w, r, status, f)
 	}
-	s.flash(r, "Added the section “"+sec.Name+"”.")
+	s.flash(r, "flash.section_added", "Name", sec.Name)
 	http.Redirect(w, r, "/admin/sections", http.StatusSeeOther)
 	return nil
 }
@@ -62,7 +62,7 @@ func (s *Server) editSection(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) sectionForm(w http.ResponseWriter, r *http.Request, status int, sec *model.Section, f form) error {
-	v, err := s.adminPage(r, "Section: "+sec.Name)
+	v, err := s.adminPage(r, s.lang(r).Text("title.section", "Name", sec.Name))
 	if err != nil {
 		return err
 	}
@@ -84,13 +84,13 @@ func (s *Server) updateSection(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if _, err := s.svc.UpdateSection(r.Context(), currentUser(r.Context()).ID, id, f.sectionInput()); err != nil {
-		status, err := f.fail(err)
+		status, err := f.fail(s.lang(r), err)
 		if err != nil {
 			return err
 		}
 		return s.sectionForm(w, r, status, sec, f)
 	}
-	s.flash(r, "Saved the section.")
+	s.flash(r, "section_admin.saved_section")
 	http.Redirect(w, r, "/admin/sections", http.StatusSeeOther)
 	return nil
 }
@@ -106,7 +106,7 @@ func (s *Server) moveSection(w http.ResponseWriter, r *http.Request) error {
 	}
 	delta, _ := strconv.Atoi(f.Get("delta"))
 	if delta != -1 && delta != 1 {
-		return model.Errorf(model.EINVALID, "A section moves one place up or down.")
+		return model.Errorf(model.EINVALID, "section_admin.section_moves_one_place")
 	}
 	if err := s.svc.MoveSection(r.Context(), currentUser(r.Context()).ID, id, delta); err != nil {
 		return err

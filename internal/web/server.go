@@ -55,7 +55,7 @@ type Server struct {
 	baseURL string
 	secure  bool // base URL is https: send HSTS
 	now     func() time.Time
-	tmpl    map[string]*template.Template
+	tmpl    map[string]map[string]*template.Template // language → page → template
 	assets  *assets
 
 	pages       *pageCache

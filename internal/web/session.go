@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -83,7 +82,7 @@ func (s *Server) admin(perm model.Permission, h handlerFunc) handlerFunc {
 			return err
 		}
 		if !u.Role.Can(perm) {
-			return model.Errorf(model.EFORBIDDEN, "Your account (%s) cannot use this part of the site.", u.Role)
+			return model.Errorf(model.EFORBIDDEN, "session.role_cannot", "Role", string(u.Role))
 		}
 		if !enrolRoutes[r.Pattern] {
 			if must, err := s.svc.MustEnrol(r.Context(), u); err != nil {
@@ -91,7 +90,7 @@ func (s *Server) admin(perm model.Permission, h handlerFunc) handlerFunc {
 			} else if must {
 				// A staff account opens every letter: a password alone
 				// is not enough to use it.
-				s.flash(r, "Your account needs two-factor login before you go on: set it up here, with an app on your phone.")
+				s.flash(r, "session.account_needs_two_factor")
 				http.Redirect(w, r, "/admin/account/2fa", http.StatusSeeOther)
 				return nil
 			}
@@ -117,9 +116,10 @@ func safeNext(next string) string {
 	return "/admin/"
 }
 
-// flash leaves a one-line message for the next admin page.
-func (s *Server) flash(r *http.Request, msg string) {
-	s.sm.Put(r.Context(), sessionFlashKey, msg)
+// flash leaves a one-line message for the next admin page: message id with
+// its arguments, written out now in the site's language.
+func (s *Server) flash(r *http.Request, id string, args ...any) {
+	s.sm.Put(r.Context(), sessionFlashKey, s.lang(r).T(id, args...))
 }
 
 // endOtherSessions ends one's other sessions (another browser, a phone, a
@@ -129,11 +129,7 @@ func (s *Server) endOtherSessions(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	msg := fmt.Sprintf("%d other sessions were ended.", n)
-	if n == 1 {
-		msg = "1 other session was ended."
-	}
-	s.flash(r, msg)
+	s.flash(r, "flash.sessions_ended", "Count", n)
 	http.Redirect(w, r, "/admin/account", http.StatusSeeOther)
 	return nil
 }
@@ -147,7 +143,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	f.Values["form"] = "password"
 	err = s.svc.ChangePassword(r.Context(), currentUser(r.Context()).ID, f.Values["current"], f.Values["password"], s.sm.Token(r.Context()))
-	return s.afterCredentials(w, r, f, err, "Your password is changed; your other sessions were ended.")
+	return s.afterCredentials(w, r, f, err, "flash.password_changed")
 }
 
 func (s *Server) changeEmail(w http.ResponseWriter, r *http.Request) error {
@@ -157,12 +153,12 @@ func (s *Server) changeEmail(w http.ResponseWriter, r *http.Request) error {
 	}
 	f.Values["form"] = "email"
 	err = s.svc.ChangeEmail(r.Context(), currentUser(r.Context()).ID, f.Values["current"], f.Get("email"), s.sm.Token(r.Context()))
-	return s.afterCredentials(w, r, f, err, "Your e-mail address is changed; your other sessions were ended.")
+	return s.afterCredentials(w, r, f, err, "flash.email_changed")
 }
 
 func (s *Server) afterCredentials(w http.ResponseWriter, r *http.Request, f form, err error, done string) error {
 	if err != nil {
-		status, err := f.fail(err)
+		status, err := f.fail(s.lang(r), err)
 		if err != nil {
 			return err
 		}

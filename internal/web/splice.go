@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/confide/confide/internal/i18n"
 	"github.com/confide/confide/internal/model"
 )
 
@@ -167,7 +168,7 @@ func (s *Server) latestFragment(ctx context.Context) (*fragment, error) {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := s.tmpl["home"].ExecuteTemplate(&buf, "latest-comments", view); err != nil {
+	if err := s.tmpl[i18n.Get(view.Site.Language).Tag]["home"].ExecuteTemplate(&buf, "latest-comments", view); err != nil {
 		return nil, fmt.Errorf("web: render latest comments: %w", err)
 	}
 	f := newFragment(buf.Bytes())

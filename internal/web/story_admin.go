@@ -46,7 +46,7 @@ func (s *Server) adminStories(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Stories")
+	v, err := s.adminPage(r, s.lang(r).Text("title.stories"))
 	if err != nil {
 		return err
 	}
@@ -76,9 +76,9 @@ func (s *Server) storyForm(w http.ResponseWriter, r *http.Request, status int, s
 	if err != nil {
 		return err
 	}
-	title := "New story"
+	title := s.lang(r).Text("title.new_story")
 	if st != nil {
-		title = "Edit: " + st.Title
+		title = s.lang(r).Text("title.edit_story", "Title", st.Title)
 	}
 	v, err := s.adminPage(r, title)
 	if err != nil {
@@ -112,16 +112,16 @@ func (s *Server) createStory(w http.ResponseWriter, r *http.Request) error {
 	}
 	st, err := s.svc.CreateStory(r.Context(), currentUser(r.Context()).ID, f.storyInput(), f.Get("action") == "publish")
 	if err != nil {
-		status, err := f.fail(err)
+		status, err := f.fail(s.lang(r), err)
 		if err != nil {
 			return err
 		}
 		return s.storyForm(w, r, status, nil, f, false)
 	}
 	if st.IsPublished() {
-		s.flash(r, "Published “"+st.Title+"”.")
+		s.flash(r, "flash.published", "Title", st.Title)
 	} else {
-		s.flash(r, "Saved “"+st.Title+"” as a draft.")
+		s.flash(r, "flash.saved_draft", "Title", st.Title)
 	}
 	http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(st.ID, 10), http.StatusSeeOther)
 	return nil
@@ -163,13 +163,13 @@ func (s *Server) updateStory(w http.ResponseWriter, r *http.Request) error {
 	}
 	updated, err := s.svc.UpdateStory(r.Context(), currentUser(r.Context()).ID, id, f.storyInput())
 	if err != nil {
-		status, err := f.fail(err)
+		status, err := f.fail(s.lang(r), err)
 		if err != nil {
 			return err
 		}
 		return s.storyForm(w, r, status, st, f, false)
 	}
-	s.flash(r, "Saved “"+updated.Title+"”.")
+	s.flash(r, "flash.saved", "Title", updated.Title)
 	http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	return nil
 }
@@ -187,8 +187,8 @@ func (s *Server) storyStatus(status string) handlerFunc {
 			if gerr != nil {
 				return gerr
 			}
-			f := form{Values: storyValues(cur), Errors: map[string]string{}}
-			code, ferr := f.fail(err)
+			f := form{Values: storyValues(cur), Errors: map[string]template.HTML{}}
+			code, ferr := f.fail(s.lang(r), err)
 			if ferr != nil {
 				return ferr
 			}
@@ -198,9 +198,9 @@ func (s *Server) storyStatus(status string) handlerFunc {
 			return err
 		}
 		if st.IsPublished() {
-			s.flash(r, "Published “"+st.Title+"”. It is on the site now.")
+			s.flash(r, "flash.published_live", "Title", st.Title)
 		} else {
-			s.flash(r, "“"+st.Title+"” is a draft again and no longer on the site.")
+			s.flash(r, "flash.unpublished", "Title", st.Title)
 		}
 		http.Redirect(w, r, "/admin/stories/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 		return nil
@@ -216,7 +216,7 @@ func (s *Server) confirmDeleteStory(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Delete: "+st.Title)
+	v, err := s.adminPage(r, s.lang(r).Text("title.delete_story", "Title", st.Title))
 	if err != nil {
 		return err
 	}
@@ -232,7 +232,7 @@ func (s *Server) deleteStory(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.DeleteStory(r.Context(), currentUser(r.Context()).ID, id); err != nil {
 		return err
 	}
-	s.flash(r, "The story was deleted.")
+	s.flash(r, "story_admin.story_was_deleted")
 	http.Redirect(w, r, "/admin/stories", http.StatusSeeOther)
 	return nil
 }
@@ -249,7 +249,7 @@ func (s *Server) adminSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Search")
+	v, err := s.adminPage(r, s.lang(r).Text("title.search"))
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func (s *Server) subscriptionForm(action string) handlerFunc {
 }
 
 func (s *Server) renderSubscription(w http.ResponseWriter, r *http.Request, d subscriptionPage) error {
-	title := "Replies by e-mail"
+	title := s.lang(r).Text("title.replies_by_email")
 	v, err := s.chrome(r.Context(), title)
 	if err != nil {
 		return err

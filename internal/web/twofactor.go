@@ -27,7 +27,7 @@ func (s *Server) secondStepForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
 		return nil
 	}
-	v, err := s.adminPage(r, "Two-factor login")
+	v, err := s.adminPage(r, s.lang(r).Text("title.two_factor_login"))
 	if err != nil {
 		return err
 	}
@@ -57,11 +57,11 @@ func (s *Server) secondStep(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := s.svc.VerifySecondFactor(r.Context(), id, f.Get("code")); err != nil {
-		status, err := f.fail(err)
+		status, err := f.fail(s.lang(r), err)
 		if err != nil {
 			return err
 		}
-		v, err := s.adminPage(r, "Two-factor login")
+		v, err := s.adminPage(r, s.lang(r).Text("title.two_factor_login"))
 		if err != nil {
 			return err
 		}
@@ -82,7 +82,7 @@ func (s *Server) secondStep(w http.ResponseWriter, r *http.Request) error {
 // accountPage shows one's own account: its sessions, the password, the
 // address and two-factor login.
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
-	return s.renderAccount(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]string{}})
+	return s.renderAccount(w, r, http.StatusOK, form{Values: map[string]string{}, Errors: map[string]template.HTML{}})
 }
 
 func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, f form) error {
@@ -91,7 +91,7 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Your account")
+	v, err := s.adminPage(r, s.lang(r).Text("title.your_account"))
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (s *Server) renderTOTPSetup(w http.ResponseWriter, r *http.Request, status 
 			data.QR = qr
 		}
 	}
-	v, err := s.adminPage(r, "Set up two-factor login")
+	v, err := s.adminPage(r, s.lang(r).Text("title.set_up_two_factor"))
 	if err != nil {
 		return err
 	}
@@ -172,14 +172,14 @@ func (s *Server) setupTOTP(w http.ResponseWriter, r *http.Request) error {
 	}
 	codes, err := s.svc.EnableTwoFactor(r.Context(), u.ID, f.Values["current"], secret, f.Get("code"), s.sm.Token(r.Context()))
 	if err != nil {
-		status, err := f.fail(err)
+		status, err := f.fail(s.lang(r), err)
 		if err != nil {
 			return err
 		}
 		return s.renderTOTPSetup(w, r, status, secret, key.URL(), f)
 	}
 	s.sm.Remove(r.Context(), sessionTOTPSetup)
-	v, err := s.adminPage(r, "Two-factor login is on")
+	v, err := s.adminPage(r, s.lang(r).Text("title.two_factor_login_is"))
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func (s *Server) disableTOTP(w http.ResponseWriter, r *http.Request) error {
 	// session is not enough.
 	if err := s.svc.VerifySecondFactor(r.Context(), u.ID, f.Get("code")); err != nil {
 		if model.ErrorCode(err) == model.EINVALID {
-			s.flash(r, "That code is not right, so two-factor login stays on.")
+			s.flash(r, "twofactor.code_not_right_so")
 			http.Redirect(w, r, "/admin/account", http.StatusSeeOther)
 			return nil
 		}
@@ -205,13 +205,13 @@ func (s *Server) disableTOTP(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := s.svc.DisableTwoFactor(r.Context(), u.ID, u.ID, f.Values["current"], s.sm.Token(r.Context())); err != nil {
 		if model.ErrorCode(err) == model.EINVALID {
-			s.flash(r, "Your password is not right, so two-factor login stays on.")
+			s.flash(r, "twofactor.password_not_right_so")
 			http.Redirect(w, r, "/admin/account", http.StatusSeeOther)
 			return nil
 		}
 		return err
 	}
-	s.flash(r, "Two-factor login is off.")
+	s.flash(r, "twofactor.two_factor_login_off")
 	http.Redirect(w, r, "/admin/account", http.StatusSeeOther)
 	return nil
 }
@@ -226,7 +226,7 @@ func (s *Server) resetTOTP(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.DisableTwoFactor(r.Context(), currentUser(r.Context()).ID, id, "", ""); err != nil {
 		return err
 	}
-	s.flash(r, "Two-factor login was reset; the account logs in with its password alone until it sets it up again.")
+	s.flash(r, "twofactor.two_factor_login_was")
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 	return nil
 }

@@ -11,7 +11,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, status int, f
 	if err != nil {
 		return err
 	}
-	v, err := s.adminPage(r, "Users")
+	v, err := s.adminPage(r, s.lang(r).Text("title.users"))
 	if err != nil {
 		return err
 	}
@@ -33,13 +33,13 @@ func (s *Server) inviteUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := s.svc.InviteUser(r.Context(), currentUser(r.Context()).ID, f.Get("email"), f.Get("name"), model.Role(f.Get("role")))
 	if err != nil {
-		status, err := f.fail(err)
+		status, err := f.fail(s.lang(r), err)
 		if err != nil {
 			return err
 		}
 		return s.usersPage(w, r, status, f)
 	}
-	s.flash(r, "Invited "+u.Name+": an e-mail with a link to choose a password is on its way.")
+	s.flash(r, "flash.invited", "Name", u.Name)
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 	return nil
 }
@@ -56,7 +56,7 @@ func (s *Server) changeRole(w http.ResponseWriter, r *http.Request) error {
 	if err := s.svc.ChangeRole(r.Context(), currentUser(r.Context()).ID, id, model.Role(f.Get("role"))); err != nil {
 		return err
 	}
-	s.flash(r, "Role changed.")
+	s.flash(r, "users_admin.role_changed")
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 	return nil
 }
@@ -71,9 +71,9 @@ func (s *Server) setDisabled(disabled bool) handlerFunc {
 			return err
 		}
 		if disabled {
-			s.flash(r, "The account is disabled; its sessions have ended.")
+			s.flash(r, "users_admin.account_disabled_its_sessions")
 		} else {
-			s.flash(r, "The account can log in again.")
+			s.flash(r, "users_admin.account_can_log_again")
 		}
 		http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 		return nil

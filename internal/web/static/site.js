@@ -1,6 +1,11 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
+  // The page brings the words the script writes, in the site's language
+  // (data-msg on <body>); English stands in if it has none.
+  var msgs = {};
+  try { msgs = JSON.parse(document.body.getAttribute("data-msg") || "{}"); } catch (e) { msgs = {}; }
+  var say = function (id, english) { return msgs[id] || english; };
   // Leave this site: the button replaces this page in the history, so
   // "back" does not return here; Escape pressed three times (outside a
   // text field) does the same. Without JavaScript the button is a link.
@@ -57,14 +62,14 @@
         headers: { "X-Autosave": "1" }, credentials: "same-origin" }).then(function (res) {
         if (res.status === 204) {
           form.elements.version.value = res.headers.get("X-Draft-Version");
-          status.textContent = "Draft saved.";
+          status.textContent = say("draft_saved", "Draft saved.");
           return;
         }
         return res.text().then(function (msg) {
           if (res.status === 409) { stopped = true; }
-          status.textContent = msg + (res.status === 409 ? " Use “Save the draft” to see their text." : "");
+          status.textContent = msg + (res.status === 409 ? say("conflict", " Use “Save the draft” to see their text.") : "");
         });
-      }).catch(function () { status.textContent = "The draft could not be saved just now."; });
+      }).catch(function () { status.textContent = say("draft_unsaved", "The draft could not be saved just now."); });
     };
     editor.addEventListener("input", function () {
       clearTimeout(timer);
@@ -85,7 +90,7 @@
       quote.hidden = false;
       quote.addEventListener("click", function () {
         var text = selected;
-        if (!text) { status.textContent = "Select a passage of the letter first."; return; }
+        if (!text) { status.textContent = say("select_first", "Select a passage of the letter first."); return; }
         var quoted = "> " + text.split(/\n/).join("\n> ") + "\n\n";
         var at = editor.selectionStart || editor.value.length;
         var before = editor.value.slice(0, at);
@@ -180,15 +185,15 @@
       note.setAttribute("data-live", "");
       note.setAttribute("role", "status");
       var h = document.createElement("h2");
-      h.textContent = "You do not have to wait for us";
+      h.textContent = say("heading", "You do not have to wait for us");
       var p = document.createElement("p");
-      p.textContent = "What you are writing sounds very hard. If you are thinking about ending your life or hurting yourself, please talk to someone now: it is free, and they are there for exactly this. You can still send this; we read every letter.";
+      p.textContent = say("crisis_text", "What you are writing sounds very hard. If you are thinking about ending your life or hurting yourself, please talk to someone now: it is free, and they are there for exactly this. You can still send this; we read every letter.");
       var ul = document.createElement("ul");
       ul.className = "helpline-top";
       var more = document.createElement("p");
       var a = document.createElement("a");
       a.href = "/help";
-      a.textContent = "Crisis lines in every country";
+      a.textContent = say("crisis_more", "Crisis lines in every country");
       more.appendChild(a);
       note.append(h, p, ul, more);
       field.insertAdjacentElement("afterend", note);
@@ -198,12 +203,13 @@
           b.textContent = l.service;
           tel.href = "tel:" + l.tel;
           tel.textContent = l.phone;
-          li.append(b, ": call ", tel);
+          li.append(b, say("call", ": call "), tel);
           if (l.text) { li.append("; " + l.text); }
           ul.appendChild(li);
         });
         var urgent = document.createElement("p");
-        urgent.textContent = "If you are in danger right now, call " + (data.emergency || "your local emergency number") + ".";
+        urgent.textContent = data.emergency ? say("danger_number", "If you are in danger right now, call %s.").replace("%s", data.emergency)
+          : say("danger_local", "If you are in danger right now, call your local emergency number.");
         note.insertBefore(urgent, more);
       };
       if (lines) { fill(lines); } else {
