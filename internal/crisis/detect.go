@@ -346,6 +346,10 @@ func (d *Detector) combine(toks []token) (Match, bool) {
 		switch {
 		case len(final) > 0 && (len(means) > 0 || len(plan) > 0 || len(when) > 0):
 			fired = append(append(append(append(fired, final...), means...), plan...), when...)
+		case distinct(toks, final) >= 2:
+			// Two kinds of farewell in one passage ("goodbye. I'm sorry
+			// mum. I love you.") say it without a means or a time.
+			fired = append(fired, final...)
 		case len(means) > 0 && len(plan) > 0 && len(when) > 0:
 			fired = append(append(append(fired, means...), plan...), when...)
 		default:
@@ -373,6 +377,20 @@ func (d *Detector) combine(toks []token) (Match, bool) {
 		return m, true
 	}
 	return Match{}, false
+}
+
+// distinct counts the different wordings among hits that do not overlap.
+func distinct(toks []token, hs []hit) int {
+	seen := map[string]bool{}
+	end := -1
+	for _, h := range hs {
+		if h.start < end {
+			continue
+		}
+		seen[joinWords(toks[h.start:h.end])] = true
+		end = h.end
+	}
+	return len(seen)
 }
 
 // hit is where a concept's phrase matched.

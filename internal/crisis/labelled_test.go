@@ -61,19 +61,19 @@ func TestLabelledSet(t *testing.T) {
 	}
 	// The later sets are whole: second.tsv tuned the lists after the first
 	// round; third.tsv was written after that and never tuned on.
-	for _, later := range []string{"second", "third", "fourth", "fifth"} {
+	for _, later := range []string{"second", "third", "fourth", "fifth", "sixth"} {
 		for _, c := range readLabelled(t, "testdata/"+later+".tsv") {
 			c.kind = later + " " + c.kind
 			set = append(set, c)
 		}
 	}
-	for _, half := range []string{"first set, tuned half", "first set, held-out half", "second", "third", "fourth", "fifth"} {
+	for _, half := range []string{"first set, tuned half", "first set, held-out half", "second", "third", "fourth", "fifth", "sixth"} {
 		var urgent, urgentFound, calm, calmAlarm int
 		perTier := map[Tier][2]int{}
 		for _, c := range set {
 			set, _, _ := strings.Cut(c.kind, " ")
 			switch {
-			case set == "second" || set == "third" || set == "fourth" || set == "fifth":
+			case set == "second" || set == "third" || set == "fourth" || set == "fifth" || set == "sixth":
 				if set != half {
 					continue
 				}
@@ -130,7 +130,10 @@ func TestLabelledSet(t *testing.T) {
 			// the combinations of concepts; what it reaches now.
 			wantRecall, wantAlarms = 0.76, 0.034
 		case "fifth":
-			wantRecall, wantAlarms = fifthRecall, fifthAlarms
+			// Measured once as held out (0.567, 0.12), then tuned on.
+			wantRecall = 0.90
+		case "sixth":
+			wantRecall, wantAlarms = sixthRecall, sixthAlarms
 		}
 		if recall < wantRecall {
 			t.Errorf("%s: recall of high and medium %.3f, want at least %.2f", half, recall, wantRecall)
@@ -141,12 +144,13 @@ func TestLabelledSet(t *testing.T) {
 	}
 }
 
-// What the fifth set measured when it was written (see its header):
-// recall of high and medium 0.567 (17 of 30), false alarms 0.12 (3 of
-// 25). Without the combinations it measured 0.533 and 0.08: they are kept,
-// since a missed letter costs more than a needless helpline note. Every
-// fresh set has found the phrase lists at about half of new wording.
+// What the sixth set measured when it was written (see its header): recall
+// of high and medium 0.700 (21 of 30), false alarms 0.067 (2 of 30). The
+// fifth had measured 0.567 and 0.12 (0.533 and 0.08 without the
+// combinations, which are kept: a missed letter costs more than a needless
+// helpline note). Fresh wording still escapes the lists about a third of
+// the time.
 const (
-	fifthRecall = 0.56
-	fifthAlarms = 0.121
+	sixthRecall = 0.70
+	sixthAlarms = 0.067
 )
