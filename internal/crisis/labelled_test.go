@@ -61,19 +61,19 @@ func TestLabelledSet(t *testing.T) {
 	}
 	// The later sets are whole: second.tsv tuned the lists after the first
 	// round; third.tsv was written after that and never tuned on.
-	for _, later := range []string{"second", "third", "fourth", "fifth", "sixth"} {
+	for _, later := range []string{"second", "third", "fourth", "fifth", "sixth", "seventh"} {
 		for _, c := range readLabelled(t, "testdata/"+later+".tsv") {
 			c.kind = later + " " + c.kind
 			set = append(set, c)
 		}
 	}
-	for _, half := range []string{"first set, tuned half", "first set, held-out half", "second", "third", "fourth", "fifth", "sixth"} {
+	for _, half := range []string{"first set, tuned half", "first set, held-out half", "second", "third", "fourth", "fifth", "sixth", "seventh"} {
 		var urgent, urgentFound, calm, calmAlarm int
 		perTier := map[Tier][2]int{}
 		for _, c := range set {
 			set, _, _ := strings.Cut(c.kind, " ")
 			switch {
-			case set == "second" || set == "third" || set == "fourth" || set == "fifth" || set == "sixth":
+			case set == "second" || set == "third" || set == "fourth" || set == "fifth" || set == "sixth" || set == "seventh":
 				if set != half {
 					continue
 				}
@@ -133,7 +133,9 @@ func TestLabelledSet(t *testing.T) {
 			// Measured once as held out (0.567, 0.12), then tuned on.
 			wantRecall = 0.90
 		case "sixth":
-			wantRecall, wantAlarms = sixthRecall, sixthAlarms
+			// Measured once as held out (0.700, 0.067), then tuned on.
+		case "seventh":
+			wantRecall, wantAlarms = seventhRecall, seventhAlarms
 		}
 		if recall < wantRecall {
 			t.Errorf("%s: recall of high and medium %.3f, want at least %.2f", half, recall, wantRecall)
@@ -144,13 +146,13 @@ func TestLabelledSet(t *testing.T) {
 	}
 }
 
-// What the sixth set measured when it was written (see its header): recall
-// of high and medium 0.700 (21 of 30), false alarms 0.067 (2 of 30). The
-// fifth had measured 0.567 and 0.12 (0.533 and 0.08 without the
-// combinations, which are kept: a missed letter costs more than a needless
-// helpline note). Fresh wording still escapes the lists about a third of
-// the time.
+// What the seventh set measured when it was written (see its header):
+// recall of high and medium 0.400 (12 of 30), false alarms 0.033 (1 of
+// 30). The sixth had measured 0.700 and 0.067, the fifth 0.567 and 0.12
+// (0.533 and 0.08 without the combinations, which are kept: a missed
+// letter costs more than a needless helpline note). Fresh wording escapes
+// phrase lists of this kind a third to over half of the time.
 const (
-	sixthRecall = 0.70
-	sixthAlarms = 0.067
+	seventhRecall = 0.40
+	seventhAlarms = 0.034
 )
