@@ -61,19 +61,19 @@ func TestLabelledSet(t *testing.T) {
 	}
 	// The later sets are whole: second.tsv tuned the lists after the first
 	// round; third.tsv was written after that and never tuned on.
-	for _, later := range []string{"second", "third", "fourth", "fifth", "sixth", "seventh"} {
+	for _, later := range []string{"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"} {
 		for _, c := range readLabelled(t, "testdata/"+later+".tsv") {
 			c.kind = later + " " + c.kind
 			set = append(set, c)
 		}
 	}
-	for _, half := range []string{"first set, tuned half", "first set, held-out half", "second", "third", "fourth", "fifth", "sixth", "seventh"} {
+	for _, half := range []string{"first set, tuned half", "first set, held-out half", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"} {
 		var urgent, urgentFound, calm, calmAlarm int
 		perTier := map[Tier][2]int{}
 		for _, c := range set {
 			set, _, _ := strings.Cut(c.kind, " ")
 			switch {
-			case set == "second" || set == "third" || set == "fourth" || set == "fifth" || set == "sixth" || set == "seventh":
+			case set == "second" || set == "third" || set == "fourth" || set == "fifth" || set == "sixth" || set == "seventh" || set == "eighth":
 				if set != half {
 					continue
 				}
@@ -135,7 +135,9 @@ func TestLabelledSet(t *testing.T) {
 		case "sixth":
 			// Measured once as held out (0.700, 0.067), then tuned on.
 		case "seventh":
-			wantRecall, wantAlarms = seventhRecall, seventhAlarms
+			// Measured once as held out (0.400, 0.033), then tuned on.
+		case "eighth":
+			wantRecall, wantAlarms = eighthRecall, eighthAlarms
 		}
 		if recall < wantRecall {
 			t.Errorf("%s: recall of high and medium %.3f, want at least %.2f", half, recall, wantRecall)
@@ -146,13 +148,15 @@ func TestLabelledSet(t *testing.T) {
 	}
 }
 
-// What the seventh set measured when it was written (see its header):
-// recall of high and medium 0.400 (12 of 30), false alarms 0.033 (1 of
-// 30). The sixth had measured 0.700 and 0.067, the fifth 0.567 and 0.12
-// (0.533 and 0.08 without the combinations, which are kept: a missed
-// letter costs more than a needless helpline note). Fresh wording escapes
-// phrase lists of this kind a third to over half of the time.
+// What the eighth set measured when it was written (see its header):
+// recall of high and medium 0.467 (14 of 30), no false alarm. Held out the
+// same way, the seventh had measured 0.400 and 0.033, the sixth 0.700 and
+// 0.067, the fifth 0.567 and 0.12 (0.533 and 0.08 without the
+// combinations, which are kept: a missed letter costs more than a needless
+// helpline note). Tuned on, each set reaches 0.9 to 1.0, and the next
+// fresh one falls back to about half: phrase lists of this kind do not
+// generalise to new wording, however wide their kinds are made.
 const (
-	seventhRecall = 0.40
-	seventhAlarms = 0.034
+	eighthRecall = 0.46
+	eighthAlarms = 0.0
 )
