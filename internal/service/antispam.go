@@ -307,12 +307,12 @@ func (s *Service) checkText(ctx context.Context, a AntiSpam, name, body, email s
 				v.refuse = true
 				return v, nil
 			}
-			v.hold = append(v.hold, fmt.Sprintf("blocked %s %q", r.Kind, shown(r)))
+			v.hold = append(v.hold, s.lang(ctx).Text("held.rule", "Kind", s.lang(ctx).Text("rulekind."+r.Kind), "Value", shown(r)))
 		}
 	}
 	if a.Links {
 		if n := spam.CountLinks(body); n > a.MaxLinks {
-			v.hold = append(v.hold, fmt.Sprintf("%d links (more than %d)", n, a.MaxLinks))
+			v.hold = append(v.hold, s.lang(ctx).Text("held.links", "Count", n, "Max", a.MaxLinks))
 		}
 	}
 	if a.Score {
@@ -322,7 +322,7 @@ func (s *Service) checkText(ctx context.Context, a AntiSpam, name, body, email s
 		}
 		v.score = score
 		if trained && score >= spam.HoldAbove {
-			v.hold = append(v.hold, fmt.Sprintf("likely spam (score %.2f)", score))
+			v.hold = append(v.hold, s.lang(ctx).Text("held.score", "Score", fmt.Sprintf("%.2f", score)))
 		}
 	}
 	return v, nil

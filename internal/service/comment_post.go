@@ -79,17 +79,17 @@ func (s *Service) PostComment(ctx context.Context, in CommentInput) (*PostedComm
 		return nil, errRefused
 	}
 	c.SpamScore = v.score
-	hold := append(v.hold, riskHold(s.Risk(c.Body))...)
+	hold := append(v.hold, s.riskHold(ctx, s.Risk(c.Body))...)
 	switch a.Policy {
 	case PolicyHoldAll:
-		hold = append(hold, "every comment is held")
+		hold = append(hold, s.lang(ctx).Text("held.all"))
 	case PolicyHoldFirst:
 		known, err := s.store.HasApprovedComment(ctx, c.AuthorEmail)
 		if err != nil {
 			return nil, err
 		}
 		if !known {
-			hold = append(hold, "first comment from this e-mail")
+			hold = append(hold, s.lang(ctx).Text("held.first"))
 		}
 	}
 	c.Status = model.CommentApproved
@@ -252,9 +252,9 @@ func (s *Service) EditOwnComment(ctx context.Context, id int64, token, body stri
 	if v.refuse {
 		return nil, errRefused
 	}
-	if hold := append(v.hold, riskHold(s.Risk(c.Body))...); len(hold) > 0 {
+	if hold := append(v.hold, s.riskHold(ctx, s.Risk(c.Body))...); len(hold) > 0 {
 		c.Status = model.CommentPending
-		c.HeldReason = "edited: " + strings.Join(hold, "; ")
+		c.HeldReason = s.lang(ctx).Text("held.edited", "Reasons", strings.Join(hold, "; "))
 	}
 	c.SpamScore = v.score
 	c.UpdatedAt = s.Now()

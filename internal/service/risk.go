@@ -85,11 +85,12 @@ func (s *Service) SetLetterRisk(ctx context.Context, actor, id int64, tier strin
 // riskHold is why a comment with medium or high risk language is held for
 // a moderator: a person who may be at risk is answered by staff first,
 // not by strangers. Nothing is refused.
-func riskHold(r crisis.Result) []string {
+func (s *Service) riskHold(ctx context.Context, r crisis.Result) []string {
 	if r.Tier < crisis.Medium {
 		return nil
 	}
-	return []string{fmt.Sprintf("its writer may be at risk (%s: %s)", r.Tier, strings.Join(r.Why(), "; "))}
+	l := s.lang(ctx)
+	return []string{l.Text("held.risk", "Tier", l.Text("risk."+r.Tier.String()), "Why", strings.Join(r.Why(), "; "))}
 }
 
 // markContentNote decides whether a story opens with a content note: the

@@ -170,7 +170,7 @@ func TestBlockListAndSettings(t *testing.T) {
 		}
 		var reason string
 		db.Read.QueryRow(`SELECT held_reason FROM comments WHERE author_email = 'kai@example.org'`).Scan(&reason)
-		if !strings.Contains(reason, `blocked word "casino"`) {
+		if !strings.Contains(reason, "blocked word “casino”") {
 			t.Errorf("held reason %q", reason)
 		}
 		if !strings.Contains(postComment(t, site, slug, "Lu", "lu@example.org", "Occasionally I feel the same."), "/mine") {
