@@ -137,7 +137,7 @@ func TestLabelledSet(t *testing.T) {
 		case "seventh":
 			// Measured once as held out (0.400, 0.033), then tuned on.
 		case "eighth":
-			wantRecall, wantAlarms = eighthRecall, eighthAlarms
+			// Measured once as held out (0.467, 0), then tuned on.
 		}
 		if recall < wantRecall {
 			t.Errorf("%s: recall of high and medium %.3f, want at least %.2f", half, recall, wantRecall)
@@ -148,7 +148,8 @@ func TestLabelledSet(t *testing.T) {
 	}
 }
 
-// What the eighth set measured when it was written (see its header):
+// What the eighth set measured when it was written (see its header), the
+// last honest measure:
 // recall of high and medium 0.467 (14 of 30), no false alarm. Held out the
 // same way, the seventh had measured 0.400 and 0.033, the sixth 0.700 and
 // 0.067, the fifth 0.567 and 0.12 (0.533 and 0.08 without the
@@ -156,7 +157,6 @@ func TestLabelledSet(t *testing.T) {
 // helpline note). Tuned on, each set reaches 0.9 to 1.0, and the next
 // fresh one falls back to about half: phrase lists of this kind do not
 // generalise to new wording, however wide their kinds are made.
-const (
-	eighthRecall = 0.46
-	eighthAlarms = 0.0
-)
+//
+// A ninth set, written after this and measured once, is the next honest
+// measure; expect it near the others.
