@@ -107,26 +107,34 @@ func (l *Lang) T(id string, args ...any) string {
 	if id == "" {
 		return ""
 	}
+	return l.localize(config(id, args))
+}
+
+// config is the request for message id with its arguments. String values
+// are escaped (Text unescapes them with the whole message, so that a
+// value's own "<" is never taken for markup); template.HTML ones are ours.
+func config(id string, args []any) *goi18n.LocalizeConfig {
 	cfg := &goi18n.LocalizeConfig{MessageID: id}
-	if len(args) > 0 {
-		data := make(map[string]any, len(args)/2)
-		for i := 0; i+1 < len(args); i += 2 {
-			k, _ := args[i].(string)
-			v := args[i+1]
-			switch x := v.(type) {
-			case string:
-				v = html.EscapeString(x)
-			case template.HTML:
-				v = string(x)
-			}
-			data[k] = v
-			if k == "Count" {
-				cfg.PluralCount = args[i+1]
-			}
-		}
-		cfg.TemplateData = data
+	if len(args) == 0 {
+		return cfg
 	}
-	return l.localize(cfg)
+	data := make(map[string]any, len(args)/2)
+	for i := 0; i+1 < len(args); i += 2 {
+		k, _ := args[i].(string)
+		v := args[i+1]
+		switch x := v.(type) {
+		case string:
+			v = html.EscapeString(x)
+		case template.HTML:
+			v = string(x)
+		}
+		data[k] = v
+		if k == "Count" {
+			cfg.PluralCount = args[i+1]
+		}
+	}
+	cfg.TemplateData = data
+	return cfg
 }
 
 // localize writes cfg's message. A message that has no plural forms takes a
@@ -138,9 +146,6 @@ func (l *Lang) localize(cfg *goi18n.LocalizeConfig) string {
 		s, err = l.loc.Localize(cfg)
 	}
 	if err != nil {
-		if strings.Contains(cfg.MessageID, " ") {
-			panic("i18n: not an id: " + cfg.MessageID)
-		}
 		missing.Store(cfg.MessageID, true)
 		return cfg.MessageID
 	}
@@ -154,26 +159,7 @@ func (l *Lang) Text(id string, args ...any) string {
 	if id == "" {
 		return ""
 	}
-	cfg := &goi18n.LocalizeConfig{MessageID: id}
-	if len(args) > 0 {
-		data := make(map[string]any, len(args)/2)
-		for i := 0; i+1 < len(args); i += 2 {
-			k, _ := args[i].(string)
-			// Escaped here and unescaped with the whole text below, so
-			// that a value's own "<" is never taken for markup.
-			if v, ok := args[i+1].(string); ok {
-				data[k] = html.EscapeString(v)
-			} else {
-				data[k] = args[i+1]
-			}
-			if k == "Count" {
-				cfg.PluralCount = args[i+1]
-			}
-		}
-		cfg.TemplateData = data
-	}
-	s := l.localize(cfg)
-	return html.UnescapeString(stripTags(s))
+	return html.UnescapeString(stripTags(l.localize(config(id, args))))
 }
 
 func stripTags(s string) string {
