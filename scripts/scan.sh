@@ -7,6 +7,8 @@
 #   bash scripts/scan.sh                 # both engines (PostgreSQL when psql reaches it)
 #   ENGINES=sqlite bash scripts/scan.sh  # one
 #   QUICK=1 bash scripts/scan.sh         # sqlmap at level 1, for a first look
+#   TOOLS=sqlmap PORT=18432 bash …       # one tool; another port (two scans at once)
+#   WAPITI_TIME=600 bash …               # seconds each wapiti run may take (1800)
 #
 # It prints a summary and leaves the full reports in scan-out/. It takes
 # long (sqlmap at --level 3 --risk 2 tries every parameter of every form
@@ -18,7 +20,7 @@ export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.27.3}"
 for tool in sqlmap wapiti curl; do
   command -v "$tool" >/dev/null || { echo "scan: $tool is missing (apt-get install -y sqlmap wapiti curl)" >&2; exit 2; }
 done
-OUT="$(pwd)/scan-out"
+OUT="${OUT:-$(pwd)/scan-out}"
 rm -rf "$OUT"; mkdir -p "$OUT"
 WORK="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -38,7 +40,7 @@ MODULES="backup,blindsql,cookieflags,crlf,csp,exec,file,htaccess,http_headers,me
 LEVEL=3; RISK=2
 if [ -n "${QUICK:-}" ]; then LEVEL=1; RISK=1; fi
 
-PORT=18431
+PORT=${PORT:-18431}
 PASSWORD="scan the site with care 42"
 
 # login EMAIL JAR: logs in through the form (the demo needs no second factor).
@@ -63,6 +65,7 @@ run() {
   curl -s -o /dev/null -b "$WORK/admin.jar" "$base/admin/antispam" --data "links=1&rules=1&score=1&max_links=5&policy=publish"
   for role in admin advisor moderator; do login "$role@scan.local" "$WORK/$role.jar"; done
 
+  if [[ " ${TOOLS:-sqlmap wapiti} " == *" sqlmap "* ]]; then
   echo "== $engine: sqlmap (level $LEVEL, risk $RISK) anonymously and as each role"
   for who in anonymous admin advisor moderator; do
     local cookie=()
@@ -74,7 +77,9 @@ run() {
       --crawl-exclude 'logout|sessions/end|delete|disable|reset-2fa|/role' "${cookie[@]}" \
       --output-dir "$OUT/sqlmap-$engine-$who" >"$OUT/sqlmap-$engine-$who.log" 2>&1 || true
   done
+  fi
 
+  if [[ " ${TOOLS:-sqlmap wapiti} " == *" wapiti "* ]]; then
   echo "== $engine: wapiti ($MODULES) anonymously and as each role"
   for who in anonymous admin advisor moderator; do
     local hdr=()
@@ -82,8 +87,9 @@ run() {
       hdr=(-H "Cookie: confide_session=$(awk '$6 == "confide_session" {print $7}' "$WORK/$who.jar")")
     fi
     wapiti -u "$base/" --scope folder -m "$MODULES" "${hdr[@]}" -x "$base/admin/logout" -x "$base/admin/account/sessions/end" \
-      --max-scan-time 1800 --flush-session -f json -o "$OUT/wapiti-$engine-$who.json" >"$OUT/wapiti-$engine-$who.log" 2>&1 || true
+      --max-scan-time "${WAPITI_TIME:-1800}" --flush-session -f json -o "$OUT/wapiti-$engine-$who.json" >"$OUT/wapiti-$engine-$who.log" 2>&1 || true
   done
+  fi
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
