@@ -38,6 +38,12 @@ mkdir -p ~/.wapiti/config
 # for) and brute_login_form (login throttling answers it, by design).
 MODULES="backup,blindsql,cookieflags,crlf,csp,exec,file,htaccess,http_headers,methods,permanentxss,redirect,sql,xss"
 LEVEL=3; RISK=2
+# Links that end a session or destroy the data being scanned are not
+# followed; of the many pages of one form (every story's editor, every
+# letter, page 2, 3 … of a list) the first is scanned: the same form with
+# another id reaches the same code.
+EXCLUDE='logout|sessions/end|delete|disable|reset-2fa|/role|/(stories|comments|letters|sections|outbox|users|s)/([2-9]|[1-9][0-9]+)|page=[2-9]|[?&]parent=([2-9]|[1-9][0-9]+)'
+
 if [ -n "${QUICK:-}" ]; then LEVEL=1; RISK=1; fi
 
 PORT=${PORT:-18431}
@@ -74,7 +80,7 @@ run() {
     fi
     start="$base/"; [ "$who" != anonymous ] && start="$base/admin/"
     sqlmap -u "$start" --crawl=3 --forms --batch --level "$LEVEL" --risk "$RISK" --threads 4 \
-      --crawl-exclude 'logout|sessions/end|delete|disable|reset-2fa|/role' "${cookie[@]}" \
+      --crawl-exclude "$EXCLUDE" "${cookie[@]}" \
       --output-dir "$OUT/sqlmap-$engine-$who" >"$OUT/sqlmap-$engine-$who.log" 2>&1 || true
   done
   fi
