@@ -242,14 +242,15 @@ func (s *Server) template(site model.Settings, page string) (*template.Template,
 // of the settings the last page was made with while the content has not
 // changed since, or else the database's.
 func (s *Server) lang(r *http.Request) *i18n.Lang {
-	if v, err := s.contentState(r.Context()); err == nil {
-		c := &s.chromeCache
-		c.mu.Lock()
-		tag, fresh := c.site.Language, c.version == v
-		c.mu.Unlock()
-		if fresh {
-			return i18n.Get(tag)
-		}
+	v, err := s.contentState(r.Context())
+	c := &s.chromeCache
+	c.mu.Lock()
+	tag, loaded, fresh := c.site.Language, c.version != (model.ContentState{}), c.version == v
+	c.mu.Unlock()
+	if loaded && (fresh || err != nil) {
+		// With the database down, the last language known still speaks
+		// to the visitor on the error page.
+		return i18n.Get(tag)
 	}
 	site, err := s.svc.SiteSettings(r.Context())
 	if err != nil {
