@@ -103,13 +103,14 @@ summary() {
   echo
   echo "== Summary"
   for f in "$OUT"/sqlmap-*.log; do
-    # sqlmap says "… appears to be '…' injectable" or lists "Parameter: x
-    # (POST)" for what it finds; "does not seem to be injectable" for
-    # what it tried.
-    n=$(grep -E "appears to be .*injectable|is vulnerable|^Parameter: " "$f" | grep -vc -E "not (seem|appear)" || true)
+    # sqlmap lists what it confirms after "identified the following
+    # injection point"; a time-based hint it then finds to be noise
+    # ("false positive or unexploitable") under load is no finding.
+    n=$(grep -c "identified the following injection point" "$f" || true)
+    noise=$(grep -c "false positive or unexploitable" "$f" || true)
     tried=$(grep -oE "(GET|POST) parameter '[^']+' does not seem to be injectable" "$f" | sort -u | wc -l)
     targets=$(grep -oE "found a total of [0-9]+ targets" "$f" | grep -oE "[0-9]+" || echo 0)
-    printf '%-36s %s injectable; %s parameters tried and not injectable, %s targets crawled\n' "$(basename "$f" .log)" "$n" "$tried" "$targets"
+    printf '%-36s %s injectable; %s parameters tried and not injectable (%s timing hints rejected by sqlmap as noise), %s targets crawled\n' "$(basename "$f" .log)" "$n" "$tried" "$noise" "$targets"
   done
   for f in "$OUT"/wapiti-*.json; do
     [ -f "$f" ] || continue
