@@ -9,6 +9,7 @@
 #   QUICK=1 bash scripts/scan.sh         # sqlmap at level 1, for a first look
 #   TOOLS=sqlmap PORT=18432 bash …       # one tool; another port (two scans at once)
 #   WAPITI_TIME=600 bash …               # seconds each wapiti run may take (1800)
+#   SQLMAP_WHO="admin advisor" bash …    # sqlmap only as these
 #
 # It prints a summary and leaves the full reports in scan-out/. It takes
 # long (sqlmap at --level 3 --risk 2 tries every parameter of every form
@@ -39,10 +40,12 @@ mkdir -p ~/.wapiti/config
 MODULES="backup,blindsql,cookieflags,crlf,csp,exec,file,htaccess,http_headers,methods,permanentxss,redirect,sql,xss"
 LEVEL=3; RISK=2
 # Links that end a session or destroy the data being scanned are not
-# followed; of the many pages of one form (every story's editor, every
+# followed, nor the settings form until the end (a scan that posts it
+# turns two-factor login on, and every later admin page is the enrolment
+# page); of the many pages of one form (every story's editor, every
 # letter, page 2, 3 … of a list) the first is scanned: the same form with
 # another id reaches the same code.
-EXCLUDE='logout|sessions/end|delete|disable|reset-2fa|/role|/(stories|comments|letters|sections|outbox|users|s)/([2-9]|[1-9][0-9]+)|page=[2-9]|[?&]parent=([2-9]|[1-9][0-9]+)'
+EXCLUDE='logout|sessions/end|delete|disable|reset-2fa|/role|/admin/settings|/(stories|comments|letters|sections|outbox|users|s)/([2-9]|[1-9][0-9]+)|page=[2-9]|[?&]parent=([2-9]|[1-9][0-9]+)'
 
 if [ -n "${QUICK:-}" ]; then LEVEL=1; RISK=1; fi
 
@@ -72,8 +75,8 @@ run() {
   for role in admin advisor moderator; do login "$role@scan.local" "$WORK/$role.jar"; done
 
   if [[ " ${TOOLS:-sqlmap wapiti} " == *" sqlmap "* ]]; then
-  echo "== $engine: sqlmap (level $LEVEL, risk $RISK) anonymously and as each role"
-  for who in anonymous admin advisor moderator; do
+  echo "== $engine: sqlmap (level $LEVEL, risk $RISK): ${SQLMAP_WHO:-anonymous admin advisor moderator}, then the settings"
+  for who in ${SQLMAP_WHO:-anonymous admin advisor moderator}; do
     local cookie=()
     if [ "$who" != anonymous ]; then
       cookie=(--cookie "confide_session=$(awk '$6 == "confide_session" {print $7}' "$WORK/$who.jar")")
@@ -83,6 +86,9 @@ run() {
       --crawl-exclude "$EXCLUDE" "${cookie[@]}" \
       --output-dir "$OUT/sqlmap-$engine-$who" >"$OUT/sqlmap-$engine-$who.log" 2>&1 || true
   done
+  sqlmap -u "$base/admin/settings" --forms --batch --level "$LEVEL" --risk "$RISK" --threads 4 \
+    --cookie "confide_session=$(awk '$6 == "confide_session" {print $7}' "$WORK/admin.jar")" \
+    --output-dir "$OUT/sqlmap-$engine-settings" >"$OUT/sqlmap-$engine-settings.log" 2>&1 || true
   fi
 
   if [[ " ${TOOLS:-sqlmap wapiti} " == *" wapiti "* ]]; then
