@@ -238,24 +238,37 @@ func (s *Server) template(site model.Settings, page string) (*template.Template,
 	return t, ok
 }
 
-// lang is the language the site is shown in (an admin's choice): the one
-// of the settings the last page was made with while the content has not
-// changed since, or else the database's.
+// lang is the language the site is shown in (an admin's choice), read from
+// the settings once for each content version (a settings change is a
+// content change): from the chrome of the last page made, or the
+// language's own cache. With the database down, the last language known
+// still speaks to the visitor on the error page.
 func (s *Server) lang(r *http.Request) *i18n.Lang {
 	v, err := s.contentState(r.Context())
 	c := &s.chromeCache
 	c.mu.Lock()
-	tag, loaded, fresh := c.site.Language, c.version != (model.ContentState{}), c.version == v
+	tag := ""
+	switch {
+	case err == nil && c.version == v && v != (model.ContentState{}):
+		tag = c.site.Language
+	case err == nil && s.langAt == v && s.langTag != "":
+		tag = s.langTag
+	case err != nil && s.langTag != "":
+		tag = s.langTag
+	case err != nil && c.version != (model.ContentState{}):
+		tag = c.site.Language
+	}
 	c.mu.Unlock()
-	if loaded && (fresh || err != nil) {
-		// With the database down, the last language known still speaks
-		// to the visitor on the error page.
+	if tag != "" || err != nil {
 		return i18n.Get(tag)
 	}
 	site, err := s.svc.SiteSettings(r.Context())
 	if err != nil {
 		return i18n.Get(i18n.Default)
 	}
+	c.mu.Lock()
+	s.langTag, s.langAt = site.Language, v
+	c.mu.Unlock()
 	return i18n.Get(site.Language)
 }
 

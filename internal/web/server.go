@@ -15,6 +15,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/confide/confide/internal/model"
 	"github.com/confide/confide/internal/service"
 )
 
@@ -60,6 +61,10 @@ type Server struct {
 
 	pages       *pageCache
 	chromeCache chromeCache
+	// langTag is the site's language as read at content version langAt
+	// (see lang; guarded by chromeCache.mu).
+	langTag     string
+	langAt      model.ContentState
 	latest      latestBox
 	sm          *scs.SessionManager
 	proxies     []netip.Prefix // see clientaddr.go
