@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	neturl "net/url"
@@ -20,7 +18,6 @@ import (
 
 	"github.com/pquerna/otp/totp"
 
-	"github.com/confide/confide/internal/app"
 	"github.com/confide/confide/internal/model"
 	"github.com/confide/confide/internal/service"
 )
@@ -74,14 +71,7 @@ func TestKillNineLosesNoAnsweredWrite(t *testing.T) {
 	bin := buildBinary(t)
 	dbPath := filepath.Join(t.TempDir(), "site.db")
 	ctx := context.Background()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.Open(ctx, configFor(t, "sqlite:"+dbPath), quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Service.SetAntiSpam(ctx, 0, service.AntiSpam{Policy: service.PolicyPublish}); err != nil {
-		t.Fatal(err)
-	}
+	a := openForLoad(t, "sqlite:"+dbPath)
 	sec := model.Section{Name: "Family"}
 	if err := a.Service.AddSection(ctx, &sec); err != nil {
 		t.Fatal(err)

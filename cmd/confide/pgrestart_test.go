@@ -1,10 +1,7 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	neturl "net/url"
@@ -15,9 +12,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/confide/confide/internal/app"
-	"github.com/confide/confide/internal/service"
 )
 
 // privateCluster is a PostgreSQL cluster of the test's own, made with
@@ -100,15 +94,7 @@ func (c *privateCluster) url() string {
 func TestPostgresRestartUnderLoad(t *testing.T) {
 	bin := buildBinary(t)
 	pg := newPrivateCluster(t)
-	ctx := context.Background()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.Open(ctx, configFor(t, pg.url()), quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Service.SetAntiSpam(ctx, 0, service.AntiSpam{Policy: service.PolicyPublish}); err != nil {
-		t.Fatal(err)
-	}
+	a := openForLoad(t, pg.url())
 	a.Close()
 	keyFile := filepath.Join(t.TempDir(), "key")
 	os.WriteFile(keyFile, []byte(strings.Repeat("ab", 32)), 0o600)

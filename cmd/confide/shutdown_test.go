@@ -27,15 +27,7 @@ func TestSigtermKeepsEveryAnsweredWrite(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "site.db")
 	// The site, with the anti-spam layers that need a person turned off.
-	ctx := context.Background()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.Open(ctx, configFor(t, "sqlite:"+dbPath), quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Service.SetAntiSpam(ctx, 0, service.AntiSpam{Policy: service.PolicyPublish}); err != nil {
-		t.Fatal(err)
-	}
+	a := openForLoad(t, "sqlite:"+dbPath)
 	a.Close()
 
 	base, cmd, out := startServe(t, bin, dbPath)
@@ -115,4 +107,21 @@ func TestSigtermKeepsEveryAnsweredWrite(t *testing.T) {
 		t.Errorf("%d of %d answered letters are not in the database: %s", len(lost), len(answered), strings.Join(lost, ", "))
 	}
 	t.Logf("%d letters answered before SIGTERM, all stored; %d stored in all", len(answered), len(stored))
+}
+
+// openForLoad opens the site at dbURL with the anti-spam layers that need
+// a person switched off, so a test's clients can post as fast as they like.
+// The caller closes it before starting the real binary on the database.
+func openForLoad(t *testing.T, dbURL string) *app.App {
+	t.Helper()
+	ctx := context.Background()
+	a, err := app.Open(ctx, configFor(t, dbURL), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Service.SetAntiSpam(ctx, 0, service.AntiSpam{Policy: service.PolicyPublish}); err != nil {
+		a.Close()
+		t.Fatal(err)
+	}
+	return a
 }
