@@ -21,9 +21,27 @@ import (
 // ts_headline), but they read the whole text of every hit again to do it,
 // in SQLite's case through a slow tokenizer: a quarter of a search's time.
 func Snippet(text string, q Query, size int) (string, bool) {
+	return NewSnippeter(q).Snippet(text, size)
+}
+
+// Snippeter makes the passages of one query's results. It remembers the
+// words it has stemmed, which the texts of one page of results mostly
+// share: stemming every word of every text again cost a search of many
+// words more than finding its stories. Not safe for concurrent use.
+type Snippeter struct {
+	m     *matcher
+	words []wordAt // the last text's words, whose room the next one reuses
+}
+
+// NewSnippeter prepares the passages of q's results.
+func NewSnippeter(q Query) *Snippeter { return &Snippeter{m: newMatcher(q)} }
+
+// Snippet is the package's Snippet for the query sn was made for.
+func (sn *Snippeter) Snippet(text string, size int) (string, bool) {
 	size = max(size, 1)
-	m := newMatcher(q)
-	tk := &tokenizer{text: text}
+	m := sn.m
+	tk := &tokenizer{text: text, words: sn.words[:0]}
+	defer func() { sn.words = tk.words }()
 	var hits []hit
 	complete := false // a passage holds every term: no better one exists
 	scan := func(i int) {
@@ -119,6 +137,23 @@ func (tk *tokenizer) have(n int) bool {
 func (tk *tokenizer) next() {
 	start, ascii := -1, true
 	for tk.pos < len(tk.text) {
+		if c := tk.text[tk.pos]; c < utf8.RuneSelf {
+			// Letters are mostly ASCII: they need no decoding.
+			if asciiWord[c] {
+				if start < 0 {
+					start = tk.pos
+				}
+				tk.pos++
+				continue
+			}
+			tk.pos++
+			if start >= 0 {
+				end := tk.pos - 1
+				tk.words = append(tk.words, wordAt{start, end, fold(tk.text[start:end], ascii)})
+				return
+			}
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(tk.text[tk.pos:])
 		if isWordRune(r) {
 			if start < 0 {
@@ -139,6 +174,14 @@ func (tk *tokenizer) next() {
 		tk.words = append(tk.words, wordAt{start, len(tk.text), fold(tk.text[start:], ascii)})
 	}
 }
+
+// asciiWord tells which ASCII characters are part of a word (isWordRune).
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = isWordRune(rune(c))
+	}
+	return t
+}()
 
 // wordAt is a word of a text: where it is, and its folded form.
 type wordAt struct {
@@ -217,8 +260,10 @@ func newMatcher(q Query) *matcher {
 				continue
 			}
 			st := Stem(w)
+			// Porter changes the last letters of a word only, so a word
+			// with this stem begins with all of it but its last two.
 			lead := ""
-			if len(st) > 3 {
+			if len(st) > 2 {
 				lead = st[:len(st)-2]
 			}
 			ws = append(ws, wordMatcher{stem: st, lead: lead, stems: map[string]string{}})

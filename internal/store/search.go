@@ -109,6 +109,7 @@ func (s *Store) searchStories(ctx context.Context, q search.Query, f model.Searc
 		return nil, 0, err
 	}
 	hits := make([]model.SearchHit, 0, len(ids))
+	sn := search.NewSnippeter(q)
 	for _, id := range ids {
 		st, ok := stories[id]
 		if !ok {
@@ -116,7 +117,7 @@ func (s *Store) searchStories(ctx context.Context, q search.Query, f model.Searc
 		}
 		h := model.SearchHit{Story: st}
 		if !f.NoSnippet {
-			h.Snippet = snippet(q, st.Letter, st.Reply)
+			h.Snippet = snippet(sn, st.Letter, st.Reply)
 			h.Story.Reply = "" // lists show no reply
 		}
 		hits = append(hits, h)
@@ -138,10 +139,10 @@ const snippetWords = 24
 // where the query's words are marked, else the first text's beginning.
 // It is made here, from the text, rather than by the engine (see
 // search.Snippet).
-func snippet(q search.Query, texts ...string) string {
+func snippet(sn *search.Snippeter, texts ...string) string {
 	first := ""
 	for i, text := range texts {
-		passage, found := search.Snippet(text, q, snippetWords)
+		passage, found := sn.Snippet(text, snippetWords)
 		if found {
 			return passage
 		}

@@ -14,6 +14,9 @@ import (
 // their number (counted up to f.MaxTotal when that is set).
 func (s *Store) searchIDsSQLite(ctx context.Context, doc searchable, q search.Query, f model.SearchFilter) ([]int64, int, error) {
 	sq := newSQLiteSearch(doc, q, f)
+	if f.MaxTotal > 0 && q.Unranked() && !f.Newest {
+		return s.unrankedSQLite(ctx, sq, q, f)
+	}
 
 	// The count is the matches themselves, newest first (FTS5 walks its
 	// rowids backwards without sorting), so the same pass tells where the
@@ -54,6 +57,43 @@ func (s *Store) searchIDsSQLite(ctx context.Context, doc searchable, q search.Qu
 	ids, err := s.ids(ctx, fmt.Sprintf("SELECT f.rowid%s ORDER BY %s LIMIT %s OFFSET %s", sq.body(), order, limit, offset), sq.args)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: search %s: %w", doc.table, err)
+	}
+	return ids, total, nil
+}
+
+// unrankedSQLite finds one page of a query listed newest first (see
+// search.Query.Unranked) and its number of matches, counted up to
+// f.MaxTotal. The count walks the matches forwards: FTS5 steps backwards
+// through a doclist by parsing each of its pages into a list first, which
+// costs a quarter more, and a query of many everyday words or a phrase of
+// them has its matches spread over the whole site, so its count reads most
+// of the words' doclists. The page itself is then cheap: when the count
+// found every match it is the newest of them; otherwise only the newest few
+// are read, backwards.
+func (s *Store) unrankedSQLite(ctx context.Context, sq *sqliteSearch, q search.Query, f model.SearchFilter) ([]int64, int, error) {
+	doc := sq.doc
+	all, err := s.ids(ctx, fmt.Sprintf("SELECT f.rowid%s ORDER BY f.rowid LIMIT %d", sq.body(), f.MaxTotal), sq.args)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: search %s: count: %w", doc.table, err)
+	}
+	total := len(all)
+	if total <= f.Offset {
+		return nil, total, nil
+	}
+	end := f.Offset + f.Limit
+	if total <= rankMatches {
+		slices.Reverse(all)
+		return all[f.Offset:min(end, total)], total, nil
+	}
+	// A broad query lists its title matches first (see broadPage), then
+	// its newest matches: end of them fill any page.
+	window, err := s.ids(ctx, fmt.Sprintf("SELECT f.rowid%s ORDER BY f.rowid DESC LIMIT %d", sq.body(), end), sq.args)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: search %s: newest: %w", doc.table, err)
+	}
+	ids, err := s.broadSQLite(ctx, sq, q, window, f)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: search %s: broad: %w", doc.table, err)
 	}
 	return ids, total, nil
 }

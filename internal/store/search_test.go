@@ -434,3 +434,70 @@ func TestSearchBroadEverydayWords(t *testing.T) {
 		}
 	})
 }
+
+// A query listed newest first (a phrase, a beginning, four words or more:
+// search.Query.Unranked) pages through its matches newest first when it
+// has few, and after its title matches when it is broad, on both engines;
+// every match comes once, and the count stops at MaxTotal.
+func TestSearchUnrankedPages(t *testing.T) {
+	defer store.SetRankCandidates(3)()
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		st := store.New(db)
+		sec := model.Section{Slug: "alone", Name: "Alone", CreatedAt: t0}
+		if err := st.CreateSection(ctx, &sec); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 8 {
+			title := "Evening " + strconv.Itoa(i)
+			if i == 1 {
+				title = "I feel alone"
+			}
+			letter := "Some days I feel alone at home."
+			if i%2 == 1 {
+				letter = "Alone, I feel nothing." // the words, not the phrase
+			}
+			s := model.Story{Slug: "a" + strconv.Itoa(i), SectionID: sec.ID, Title: title, Letter: letter,
+				Status: model.StoryPublished, PublishedAt: t0.Add(time.Duration(i) * time.Hour), CreatedAt: t0, UpdatedAt: t0}
+			if err := st.CreateStory(ctx, &s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pages := func(query string, size, maxTotal int) (all []string, total int) {
+			for page := 0; ; page++ {
+				hits, n, err := st.SearchStories(ctx, search.Parse(query), model.SearchFilter{
+					Status: model.StoryPublished, Limit: size, Offset: page * size, MaxTotal: maxTotal})
+				if err != nil {
+					t.Fatalf("%q page %d: %v", query, page, err)
+				}
+				total = n
+				if len(hits) == 0 {
+					return all, total
+				}
+				for _, h := range hits {
+					all = append(all, h.Story.Slug)
+				}
+			}
+		}
+		// Matches: a0, a1 (its title), a2, a4, a6. With MaxTotal above
+		// them all and the window (3) below: a broad query, title first.
+		got, total := pages(`"feel alone"`, 2, 10)
+		if want := []string{"a1", "a6", "a4", "a2", "a0"}; !slices.Equal(got, want) || total != 5 {
+			t.Fatalf("broad phrase: %v (total %d), want %v", got, total, want)
+		}
+		// Fewer matches than the window: newest first.
+		got, total = pages(`"feel alone" -evening`, 2, 10)
+		if want := []string{"a1"}; !slices.Equal(got, want) || total != 1 {
+			t.Fatalf("narrow phrase: %v (total %d), want %v", got, total, want)
+		}
+		got, total = pages("some days feel alone home", 1, 10)
+		if want := []string{"a6", "a4", "a2", "a0"}; !slices.Equal(got, want) || total != 4 {
+			t.Fatalf("long query: %v (total %d), want %v", got, total, want)
+		}
+		// The count stops at MaxTotal; the pages still list every match
+		// they reach.
+		if _, total = pages("alon*", 3, 4); total != 4 {
+			t.Fatalf("capped count %d, want 4", total)
+		}
+	})
+}
