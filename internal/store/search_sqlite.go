@@ -14,7 +14,7 @@ import (
 // their number (counted up to f.MaxTotal when that is set).
 func (s *Store) searchIDsSQLite(ctx context.Context, doc searchable, q search.Query, f model.SearchFilter) ([]int64, int, error) {
 	sq := newSQLiteSearch(doc, q, f)
-	if f.MaxTotal > 0 && q.Unranked() && !f.Newest {
+	if f.MaxTotal > 0 && q.Unranked() && !q.Any && !f.Newest {
 		return s.unrankedSQLite(ctx, sq, q, f)
 	}
 

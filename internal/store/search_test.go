@@ -501,3 +501,35 @@ func TestSearchUnrankedPages(t *testing.T) {
 		}
 	})
 }
+
+// A query of any of many words (related stories) is ranked over its whole
+// window, never listed newest first: the story holding most of the words
+// comes first though four newer ones hold one each.
+func TestSearchAnyWordsRanksItsWindow(t *testing.T) {
+	defer store.SetRankCandidates(5)()
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		st := store.New(db)
+		sec := model.Section{Slug: "garden", Name: "Garden", CreatedAt: t0}
+		if err := st.CreateSection(ctx, &sec); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 8 {
+			letter := "The roses came back this spring."
+			if i == 3 {
+				letter = "Roses, tulips, daisies, lilies and orchids: I planted them for her."
+			}
+			s := model.Story{Slug: "g" + strconv.Itoa(i), SectionID: sec.ID, Title: "Week " + strconv.Itoa(i), Letter: letter,
+				Status: model.StoryPublished, PublishedAt: t0.Add(time.Duration(i) * time.Hour), CreatedAt: t0, UpdatedAt: t0}
+			if err := st.CreateStory(ctx, &s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		q := search.Parse("roses tulips daisies lilies orchids")
+		q.Any = true
+		hits, _, err := st.SearchStories(ctx, q, model.SearchFilter{Status: model.StoryPublished, Limit: 1, MaxTotal: 6})
+		if err != nil || len(hits) != 1 || hits[0].Story.Slug != "g3" {
+			t.Fatalf("got %v (%v), want g3 first", hits, err)
+		}
+	})
+}
