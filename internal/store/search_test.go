@@ -121,6 +121,9 @@ func TestSearchLanguage(t *testing.T) {
 			{name: "phrase", query: `"evening after the divorce"`, want: []string{"phrase"}},
 			{name: "phrase ends are trimmed", query: `"after the divorce"`, want: []string{"apart", "phrase"}, anyOrder: true},
 			{name: "words of the phrase apart", query: "after divorce", want: []string{"apart", "phrase"}, anyOrder: true},
+			{name: "phrase with a word", query: `evening "after the divorce"`, want: []string{"phrase"}},
+			{name: "phrase with a left-out word", query: `"after the divorce" -evening`, want: []string{"apart"}},
+			{name: "two phrases", query: `"after the divorce" "the evening"`, want: []string{"phrase"}},
 			{name: "exclusion", query: "lonely -work", want: []string{"lonely-home"}},
 			{name: "phrase exclusion", query: `divorce -"evening after the divorce"`, want: []string{"apart"}},
 			{name: "prefix", query: "trus*", want: []string{"title-trust", "trusting", "reply-trust"}, anyOrder: true},
@@ -141,14 +144,22 @@ func TestSearchLanguage(t *testing.T) {
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
-				got, total := s.find(t, tc.query, tc.filter)
 				if tc.anyOrder {
-					slices.Sort(got)
 					tc.want = slices.Clone(tc.want)
 					slices.Sort(tc.want)
 				}
-				if !slices.Equal(got, tc.want) || total != len(tc.want) {
-					t.Errorf("%q found %v (total %d), want %v", tc.query, got, total, tc.want)
+				// Counted in full (as the admin area does) and up to a
+				// cap (as a reader's search does): the same stories.
+				for _, maxTotal := range []int{0, 100} {
+					f := tc.filter
+					f.MaxTotal = maxTotal
+					got, total := s.find(t, tc.query, f)
+					if tc.anyOrder {
+						slices.Sort(got)
+					}
+					if !slices.Equal(got, tc.want) || total != len(tc.want) {
+						t.Errorf("%q (count up to %d) found %v (total %d), want %v", tc.query, maxTotal, got, total, tc.want)
+					}
 				}
 			})
 		}
@@ -479,13 +490,30 @@ func TestSearchUnrankedPages(t *testing.T) {
 				}
 			}
 		}
-		// Matches: a0, a1 (its title), a2, a4, a6. With MaxTotal above
-		// them all and the window (3) below: a broad query, title first.
-		got, total := pages(`"feel alone"`, 2, 10)
-		if want := []string{"a1", "a6", "a4", "a2", "a0"}; !slices.Equal(got, want) || total != 5 {
-			t.Fatalf("broad phrase: %v (total %d), want %v", got, total, want)
+		// Matches: a0, a1 (its title), a2, a4, a6. As many as MaxTotal,
+		// more than the window (3): a broad query, its title match first,
+		// then newest first (each engine lists as many as its window
+		// holds: SQLite its newest matches, PostgreSQL its newest stories).
+		got, total := pages(`"feel alone"`, 2, 5)
+		matches := []string{"a0", "a1", "a2", "a4", "a6"}
+		if len(got) < 2 || got[0] != "a1" || got[1] != "a6" || total != 5 {
+			t.Fatalf("broad phrase: %v (total %d), want a1, a6 first", got, total)
 		}
-		// Fewer matches than the window: newest first.
+		seen := map[string]bool{}
+		for _, slug := range got {
+			if seen[slug] || !slices.Contains(matches, slug) {
+				t.Fatalf("broad phrase: %v: %s twice or not a match", got, slug)
+			}
+			seen[slug] = true
+		}
+		// Fewer matches than MaxTotal and the window: every one, newest
+		// first.
+		restore := store.SetRankCandidates(10)
+		defer restore()
+		got, total = pages(`"feel alone"`, 2, 10)
+		if want := []string{"a6", "a4", "a2", "a1", "a0"}; !slices.Equal(got, want) || total != 5 {
+			t.Fatalf("phrase: %v (total %d), want %v", got, total, want)
+		}
 		got, total = pages(`"feel alone" -evening`, 2, 10)
 		if want := []string{"a1"}; !slices.Equal(got, want) || total != 1 {
 			t.Fatalf("narrow phrase: %v (total %d), want %v", got, total, want)
