@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,6 +25,20 @@ type metrics struct {
 	cacheHits prometheus.Counter
 	cacheMiss prometheus.Counter
 	search    prometheus.Histogram
+	// byRoute keeps each route and status's counter and histogram
+	// (routeKey to *routeMetrics): finding them in the vectors hashes the
+	// labels on every request.
+	byRoute sync.Map
+}
+
+type routeKey struct {
+	route  string
+	status int
+}
+
+type routeMetrics struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
 }
 
 // Version is the build's version, for the build-info metric (the command
@@ -53,8 +68,16 @@ func (m *metrics) observeRequest(route string, status int, took time.Duration) {
 	if route == "" {
 		route = "other"
 	}
-	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(route).Observe(took.Seconds())
+	k := routeKey{route, status}
+	rm, ok := m.byRoute.Load(k)
+	if !ok {
+		rm, _ = m.byRoute.LoadOrStore(k, &routeMetrics{
+			requests: m.requests.WithLabelValues(route, strconv.Itoa(status)),
+			latency:  m.latency.WithLabelValues(route),
+		})
+	}
+	rm.(*routeMetrics).requests.Inc()
+	rm.(*routeMetrics).latency.Observe(took.Seconds())
 }
 
 // MetricsHandler serves /metrics for the metrics listener. The page cache,

@@ -69,8 +69,8 @@ func (s *Server) requestBudget(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), s.budget)
-		defer cancel()
+		ctx := withBudget(r.Context(), s.budget)
+		defer ctx.end()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -93,7 +93,7 @@ var (
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := &reqInfo{id: requestIDPrefix + strconv.FormatUint(requestCounter.Add(1), 36), addr: clientAddrOf(r, s.proxies)}
-		w.Header().Set("X-Request-Id", info.id)
+		w.Header()["X-Request-Id"] = []string{info.id}
 		r = r.WithContext(context.WithValue(r.Context(), reqInfoKey{}, info))
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		start := time.Now()

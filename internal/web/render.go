@@ -358,12 +358,11 @@ func (s *Server) writeBody(w http.ResponseWriter, r *http.Request, status int, c
 // downloading again) and gzip when the client takes it.
 func (s *Server) send(w http.ResponseWriter, r *http.Request, status int, p *payload) {
 	h := w.Header()
-	h.Set("Content-Type", p.ctype)
-	h.Add("Vary", "Accept-Encoding")
+	pageHeaders(h, p.ctype)
 	if status == http.StatusOK {
-		h.Set("ETag", p.etag)
-		if h.Get("Cache-Control") == "" {
-			h.Set("Cache-Control", "no-cache")
+		h["Etag"] = []string{p.etag}
+		if len(h["Cache-Control"]) == 0 {
+			h["Cache-Control"] = noCache
 		}
 		if etagMatches(r.Header.Get("If-None-Match"), p.etag) {
 			w.WriteHeader(http.StatusNotModified)
@@ -371,8 +370,8 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, status int, p *pay
 		}
 	}
 	if acceptsGzip(r) {
-		h.Set("Content-Encoding", "gzip")
-		h.Set("Content-Length", strconv.Itoa(len(p.gz)))
+		h["Content-Encoding"] = gzipEncoding
+		h["Content-Length"] = []string{strconv.Itoa(len(p.gz))}
 		w.WriteHeader(status)
 		w.Write(p.gz) // #nosec G104 G705 -- the gzip bytes of a page rendered by html/template; a client gone is no error to handle
 		return
@@ -388,6 +387,29 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, status int, p *pay
 	defer copyBufPool.Put(buf)
 	if err := zr.Reset(bytes.NewReader(p.gz)); err == nil {
 		io.CopyBuffer(w, zr, *buf) // #nosec G104 -- writing the answer: a visitor who left is no error to handle
+	}
+}
+
+// Values of the headers every page sends, shared by all answers (net/http
+// only reads them): assigned, they cost no allocation.
+var (
+	htmlType     = []string{"text/html; charset=utf-8"}
+	varyEncoding = []string{"Accept-Encoding"}
+	noCache      = []string{"no-cache"}
+	gzipEncoding = []string{"gzip"}
+)
+
+// pageHeaders sets a page's type and says that it varies by encoding.
+func pageHeaders(h http.Header, ctype string) {
+	if ctype == htmlType[0] {
+		h["Content-Type"] = htmlType
+	} else {
+		h["Content-Type"] = []string{ctype}
+	}
+	if len(h["Vary"]) == 0 {
+		h["Vary"] = varyEncoding
+	} else {
+		h["Vary"] = append(h["Vary"], varyEncoding[0])
 	}
 }
 

@@ -195,12 +195,11 @@ func (s *Server) sendCached(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	parts, size, etag := p.spliced.with(f)
 	h := w.Header()
-	h.Set("Content-Type", p.spliced.ctype)
-	h.Add("Vary", "Accept-Encoding")
+	pageHeaders(h, p.spliced.ctype)
 	if status == http.StatusOK {
-		h.Set("ETag", etag)
-		if h.Get("Cache-Control") == "" {
-			h.Set("Cache-Control", "no-cache")
+		h["Etag"] = []string{etag}
+		if len(h["Cache-Control"]) == 0 {
+			h["Cache-Control"] = noCache
 		}
 		if etagMatches(r.Header.Get("If-None-Match"), etag) {
 			w.WriteHeader(http.StatusNotModified)
@@ -216,8 +215,8 @@ func (s *Server) sendCached(w http.ResponseWriter, r *http.Request, status int, 
 		for _, part := range parts {
 			buf.Write(part)
 		}
-		h.Set("Content-Encoding", "gzip")
-		h.Set("Content-Length", strconv.Itoa(buf.Len()))
+		h["Content-Encoding"] = gzipEncoding
+		h["Content-Length"] = []string{strconv.Itoa(buf.Len())}
 		w.WriteHeader(status)
 		if r.Method != http.MethodHead {
 			w.Write(buf.Bytes()) // #nosec G104 -- writing the answer: a visitor who left is no error to handle
