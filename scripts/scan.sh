@@ -10,6 +10,7 @@
 #   TOOLS=sqlmap PORT=18432 bash …       # one tool; another port (two scans at once)
 #   WAPITI_TIME=600 bash …               # seconds each wapiti run may take (1800)
 #   SQLMAP_WHO="admin advisor" bash …    # sqlmap only as these
+#   WAPITI_WHO="moderator" bash …         # wapiti only as these
 #
 # It prints a summary and leaves the full reports in scan-out/. It takes
 # long (sqlmap at --level 3 --risk 2 tries every parameter of every form
@@ -112,8 +113,8 @@ run() {
   fi
 
   if [[ " ${TOOLS:-sqlmap wapiti} " == *" wapiti "* ]]; then
-  echo "== $engine: wapiti ($MODULES) anonymously and as each role"
-  for who in anonymous admin advisor moderator; do
+  echo "== $engine: wapiti ($MODULES): ${WAPITI_WHO:-anonymous admin advisor moderator}"
+  for who in ${WAPITI_WHO:-anonymous admin advisor moderator}; do
     local hdr=()
     if [ "$who" != anonymous ]; then
       hdr=(-H "Cookie: confide_session=$(awk '$6 == "confide_session" {print $7}' "$WORK/$who.jar")")
