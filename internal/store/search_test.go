@@ -390,19 +390,8 @@ func TestSearchBroadEverydayWords(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		st := store.New(db)
-		sec := model.Section{Slug: "sleep", Name: "Sleep", CreatedAt: t0}
-		if err := st.CreateSection(ctx, &sec); err != nil {
-			t.Fatal(err)
-		}
-		var stories []model.Story
-		for i, title := range []string{"Every morning the same", "Tired", "Awake", "Worn out", "Up at five"} {
-			s := model.Story{Slug: "s" + strconv.Itoa(i), SectionID: sec.ID, Title: title, Letter: "I wake at five every morning.",
-				Status: model.StoryPublished, PublishedAt: t0.Add(time.Duration(i) * time.Hour), CreatedAt: t0, UpdatedAt: t0}
-			if err := st.CreateStory(ctx, &s); err != nil {
-				t.Fatal(err)
-			}
-			stories = append(stories, s)
-		}
+		stories := publishRow(t, st, "s", []string{"Every morning the same", "Tired", "Awake", "Worn out", "Up at five"},
+			slices.Repeat([]string{"I wake at five every morning."}, 5))
 		find := func() []string {
 			hits, total, err := st.SearchStories(ctx, search.Parse("morning"), model.SearchFilter{
 				Status: model.StoryPublished, Limit: 3, MaxTotal: 3})
@@ -455,10 +444,7 @@ func TestSearchUnrankedPages(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		st := store.New(db)
-		sec := model.Section{Slug: "alone", Name: "Alone", CreatedAt: t0}
-		if err := st.CreateSection(ctx, &sec); err != nil {
-			t.Fatal(err)
-		}
+		var titles, letters []string
 		for i := range 8 {
 			title := "Evening " + strconv.Itoa(i)
 			if i == 1 {
@@ -468,12 +454,9 @@ func TestSearchUnrankedPages(t *testing.T) {
 			if i%2 == 1 {
 				letter = "Alone, I feel nothing." // the words, not the phrase
 			}
-			s := model.Story{Slug: "a" + strconv.Itoa(i), SectionID: sec.ID, Title: title, Letter: letter,
-				Status: model.StoryPublished, PublishedAt: t0.Add(time.Duration(i) * time.Hour), CreatedAt: t0, UpdatedAt: t0}
-			if err := st.CreateStory(ctx, &s); err != nil {
-				t.Fatal(err)
-			}
+			titles, letters = append(titles, title), append(letters, letter)
 		}
+		publishRow(t, st, "a", titles, letters)
 		pages := func(query string, size, maxTotal int) (all []string, total int) {
 			for page := 0; ; page++ {
 				hits, n, err := st.SearchStories(ctx, search.Parse(query), model.SearchFilter{
@@ -538,21 +521,15 @@ func TestSearchAnyWordsRanksItsWindow(t *testing.T) {
 	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		st := store.New(db)
-		sec := model.Section{Slug: "garden", Name: "Garden", CreatedAt: t0}
-		if err := st.CreateSection(ctx, &sec); err != nil {
-			t.Fatal(err)
-		}
+		var titles, letters []string
 		for i := range 8 {
 			letter := "The roses came back this spring."
 			if i == 3 {
 				letter = "Roses, tulips, daisies, lilies and orchids: I planted them for her."
 			}
-			s := model.Story{Slug: "g" + strconv.Itoa(i), SectionID: sec.ID, Title: "Week " + strconv.Itoa(i), Letter: letter,
-				Status: model.StoryPublished, PublishedAt: t0.Add(time.Duration(i) * time.Hour), CreatedAt: t0, UpdatedAt: t0}
-			if err := st.CreateStory(ctx, &s); err != nil {
-				t.Fatal(err)
-			}
+			titles, letters = append(titles, "Week "+strconv.Itoa(i)), append(letters, letter)
 		}
+		publishRow(t, st, "g", titles, letters)
 		q := search.Parse("roses tulips daisies lilies orchids")
 		q.Any = true
 		hits, _, err := st.SearchStories(ctx, q, model.SearchFilter{Status: model.StoryPublished, Limit: 1, MaxTotal: 6})
@@ -560,4 +537,25 @@ func TestSearchAnyWordsRanksItsWindow(t *testing.T) {
 			t.Fatalf("got %v (%v), want g3 first", hits, err)
 		}
 	})
+}
+
+// publishRow makes a section and publishes one story for each title and
+// letter (slug prefix+i, an hour apart, the first the oldest).
+func publishRow(t *testing.T, st *store.Store, prefix string, titles, letters []string) []model.Story {
+	t.Helper()
+	ctx := context.Background()
+	sec := model.Section{Slug: prefix + "-section", Name: "Section " + prefix, CreatedAt: t0}
+	if err := st.CreateSection(ctx, &sec); err != nil {
+		t.Fatal(err)
+	}
+	var out []model.Story
+	for i := range titles {
+		s := model.Story{Slug: prefix + strconv.Itoa(i), SectionID: sec.ID, Title: titles[i], Letter: letters[i],
+			Status: model.StoryPublished, PublishedAt: t0.Add(time.Duration(i) * time.Hour), CreatedAt: t0, UpdatedAt: t0}
+		if err := st.CreateStory(ctx, &s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
 }
