@@ -20,7 +20,7 @@ import (
 	"github.com/confide/confide/internal/database"
 )
 
-func openCorpus(b *testing.B) (*app.App, []string) {
+func openCorpus(b testing.TB) (*app.App, []string) {
 	b.Helper()
 	url := os.Getenv("CONFIDE_BENCH_DB")
 	if url == "" {

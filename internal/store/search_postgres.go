@@ -42,21 +42,27 @@ func (s *Store) searchIDsPostgres(ctx context.Context, doc searchable, q search.
 	// two everyday words at 100,000 stories), so a broad query reads them
 	// once. A query with fewer is counted.
 	var window []int64
-	var minID int64
+	var minID, top int64
+	// windowFrom reads the newest matches from id from on: up to MaxTotal,
+	// or the page's end if further.
+	windowFrom := func(from int64) ([]int64, error) {
+		n := len(args)
+		ids, err := s.ids(ctx, fmt.Sprintf("SELECT d.id%s AND d.id >= $%d ORDER BY d.id DESC LIMIT %d", body, n+1, max(f.MaxTotal, f.Offset+f.Limit)),
+			append(args[:n:n], from))
+		if err != nil {
+			return nil, fmt.Errorf("store: search %s: window: %w", doc.table, err)
+		}
+		return ids, nil
+	}
 	if f.MaxTotal > 0 && !f.Newest {
 		// Read outside the search's transaction: its planner settings
 		// would turn this walk down the primary key into a read of every row.
-		var top int64
 		if err := s.db.Read.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM "+doc.table).Scan(&top); err != nil {
 			return nil, 0, fmt.Errorf("store: search %s: newest: %w", doc.table, err)
 		}
 		minID = top - int64(rankCandidates) + 1
-		n := len(args)
-		var err error
-		window, err = s.ids(ctx, fmt.Sprintf("SELECT d.id%s AND d.id >= $%d ORDER BY d.id DESC LIMIT %d", body, n+1, f.MaxTotal),
-			append(args[:n:n], minID))
-		if err != nil {
-			return nil, 0, fmt.Errorf("store: search %s: window: %w", doc.table, err)
+		if window, err = windowFrom(minID); err != nil {
+			return nil, 0, err
 		}
 		if len(window) >= f.MaxTotal {
 			ids, err := s.broadPostgres(ctx, doc, q, f, cond, args, window[len(window)-1], window)
@@ -84,8 +90,19 @@ func (s *Store) searchIDsPostgres(ctx context.Context, doc searchable, q search.
 		return nil, total, nil
 	}
 	// The count stopped at its cap: the query is broad (ranking every
-	// match would mean reading each one's tsvector).
+	// match would mean reading each one's tsvector). Its matches may be
+	// spread thinly over the years, fewer among the newest stories than
+	// the page needs (a phrase of everyday words: 4 in the newest 1,000 of
+	// 100,000 stories): the window then widens until it holds the page (or
+	// rankCandidates matches, if fewer), or every story.
 	if f.MaxTotal > 0 && total >= f.MaxTotal && !f.Newest {
+		for span := int64(rankCandidates); len(window) < min(rankCandidates, f.Offset+f.Limit) && minID > 1; {
+			span *= 8
+			minID = max(1, top-span+1)
+			if window, err = windowFrom(minID); err != nil {
+				return nil, 0, err
+			}
+		}
 		ids, err := s.broadPostgres(ctx, doc, q, f, cond, args, minID, window)
 		if err != nil {
 			return nil, 0, fmt.Errorf("store: search %s: broad: %w", doc.table, err)

@@ -81,7 +81,8 @@ func (s *Store) unrankedSQLite(ctx context.Context, sq *sqliteSearch, q search.Q
 		return nil, total, nil
 	}
 	end := f.Offset + f.Limit
-	if total <= rankMatches {
+	if total < f.MaxTotal && total <= rankMatches {
+		// Every match was found (the count did not stop at its cap).
 		slices.Reverse(all)
 		return all[f.Offset:min(end, total)], total, nil
 	}

@@ -559,3 +559,44 @@ func publishRow(t *testing.T, st *store.Store, prefix string, titles, letters []
 	}
 	return out
 }
+
+// A broad query (as many matches as MaxTotal) whose matches are all older
+// than the newest stories still fills every page its count offers: on
+// PostgreSQL its window widens past the newest rankCandidates stories until
+// it holds the page.
+func TestSearchBroadOldMatchesFillPages(t *testing.T) {
+	defer store.SetRankCandidates(6)()
+	dbtest.Engines(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		st := store.New(db)
+		var titles, letters []string
+		for i := range 20 {
+			letter := "Spring came and went."
+			if i < 6 {
+				letter = "I still feel alone in the evenings."
+			}
+			titles, letters = append(titles, "Day "+strconv.Itoa(i)), append(letters, letter)
+		}
+		publishRow(t, st, "o", titles, letters)
+		for _, query := range []string{`"feel alone"`, "still evenings", "still alone evenings feel"} {
+			var got []string
+			for page := 0; page < 3; page++ {
+				hits, total, err := st.SearchStories(ctx, search.Parse(query), model.SearchFilter{
+					Status: model.StoryPublished, Limit: 2, Offset: page * 2, MaxTotal: 5})
+				if err != nil || total != 5 {
+					t.Fatalf("%q page %d: total %d, %v", query, page, total, err)
+				}
+				if len(hits) != 2 {
+					t.Fatalf("%q page %d: %d hits, want 2 (so far %v)", query, page, len(hits), got)
+				}
+				for _, h := range hits {
+					got = append(got, h.Story.Slug)
+				}
+			}
+			slices.Sort(got)
+			if want := []string{"o0", "o1", "o2", "o3", "o4", "o5"}; !slices.Equal(got, want) {
+				t.Fatalf("%q: %v, want every match once: %v", query, got, want)
+			}
+		}
+	})
+}
