@@ -9,8 +9,10 @@
 #   QUICK=1 bash scripts/scan.sh         # sqlmap at level 1, for a first look
 #   TOOLS=sqlmap PORT=18432 bash …       # one tool; another port (two scans at once)
 #   WAPITI_TIME=600 bash …               # seconds each wapiti run may take (1800)
-#   SQLMAP_WHO="admin advisor" bash …    # sqlmap only as these
-#   WAPITI_WHO="moderator" bash …         # wapiti only as these
+#   SQLMAP_WHO="admin advisor" bash …    # sqlmap only as these ("" for none)
+#   WAPITI_WHO="moderator" bash …        # wapiti only as these ("" for none)
+#   SQLMAP_SETTINGS=0 bash …             # leave out sqlmap on the settings form
+#   SQLMAP_SKIP="user-agent,referer" …   # parameters sqlmap leaves alone (its --skip)
 #
 # It prints a summary and leaves the full reports in scan-out/. It takes
 # long (sqlmap at --level 3 --risk 2 tries every parameter of every form
@@ -95,26 +97,25 @@ run() {
   curl -s -o /dev/null -b "$WORK/admin.jar" "$base/admin/antispam" --data "links=1&rules=1&score=1&max_links=5&policy=publish"
   for role in admin advisor moderator; do login "$role@scan.local" "$WORK/$role.jar"; done
 
+  local skip=()
+  [ -n "${SQLMAP_SKIP:-}" ] && skip=(--skip "$SQLMAP_SKIP")
   if [[ " ${TOOLS:-sqlmap wapiti} " == *" sqlmap "* ]]; then
-  echo "== $engine: sqlmap (level $LEVEL, risk $RISK): ${SQLMAP_WHO:-anonymous admin advisor moderator}, then the settings"
-  for who in ${SQLMAP_WHO:-anonymous admin advisor moderator}; do
+  echo "== $engine: sqlmap (level $LEVEL, risk $RISK): ${SQLMAP_WHO-anonymous admin advisor moderator}"
+  for who in ${SQLMAP_WHO-anonymous admin advisor moderator}; do
     local cookie=()
     if [ "$who" != anonymous ]; then
       cookie=(--cookie "confide_session=$(awk '$6 == "confide_session" {print $7}' "$WORK/$who.jar")")
     fi
     start="$base/"; [ "$who" != anonymous ] && start="$base/admin/"
-    sqlmap -u "$start" --crawl=3 --forms --batch --level "$LEVEL" --risk "$RISK" --threads 4 \
+    sqlmap -u "$start" --crawl=3 --forms --batch --level "$LEVEL" --risk "$RISK" --threads 4 "${skip[@]}" \
       --crawl-exclude "$EXCLUDE" "${cookie[@]}" \
       --output-dir "$OUT/sqlmap-$engine-$who" >"$OUT/sqlmap-$engine-$who.log" 2>&1 || true
   done
-  sqlmap -u "$base/admin/settings" --forms --batch --level "$LEVEL" --risk "$RISK" --threads 4 \
-    --cookie "confide_session=$(awk '$6 == "confide_session" {print $7}' "$WORK/admin.jar")" \
-    --output-dir "$OUT/sqlmap-$engine-settings" >"$OUT/sqlmap-$engine-settings.log" 2>&1 || true
   fi
 
   if [[ " ${TOOLS:-sqlmap wapiti} " == *" wapiti "* ]]; then
-  echo "== $engine: wapiti ($MODULES): ${WAPITI_WHO:-anonymous admin advisor moderator}"
-  for who in ${WAPITI_WHO:-anonymous admin advisor moderator}; do
+  echo "== $engine: wapiti ($MODULES): ${WAPITI_WHO-anonymous admin advisor moderator}"
+  for who in ${WAPITI_WHO-anonymous admin advisor moderator}; do
     local hdr=()
     if [ "$who" != anonymous ]; then
       hdr=(-H "Cookie: confide_session=$(awk '$6 == "confide_session" {print $7}' "$WORK/$who.jar")")
@@ -123,6 +124,14 @@ run() {
       -x "$base/admin/users/*" -x "$base/*/delete" -x "$base/*/disable" \
       --max-scan-time "${WAPITI_TIME:-1800}" --flush-session -f json -o "$OUT/wapiti-$engine-$who.json" >"$OUT/wapiti-$engine-$who.log" 2>&1 || true
   done
+  fi
+  # The settings form last of all: posting it turns two-factor login on,
+  # and every later admin page, wapiti's too, would be the enrolment page.
+  if [[ " ${TOOLS:-sqlmap wapiti} " == *" sqlmap "* && "${SQLMAP_SETTINGS:-1}" != 0 ]]; then
+  echo "== $engine: sqlmap on the settings form"
+  sqlmap -u "$base/admin/settings" --forms --batch --level "$LEVEL" --risk "$RISK" --threads 4 "${skip[@]}" \
+    --cookie "confide_session=$(awk '$6 == "confide_session" {print $7}' "$WORK/admin.jar")" \
+    --output-dir "$OUT/sqlmap-$engine-settings" >"$OUT/sqlmap-$engine-settings.log" 2>&1 || true
   fi
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
