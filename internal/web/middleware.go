@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/confide/confide/internal/model"
 )
 
 // maxBodyBytes bounds every request body; the largest form (a letter) fits
@@ -55,7 +58,55 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		s.renderError(w, r, forbiddenCrossOrigin)
 	}))
 	h := cop.Handler(next)
-	return s.observe(s.recoverPanic(s.securityHeaders(limitBody(s.requestBudget(h)))))
+	return s.observe(s.recoverPanic(s.securityHeaders(s.plainURL(limitBody(s.requestBudget(h))))))
+}
+
+// plainURL refuses, with 400, an address whose path or query holds what no
+// link of the site and no person types: bytes that are not UTF-8 and
+// control characters (a NUL among them, which PostgreSQL refuses in text
+// and which once made /search?section=…%00 a 500 there). Forms are checked
+// the same way when they are read (see plainText).
+func (s *Server) plainURL(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !plainPath(r.URL.Path) {
+			s.renderError(w, r, model.Errorf(model.EINVALID, "error.address_not_text"))
+			return
+		}
+		if r.URL.RawQuery != "" {
+			// What cannot be parsed (a bad escape, a semicolon) handlers
+			// never see either: r.URL.Query leaves it out the same way.
+			q, _ := url.ParseQuery(r.URL.RawQuery)
+			for _, vs := range q {
+				for _, v := range vs {
+					if plainText(v) != nil {
+						s.renderError(w, r, model.Errorf(model.EINVALID, "error.address_not_text"))
+						return
+					}
+				}
+			}
+			// Keys too: a handler may read every one.
+			for k := range q {
+				if plainText(k) != nil {
+					s.renderError(w, r, model.Errorf(model.EINVALID, "error.address_not_text"))
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// plainPath is true for a decoded path that is UTF-8 without control
+// characters; the common one, all ASCII letters and signs, in one pass.
+func plainPath(p string) bool {
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c < 0x20 || c == 0x7f {
+			return false
+		} else if c >= 0x80 {
+			return plainText(p) == nil && !strings.ContainsAny(p, "\t\n\r")
+		}
+	}
+	return true
 }
 
 // requestBudget bounds the time a reading request may take: when it runs
