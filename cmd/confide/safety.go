@@ -14,8 +14,9 @@ import (
 // safetyCheck is `confide safety check [--lists FILE] [FILE]`: it reads
 // texts, one per line (standard input without FILE), and prints each
 // one's tier and the phrases behind it, so that an operator can try the
-// word lists (the built-in ones, or their own copy with --lists) before
-// relying on them.
+// word lists (the built-in ones, or their own copy with --lists, read
+// with the built-in scored model as the site reads them) before relying on
+// them.
 func safetyCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("confide safety check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -47,7 +48,7 @@ func safetyCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "confide safety check: %s: %v\n", *listsFile, err)
 			return 2
 		}
-		d = crisis.New(l)
+		d = crisis.New(l).WithModel(crisis.English().Model())
 	}
 	in := stdin
 	if fs.NArg() == 1 {

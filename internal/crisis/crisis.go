@@ -3,13 +3,18 @@
 // phrases behind it. It matches phrases, not single words, in text
 // normalised first (case, accents, repeated letters, spaced letters,
 // digits for letters, evasive spellings), and lets context lower a match:
-// negation, someone else, long ago, a quote, a figure of speech. It runs
-// locally: no network, no model, the word lists are data files (one per
-// language, in lists/). It is pure: no database.
+// negation, someone else, long ago, a quote, a figure of speech. A second
+// reader, a small logistic regression over a passage's words (model.go),
+// raises to medium what the phrases miss in new wording; it is trained
+// here, on the labelled sets in testdata, and shipped as a data file. It
+// runs locally: no network, no download; the word lists and the model are
+// data files (one each per language, in lists/). It is pure: no database.
 //
 // The tier is an aid for advisors, never a judgement: nothing is refused
 // because of it, and advisors can change it.
 package crisis
+
+import "strconv"
 
 // Tier is how urgent a text looks.
 type Tier int
@@ -44,11 +49,12 @@ func ParseTier(s string) (Tier, bool) {
 
 // Match is one phrase found in a text.
 type Match struct {
-	Phrase  string // the phrase of the word list
-	Words   string // the words of the text it matched, normalised
-	Listed  Tier   // the list it comes from
-	Tier    Tier   // after context
-	Context string // what lowered it ("negation", "someone else", …), or ""
+	Phrase  string  // the phrase of the word list
+	Words   string  // the words of the text it matched, normalised
+	Listed  Tier    // the list it comes from
+	Tier    Tier    // after context
+	Context string  // what lowered it ("negation", "someone else", …), or ""
+	Score   float64 // for a passage the scored model read as urgent, its probability; else 0
 }
 
 // Result is what the detector found in a text.
@@ -64,6 +70,9 @@ func (r Result) Why() []string {
 		s := "“" + m.Words + "” (" + m.Tier.String()
 		if m.Context != "" {
 			s += ", lowered: " + m.Context
+		}
+		if m.Score > 0 {
+			s += ", scored " + strconv.FormatFloat(m.Score, 'f', 2, 64)
 		}
 		out = append(out, s+")")
 	}

@@ -15,6 +15,7 @@ type Detector struct {
 	topic    *phraseIndex
 	not      *phraseIndex
 	concepts map[string]*phraseIndex
+	model    *Model // nil: the lists alone
 }
 
 // New makes a detector from word lists.
@@ -56,10 +57,25 @@ func English() *Detector {
 		if err != nil {
 			panic(err) // the built-in lists are tested; they parse
 		}
-		english = New(l)
+		m, err := LoadModel("en")
+		if err != nil {
+			panic(err) // the built-in model is tested; it parses
+		}
+		english = New(l).WithModel(m)
 	})
 	return english
 }
+
+// WithModel returns a copy of the detector that also reads texts with the
+// scored model (see model.go).
+func (d *Detector) WithModel(m *Model) *Detector {
+	c := *d
+	c.model = m
+	return &c
+}
+
+// Model returns the detector's scored model, or nil.
+func (d *Detector) Model() *Model { return d.model }
 
 // Lists returns the detector's word lists.
 func (d *Detector) Lists() *Lists { return d.lists }
@@ -100,6 +116,12 @@ func (d *Detector) detect(toks []token) Result {
 		}
 		r.Matches = append(r.Matches, m)
 		r.Tier = max(r.Tier, m.Tier)
+	}
+	if d.model != nil && r.Tier < Medium {
+		if p, at := d.model.Score(d.lists, toks); p >= d.model.Threshold {
+			r.Tier = Medium
+			r.Matches = append(r.Matches, Match{Phrase: "(scored)", Words: words(at), Listed: Medium, Tier: Medium, Score: p})
+		}
 	}
 	sort.SliceStable(r.Matches, func(i, j int) bool { return r.Matches[i].Tier > r.Matches[j].Tier })
 	return r

@@ -62,19 +62,19 @@ func TestLabelledSet(t *testing.T) {
 	}
 	// The later sets are whole: second.tsv tuned the lists after the first
 	// round; third.tsv was written after that and never tuned on.
-	for _, later := range []string{"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"} {
+	for _, later := range []string{"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"} {
 		for _, c := range readLabelled(t, "testdata/"+later+".tsv") {
 			c.kind = later + " " + c.kind
 			set = append(set, c)
 		}
 	}
-	for _, half := range []string{"first set, tuned half", "first set, held-out half", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"} {
+	for _, half := range []string{"first set, tuned half", "first set, held-out half", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"} {
 		var urgent, urgentFound, calm, calmAlarm int
 		perTier := map[Tier][2]int{}
 		for _, c := range set {
 			set, _, _ := strings.Cut(c.kind, " ")
 			switch {
-			case set == "second" || set == "third" || set == "fourth" || set == "fifth" || set == "sixth" || set == "seventh" || set == "eighth":
+			case set == "second" || set == "third" || set == "fourth" || set == "fifth" || set == "sixth" || set == "seventh" || set == "eighth" || set == "ninth":
 				if set != half {
 					continue
 				}
@@ -115,31 +115,11 @@ func TestLabelledSet(t *testing.T) {
 		}
 		t.Logf("%s: recall of high+medium %.3f (%d/%d), false alarms %.3f (%d/%d); %s", half, recall, urgentFound, urgent,
 			alarms, calmAlarm, calm, strings.Join(tiers, ", "))
-		// The targets hold on the sets the lists were tuned on. On
-		// the fourth set (never tuned on) they may not: it is held to what
-		// was measured when it was written, so that a change to the lists
-		// cannot make it worse unnoticed.
+		// Every set has been learnt from (by the lists or the model): each
+		// must now meet the targets. What each measured while it
+		// was still held out is in its header (0.40 to 0.70 with the lists
+		// alone; the ninth 0.933 with the model).
 		wantRecall, wantAlarms := 0.95, 0.05
-		switch half {
-		case "third":
-			// Two of its 30 are left: a note "for my kids" on a table reads
-			// like any note, and "once my daughter is at school" names
-			// someone else before "I'll do it".
-			wantRecall = 0.93
-		case "fourth":
-			// Measured once as held out (0.467, 0.033), then used to add
-			// the combinations of concepts; what it reaches now.
-			wantRecall, wantAlarms = 0.76, 0.034
-		case "fifth":
-			// Measured once as held out (0.567, 0.12), then tuned on.
-			wantRecall = 0.90
-		case "sixth":
-			// Measured once as held out (0.700, 0.067), then tuned on.
-		case "seventh":
-			// Measured once as held out (0.400, 0.033), then tuned on.
-		case "eighth":
-			// Measured once as held out (0.467, 0), then tuned on.
-		}
 		if recall < wantRecall {
 			t.Errorf("%s: recall of high and medium %.3f, want at least %.2f", half, recall, wantRecall)
 		}
@@ -149,8 +129,13 @@ func TestLabelledSet(t *testing.T) {
 	}
 }
 
-// What the eighth set measured when it was written (see its header), the
-// last honest measure:
+// The ninth set, the last honest measure (see its header): the lists alone
+// 0.700 (21 of 30) and no false alarm; with the scored model, trained on
+// the first eight sets and never on the ninth, 0.933 (28 of 30) and 0.133
+// (4 of 30). The model alone, each set left out in turn, is measured by
+// TestModelCrossValidated.
+//
+// What the eighth set measured when it was written (see its header):
 // recall of high and medium 0.467 (14 of 30), no false alarm. Held out the
 // same way, the seventh had measured 0.400 and 0.033, the sixth 0.700 and
 // 0.067, the fifth 0.567 and 0.12 (0.533 and 0.08 without the
@@ -159,8 +144,8 @@ func TestLabelledSet(t *testing.T) {
 // fresh one falls back to about half: phrase lists of this kind do not
 // generalise to new wording, however wide their kinds are made.
 //
-// A ninth set, written after this and measured once, is the next honest
-// measure; expect it near the others.
+// A tenth set, written after this and measured once, is the next honest
+// measure.
 
 // Long letters of everyday sorrow (the demo's twelve, each several hundred
 // words, none at risk now) must not read as urgent: a wide lexicon of

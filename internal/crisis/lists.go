@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-//go:embed lists/*.txt
+//go:embed lists/*.txt lists/*.model
 var listFiles embed.FS
 
 // Lists are one language's word lists (see lists/en.txt for the format).
@@ -28,6 +28,8 @@ type Lists struct {
 	// Concepts are kinds of words (means, finality, plan, time) that the
 	// detector combines in a passage; see combine in detect.go.
 	Concepts map[string][]Phrase
+
+	wordClasses map[string][]string // a word's classes, sorted (for the model)
 }
 
 // Phrase is a parsed phrase: its text and its parts.
@@ -53,6 +55,16 @@ func Load(lang string) (*Lists, error) {
 	}
 	defer f.Close()
 	return Parse(f)
+}
+
+// LoadModel reads the built-in scored model of a language ("en").
+func LoadModel(lang string) (*Model, error) {
+	f, err := listFiles.Open("lists/" + lang + ".model")
+	if err != nil {
+		return nil, fmt.Errorf("crisis: no model for %q", lang)
+	}
+	defer f.Close()
+	return ReadModel(f)
 }
 
 // Parse reads word lists in the format of lists/en.txt; an operator's own
@@ -140,6 +152,17 @@ func Parse(r io.Reader) (*Lists, error) {
 					return nil, fmt.Errorf("crisis: word lists: phrase %q names an unknown class @%s", p.Text, pt.class)
 				}
 			}
+		}
+	}
+	l.wordClasses = map[string][]string{}
+	names := make([]string, 0, len(l.Classes))
+	for name := range l.Classes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for w := range l.Classes[name] {
+			l.wordClasses[w] = append(l.wordClasses[w], name)
 		}
 	}
 	return l, nil

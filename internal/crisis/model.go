@@ -1,0 +1,296 @@
+package crisis
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Model is the detector's second reader: a logistic regression over a
+// passage's words, word pairs and the lists' classes of words, trained on
+// the labelled sets (see train.go and model_test.go). The phrase lists
+// find what they were written for and explain it; they miss new wording
+// ("the rope is in my bag and i know which tree"), which the model, having
+// learnt that a means, a place and a time together are urgent, reads.
+// It only ever raises a text to medium: a plan's tier stays the lists'
+// to give, and the model lowers nothing.
+type Model struct {
+	Bias      float64
+	Threshold float64 // the probability from which a passage reads as medium
+	Weights   map[string]float64
+}
+
+// passageSentences is the widest passage the model reads at once: the
+// labelled texts it learns from are one to three sentences long, and a
+// long letter is read as every run of up to three of its sentences, so
+// that its length alone (many ordinary words) never adds up to risk.
+const passageSentences = 3
+
+// Score returns the probability that the text is urgent (medium or high)
+// by its most urgent passage, and that passage. Each sentence's features
+// are found once; a passage's are the union of its sentences' and the
+// pairs of kinds they hold together, as features gives.
+func (m *Model) Score(l *Lists, toks []token) (float64, []token) {
+	sents := sentences(toks)
+	feats := make([]sentenceFeatures, len(sents))
+	for i, s := range sents {
+		feats[i] = featuresOf(l, s)
+	}
+	best, at := math.Inf(-1), []token(nil)
+	seen := map[string]bool{}
+	var kinds []string
+	for s := range sents {
+		for n := 1; n <= passageSentences && s+n <= len(sents); n++ {
+			clear(seen)
+			kinds = kinds[:0]
+			z := m.Bias
+			for _, sf := range feats[s : s+n] {
+				for _, f := range sf.feats {
+					if !seen[f] {
+						seen[f] = true
+						z += m.Weights[f]
+					}
+				}
+				kinds = append(kinds, sf.kinds...)
+			}
+			for _, f := range kindPairs(kinds) {
+				z += m.Weights[f]
+			}
+			if z > best {
+				end := len(toks)
+				if s+n < len(sents) {
+					end = sents[s+n][0].index
+				}
+				best, at = z, toks[sents[s][0].index:end]
+			}
+		}
+	}
+	if at == nil {
+		return 0, nil
+	}
+	return sigmoid(best), at
+}
+
+// logit is the model's log-odds for a passage's features.
+func (m *Model) logit(feats []string) float64 {
+	z := m.Bias
+	for _, f := range feats {
+		z += m.Weights[f]
+	}
+	return z
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// indexed is a token with its place in the text.
+type indexed struct {
+	token
+	index int
+}
+
+// sentences splits a text's tokens into its sentences.
+func sentences(toks []token) [][]indexed {
+	var out [][]indexed
+	for i, t := range toks {
+		if i == 0 || t.sentence != toks[i-1].sentence {
+			out = append(out, nil)
+		}
+		out[len(out)-1] = append(out[len(out)-1], indexed{t, i})
+	}
+	return out
+}
+
+// passages returns every run of one to passageSentences sentences.
+func passages(toks []token) [][]token {
+	sents := sentences(toks)
+	var out [][]token
+	for s := range sents {
+		for n := 1; n <= passageSentences && s+n <= len(sents); n++ {
+			end := len(toks)
+			if s+n < len(sents) {
+				end = sents[s+n][0].index
+			}
+			out = append(out, toks[sents[s][0].index:end])
+		}
+	}
+	return out
+}
+
+// sentenceFeatures are one sentence's features and the kinds of words (the
+// lists' classes) it holds.
+type sentenceFeatures struct {
+	feats []string // each once
+	kinds []string // each once, sorted
+}
+
+// features are a passage's words (stemmed), the pairs of words next to
+// each other in a sentence, each word's classes in the lists (a medicine,
+// a place, a time: so that a medicine never seen in training still
+// counts), pairs of a word with the class of the next one, and the pairs
+// of kinds the passage holds, wherever they are in it (a means and a time,
+// a place and a plan). Each feature counts once.
+func features(l *Lists, toks []token) []string {
+	seen := map[string]bool{}
+	var out, kinds []string
+	for _, s := range sentences(toks) {
+		sf := featuresOf(l, s)
+		for _, f := range sf.feats {
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+		kinds = append(kinds, sf.kinds...)
+	}
+	return append(out, kindPairs(kinds)...)
+}
+
+// featuresOf finds one sentence's features but the pairs of kinds.
+func featuresOf(l *Lists, toks []indexed) sentenceFeatures {
+	var sf sentenceFeatures
+	seen := map[string]bool{}
+	add := func(f string) {
+		if !seen[f] {
+			seen[f] = true
+			sf.feats = append(sf.feats, f)
+		}
+	}
+	stems := make([]string, len(toks))
+	classes := make([][]string, len(toks))
+	for i, t := range toks {
+		stems[i] = featureWord(t.word)
+		classes[i] = classesOf(l, t.word)
+	}
+	for i := range toks {
+		add("w:" + stems[i])
+		for _, c := range classes[i] {
+			add("c:" + c)
+		}
+		if i+1 < len(toks) {
+			add("b:" + stems[i] + " " + stems[i+1])
+			for _, c := range classes[i+1] {
+				add("bc:" + stems[i] + " @" + c)
+			}
+			for _, c := range classes[i] {
+				add("cb:@" + c + " " + stems[i+1])
+			}
+		}
+	}
+	for _, cs := range classes {
+		sf.kinds = append(sf.kinds, cs...)
+	}
+	sort.Strings(sf.kinds)
+	sf.kinds = slices.Compact(sf.kinds)
+	return sf
+}
+
+// kindPairs are the "k:a+b" features of the kinds of words a passage
+// holds (given with repeats, in any order).
+func kindPairs(kinds []string) []string {
+	ks := slices.Clone(kinds)
+	sort.Strings(ks)
+	ks = slices.Compact(ks)
+	var out []string
+	for a := range ks {
+		for b := a + 1; b < len(ks); b++ {
+			out = append(out, "k:"+ks[a]+"+"+ks[b])
+		}
+	}
+	return out
+}
+
+// classesOf lists the classes a word belongs to, sorted.
+func classesOf(l *Lists, w string) []string {
+	cs := l.wordClasses[w]
+	if hasRun3(w) {
+		if more := l.wordClasses[squeeze(w)]; len(more) > 0 {
+			cs = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(cs), more...))))
+		}
+	}
+	return cs
+}
+
+// featureWord is a word as the model sees it: numbers by their size, the
+// rest with common endings taken off ("pills" and "pill", "taking" and
+// "take" alike), repeated letters squeezed.
+func featureWord(w string) string {
+	if n, err := strconv.Atoi(w); err == nil {
+		if n >= 10 {
+			return "<n10>"
+		}
+		return "<n>"
+	}
+	if hasRun3(w) {
+		w = squeeze(w)
+	}
+	for _, suf := range []string{"ing", "ed", "es", "s", "ly"} {
+		if len(w) > len(suf)+2 && strings.HasSuffix(w, suf) && !strings.HasSuffix(w, "ss") {
+			return strings.TrimSuffix(w, suf)
+		}
+	}
+	return w
+}
+
+// ReadModel reads a model in the format WriteTo writes.
+func ReadModel(r io.Reader) (*Model, error) {
+	m := &Model{Weights: map[string]float64{}}
+	sc := bufio.NewScanner(r)
+	lineNo := 0
+	for sc.Scan() {
+		lineNo++
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		key, val, ok := strings.Cut(line, "\t")
+		if !ok {
+			return nil, fmt.Errorf("crisis: model, line %d: no tab: %q", lineNo, line)
+		}
+		v, err := strconv.ParseFloat(val, 64)
+		if err != nil {
+			return nil, fmt.Errorf("crisis: model, line %d: %w", lineNo, err)
+		}
+		switch key {
+		case "=bias":
+			m.Bias = v
+		case "=threshold":
+			m.Threshold = v
+		default:
+			m.Weights[key] = v
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("crisis: model: %w", err)
+	}
+	if m.Threshold <= 0 || m.Threshold >= 1 {
+		return nil, fmt.Errorf("crisis: model: threshold %v is not a probability", m.Threshold)
+	}
+	return m, nil
+}
+
+// WriteTo writes the model: a header, its bias and threshold, then one
+// feature and weight a line, sorted, so that a retrained model's changes
+// read as a diff.
+func (m *Model) WriteTo(w io.Writer, header string) error {
+	bw := bufio.NewWriter(w)
+	for _, line := range strings.Split(strings.TrimSpace(header), "\n") {
+		fmt.Fprintf(bw, "# %s\n", line)
+	}
+	fmt.Fprintf(bw, "=bias\t%s\n=threshold\t%s\n", fmtWeight(m.Bias), fmtWeight(m.Threshold))
+	keys := make([]string, 0, len(m.Weights))
+	for k := range m.Weights {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(bw, "%s\t%s\n", k, fmtWeight(m.Weights[k]))
+	}
+	return bw.Flush()
+}
+
+func fmtWeight(v float64) string { return strconv.FormatFloat(v, 'f', 4, 64) }

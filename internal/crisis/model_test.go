@@ -1,0 +1,197 @@
+package crisis
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var updateModel = flag.Bool("update-model", false, "train the model on the labelled sets and write lists/en.model")
+
+// trainingSets are the labelled sets the model learns from; the ninth was
+// measured held out before it joined them (see its header).
+var trainingSets = []string{"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"}
+
+type setText struct {
+	set string
+	labelled
+}
+
+func readSets(t *testing.T, names []string) []setText {
+	t.Helper()
+	var out []setText
+	for _, c := range readLabelled(t, "testdata/labelled.tsv") {
+		out = append(out, setText{"first", c})
+	}
+	for _, n := range names {
+		for _, c := range readLabelled(t, "testdata/"+n+".tsv") {
+			out = append(out, setText{n, c})
+		}
+	}
+	return out
+}
+
+// demoPassages are the passages of the demo's twelve long letters and their
+// replies (everyday sorrow, a warm answer that names helplines), taught to
+// the model as texts without risk: the labelled sets' negatives are short,
+// and a long letter offers many passages to read as urgent by chance.
+func demoPassages(t *testing.T, l *Lists) []string {
+	t.Helper()
+	files, err := filepath.Glob("../demo/content/stories/*.txt")
+	if err != nil || len(files) < 10 {
+		t.Fatalf("demo letters: %v (%d)", err, len(files))
+	}
+	var out []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range passages(l.replace(tokenize(string(b)))) {
+			out = append(out, words(p))
+		}
+	}
+	return out
+}
+
+// demoWeight is how much the demo's passages count together, against the
+// labelled texts without urgency.
+const demoWeight = 0.3
+
+// examples makes training examples of the labelled texts but those of the
+// set left out ("" leaves none out).
+func examples(sets []setText, demo []string, leaveOut string) []Example {
+	var ex []Example
+	calm := 0
+	for _, c := range sets {
+		if c.set == leaveOut {
+			continue
+		}
+		ex = append(ex, Example{Text: c.text, Urgent: c.tier >= Medium})
+		if c.tier < Medium {
+			calm++
+		}
+	}
+	for _, s := range demo {
+		ex = append(ex, Example{Text: s, Weight: demoWeight * float64(calm) / float64(len(demo))})
+	}
+	return ex
+}
+
+const modelHeader = `Confide's scored model for the English crisis detector (see model.go).
+Written by training, never by hand: go test ./internal/crisis -run TestModelFile -update-model
+trains it on testdata/labelled.tsv, the later sets listed in model_test.go
+and the demo's letters as texts without risk. Columns: feature, weight.`
+
+// TestModelFile: the shipped model is what training on the committed sets
+// gives, so it can be made again and nothing in it was written by hand.
+func TestModelFile(t *testing.T) {
+	l, err := Load("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Train(l, examples(readSets(t, trainingSets), demoPassages(t, l), ""), DefaultTraining)
+	var buf bytes.Buffer
+	if err := m.WriteTo(&buf, modelHeader); err != nil {
+		t.Fatal(err)
+	}
+	if *updateModel {
+		if err := os.WriteFile("lists/en.model", buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shipped, err := os.ReadFile("lists/en.model")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(shipped, buf.Bytes()) {
+		t.Fatalf("lists/en.model is not what training gives now (%d bytes, trained %d): run go test ./internal/crisis -run TestModelFile -update-model", len(shipped), buf.Len())
+	}
+	back, err := ReadModel(bytes.NewReader(shipped))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Threshold != m.Threshold || back.Bias != m.Bias || len(back.Weights) != len(m.Weights) {
+		t.Fatalf("read back: threshold %v bias %v %d weights, trained %v %v %d", back.Threshold, back.Bias, len(back.Weights), m.Threshold, m.Bias, len(m.Weights))
+	}
+	t.Logf("%d features, %d bytes", len(m.Weights), len(shipped))
+}
+
+// TestModelCrossValidated measures the model alone on text it has not
+// learnt from: each labelled set left out in turn, the model trained on
+// the others. This is how DefaultTraining was chosen (L2 0.0003 and a
+// threshold of 0.7: recall 0.78, false alarms 0.039); it fails if a change
+// to the features or the training makes it worse.
+func TestModelCrossValidated(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains the model eight times")
+	}
+	l, err := Load("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sets := readSets(t, trainingSets)
+	demo := demoPassages(t, l)
+	var urgent, found, calm, alarms int
+	for _, fold := range append([]string{"first"}, trainingSets...) {
+		m := Train(l, examples(sets, demo, fold), DefaultTraining)
+		for _, c := range sets {
+			if c.set != fold {
+				continue
+			}
+			p, _ := m.Score(l, l.replace(tokenize(c.text)))
+			switch {
+			case c.tier >= Medium:
+				urgent++
+				if p >= m.Threshold {
+					found++
+				}
+			case c.tier == None:
+				calm++
+				if p >= m.Threshold {
+					alarms++
+				}
+			}
+		}
+	}
+	recall, fa := float64(found)/float64(urgent), float64(alarms)/float64(calm)
+	t.Logf("model alone, each set left out: recall of high and medium %.3f (%d/%d), false alarms %.3f (%d/%d)", recall, found, urgent, fa, alarms, calm)
+	if recall < 0.75 || fa > 0.05 {
+		t.Errorf("cross-validated recall %.3f (want at least 0.75), false alarms %.3f (want at most 0.05)", recall, fa)
+	}
+}
+
+// Score finds each sentence's features once and adds them up per passage;
+// that must be what the model gives each passage read on its own, as it
+// was trained.
+func TestScoreIsTheBestPassage(t *testing.T) {
+	d := English()
+	l, m := d.lists, d.model
+	files, err := filepath.Glob("../demo/content/stories/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("demo letters: %v", err)
+	}
+	texts := []string{"", "one", "I have the pills. It is time. Goodbye everyone. I am sorry.", "the rope is in my bag and i know which tree. going after work"}
+	for _, f := range files[:3] {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+	}
+	for _, text := range texts {
+		toks := l.replace(tokenize(text))
+		got, at := m.Score(l, toks)
+		want, wantAt := 0.0, ""
+		for _, p := range passages(toks) {
+			if s := sigmoid(m.logit(features(l, p))); s > want {
+				want, wantAt = s, words(p)
+			}
+		}
+		if diff := got - want; diff > 1e-9 || diff < -1e-9 || words(at) != wantAt {
+			t.Errorf("%.40q: Score %.6f at %q, passages read alone give %.6f at %q", text, got, words(at), want, wantAt)
+		}
+	}
+}
