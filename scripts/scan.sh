@@ -118,7 +118,9 @@ run() {
   for who in ${WAPITI_WHO-anonymous admin advisor moderator}; do
     local hdr=()
     if [ "$who" != anonymous ]; then
-      hdr=(-H "Cookie: confide_session=$(awk '$6 == "confide_session" {print $7}' "$WORK/$who.jar")")
+      # No public page links to the staff area: wapiti starts there too,
+      # or it scans only the public pages with a cookie.
+      hdr=(-s "$base/admin/" -H "Cookie: confide_session=$(awk '$6 == "confide_session" {print $7}' "$WORK/$who.jar")")
     fi
     run_wapiti -u "$base/" --scope folder -m "$MODULES" "${hdr[@]}" -x "$base/admin/logout" -x "$base/admin/account/*" -x "$base/admin/settings" \
       -x "$base/admin/users/*" -x "$base/*/delete" -x "$base/*/disable" \
