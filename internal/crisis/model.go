@@ -41,11 +41,24 @@ func (m *Model) Score(l *Lists, toks []token) (float64, []token) {
 	for i, s := range sents {
 		feats[i] = featuresOf(l, s)
 	}
+	// A sentence that quotes (a song, a film, words in quotation marks)
+	// is not the writer's own: a passage that holds one is not read, as
+	// the lists lower a quoted phrase (it once raised "the lyrics go 'I
+	// want to die in your arms tonight'").
+	quotes := make([]bool, len(sents))
+	for i, s := range sents {
+		for _, t := range s {
+			quotes[i] = quotes[i] || t.quoted || l.Quote[t.word]
+		}
+	}
 	best, at := math.Inf(-1), []token(nil)
 	seen := map[string]bool{}
 	var kinds []string
 	for s := range sents {
 		for n := 1; n <= passageSentences && s+n <= len(sents); n++ {
+			if quotes[s+n-1] {
+				break // and every longer passage from s holds it too
+			}
 			clear(seen)
 			kinds = kinds[:0]
 			z := m.Bias

@@ -10,9 +10,10 @@ import (
 
 var updateModel = flag.Bool("update-model", false, "train the model on the labelled sets and write lists/en.model")
 
-// trainingSets are the labelled sets the model learns from; the ninth was
-// measured held out before it joined them (see its header).
-var trainingSets = []string{"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"}
+// trainingSets are the labelled sets the model learns from; the ninth and
+// the tenth were each measured held out before they joined them (see their
+// headers).
+var trainingSets = []string{"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
 
 type setText struct {
 	set string
@@ -122,7 +123,8 @@ func TestModelFile(t *testing.T) {
 // TestModelCrossValidated measures the model alone on text it has not
 // learnt from: each labelled set left out in turn, the model trained on
 // the others. This is how DefaultTraining was chosen (L2 0.0003 and a
-// threshold of 0.7: recall 0.78, false alarms 0.039); it fails if a change
+// threshold of 0.7: recall 0.78, false alarms 0.039 on the first eight
+// sets; 0.797 and 0.032 on all ten); it fails if a change
 // to the features or the training makes it worse.
 func TestModelCrossValidated(t *testing.T) {
 	if testing.Short() {
@@ -173,7 +175,8 @@ func TestScoreIsTheBestPassage(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("demo letters: %v", err)
 	}
-	texts := []string{"", "one", "I have the pills. It is time. Goodbye everyone. I am sorry.", "the rope is in my bag and i know which tree. going after work"}
+	texts := []string{"", "one", "I have the pills. It is time. Goodbye everyone. I am sorry.", "the rope is in my bag and i know which tree. going after work",
+		`I have the pills. The song says "it is time". Goodbye everyone.`}
 	for _, f := range files[:3] {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -185,7 +188,13 @@ func TestScoreIsTheBestPassage(t *testing.T) {
 		toks := l.replace(tokenize(text))
 		got, at := m.Score(l, toks)
 		want, wantAt := 0.0, ""
+	passage:
 		for _, p := range passages(toks) {
+			for _, t := range p {
+				if t.quoted || l.Quote[t.word] {
+					continue passage
+				}
+			}
 			if s := sigmoid(m.logit(features(l, p))); s > want {
 				want, wantAt = s, words(p)
 			}
