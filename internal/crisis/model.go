@@ -141,12 +141,13 @@ type sentenceFeatures struct {
 	kinds []string // each once, sorted
 }
 
-// features are a passage's words (stemmed), the pairs of words next to
-// each other in a sentence, each word's classes in the lists (a medicine,
+// features are a passage's words (stemmed), the pairs and threes of words
+// next to each other in a sentence, each word's classes in the lists (a medicine,
 // a place, a time: so that a medicine never seen in training still
 // counts), pairs of a word with the class of the next one, and the pairs
 // of kinds the passage holds, wherever they are in it (a means and a time,
-// a place and a plan). Each feature counts once.
+// a place and a plan, a means and the writer's "I"). Each feature counts
+// once.
 func features(l *Lists, toks []token) []string {
 	seen := map[string]bool{}
 	var out, kinds []string
@@ -194,8 +195,16 @@ func featuresOf(l *Lists, toks []indexed) sentenceFeatures {
 			}
 		}
 	}
-	for _, cs := range classes {
+	for i, cs := range classes {
 		sf.kinds = append(sf.kinds, cs...)
+		if firstPerson[toks[i].word] {
+			// The writer speaking of themself is a kind too: a means
+			// with "I" or "my" is another thing than a means alone.
+			sf.kinds = append(sf.kinds, "self")
+		}
+		if i+2 < len(toks) {
+			add("t:" + stems[i] + " " + stems[i+1] + " " + stems[i+2])
+		}
 	}
 	sort.Strings(sf.kinds)
 	sf.kinds = slices.Compact(sf.kinds)
