@@ -166,6 +166,16 @@ func (d *Directory) FromAcceptLanguage(header string) string {
 	return ""
 }
 
+// ForLanguage is the country a site written in lang ("de") most likely
+// serves, when the directory has lines for it; "" for English and the
+// languages spoken in many countries.
+func (d *Directory) ForLanguage(lang string) string {
+	if c := languageCountry[strings.ToLower(lang)]; c != "" && d.Has(c) {
+		return c
+	}
+	return ""
+}
+
 // WithOverrides returns the directory with an admin's lines: a country
 // that has any shows those alone, in place of the built-in ones; others
 // are added.

@@ -2,9 +2,14 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/confide/confide/internal/helplines"
+	"github.com/confide/confide/internal/i18n"
 	"github.com/confide/confide/internal/markup"
 	"github.com/confide/confide/internal/model"
 	"github.com/confide/confide/internal/service"
@@ -79,17 +84,56 @@ func (s *Server) readerHelp(w http.ResponseWriter, r *http.Request) helpPage {
 		}
 	} else if ck, err := r.Cookie(countryCookie); err == nil && (d.Has(ck.Value) || ck.Value == "XX") {
 		country = ck.Value
-	} else {
-		country = d.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+	} else if country = d.FromAcceptLanguage(r.Header.Get("Accept-Language")); country == "" {
+		// A browser that names no country: a German site's readers are
+		// most likely in Germany (an English site's could be anywhere).
+		country = d.ForLanguage(s.lang(r).Tag)
 	}
 	if country == "XX" { // "another country"
 		country = ""
 	}
-	h := helpPage{Country: country, Lines: d.For(country), Emergency: d.Emergency(country), All: d.All(), Countries: d.Countries()}
+	l := s.lang(r)
+	h := helpPage{Country: country, Lines: localLines(l, d.For(country)), Emergency: d.Emergency(country),
+		All: localLines(l, d.All()), Countries: d.Countries()}
+	for i, c := range h.Countries {
+		h.Countries[i][1] = countryName(l, c[0], c[1])
+	}
+	slices.SortStableFunc(h.Countries, func(a, b [2]string) int { return strings.Compare(sortKey(a[1]), sortKey(b[1])) })
+	slices.SortStableFunc(h.All, func(a, b helplines.Line) int { return strings.Compare(sortKey(a.CountryName), sortKey(b.CountryName)) })
 	if len(h.Lines) > 0 {
 		h.Name = h.Lines[0].CountryName
 	}
 	return h
+}
+
+// countryName is a country's name in the site's language, or the name the
+// directory gives (an admin's own country, a language without names).
+func countryName(l *i18n.Lang, code, name string) string {
+	if id := "country." + code; l.Has(id) {
+		return l.Text(id)
+	}
+	return name
+}
+
+// localLines copies lines with their countries named in the site's
+// language.
+func localLines(l *i18n.Lang, in []helplines.Line) []helplines.Line {
+	out := slices.Clone(in)
+	for i := range out {
+		out[i].CountryName = countryName(l, out[i].Country, out[i].CountryName)
+	}
+	return out
+}
+
+// sortKey orders names as a reader looks them up: "Österreich" under O.
+func sortKey(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFKD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
 }
 
 // help is /help. Its top part depends on the reader's country, so it is

@@ -13,6 +13,7 @@ import (
 	"github.com/confide/confide/internal/app/apptest"
 	"github.com/confide/confide/internal/database"
 	"github.com/confide/confide/internal/database/dbtest"
+	"github.com/confide/confide/internal/i18n"
 	"github.com/confide/confide/internal/model"
 	"github.com/confide/confide/internal/service"
 )
@@ -325,5 +326,46 @@ func TestAdminHelplines(t *testing.T) {
 	post(t, admin, site.URL+"/admin/helplines/"+id+"/delete", nil)
 	if _, page := get(t, c, site.URL+"/help?country=GB"); !strings.Contains(page, "Samaritans") {
 		t.Error("the built-in line did not come back")
+	}
+}
+
+// On a German site /help names the countries in German, in German order,
+// and a browser that names no country gets Germany's lines first.
+func TestHelpOnAGermanSite(t *testing.T) {
+	site := apptest.Start(t, dbtest.SQLite(t))
+	addUser(t, site, "admin@example.org", model.RoleAdmin)
+	admin := loginAs(t, site, "admin@example.org")
+	en := i18n.Get("en")
+	if resp, _ := post(t, admin, site.URL+"/admin/settings", url.Values{"site_name": {"Confide demo"}, "language": {"de"},
+		"tagline": {en.Text("settings.default.tagline")}, "mission": {en.Text("settings.default.mission")},
+		"advisor_name": {"Rose"}, "footer": {en.Text("settings.default.footer")}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("settings: %d", resp.StatusCode)
+	}
+	_, body := get(t, browserClient(t), site.URL+"/help")
+	top, list, _ := strings.Cut(body, `id="helplines-list"`)
+	if !strings.Contains(top, "TelefonSeelsorge") || !strings.Contains(top, "Deutschland") {
+		t.Errorf("no country named: Germany's lines should come first on a German site:\n%s", top)
+	}
+	// The chooser and the full list: German names, "Österreich" under O.
+	for _, part := range []string{top, list} {
+		n, o, p := strings.Index(part, "Norwegen"), strings.Index(part, "Österreich"), strings.Index(part, "Philippinen")
+		if n < 0 || o < n || p < o {
+			t.Errorf("German names out of order (Norwegen %d, Österreich %d, Philippinen %d)", n, o, p)
+		}
+		if !strings.Contains(part, "Vereinigte Staaten") || strings.Contains(part, "United States") {
+			t.Error("a country named in English on a German site")
+		}
+	}
+	// A browser's own country still comes first.
+	req, _ := http.NewRequest("GET", site.URL+"/help", nil)
+	req.Header.Set("Accept-Language", "en-GB")
+	resp, err := browserClient(t).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if top, _, _ := strings.Cut(string(b), `id="helplines-list"`); !strings.Contains(top, "Samaritans") || !strings.Contains(top, "Vereinigtes Königreich") {
+		t.Errorf("en-GB on a German site:\n%s", top)
 	}
 }
