@@ -5,7 +5,7 @@
 // digits for letters, evasive spellings), and lets context lower a match:
 // negation, someone else, long ago, a quote, a figure of speech. A second
 // reader, a small logistic regression over a passage's words (model.go),
-// raises to medium what the phrases miss in new wording; it is trained
+// raises to medium or high what the phrases miss in new wording; it is trained
 // here, on the labelled sets in testdata, and shipped as a data file. It
 // runs locally: no network, no download; the word lists and the model are
 // data files (one each per language, in lists/). It is pure: no database.

@@ -117,10 +117,16 @@ func (d *Detector) detect(toks []token) Result {
 		r.Matches = append(r.Matches, m)
 		r.Tier = max(r.Tier, m.Tier)
 	}
-	if d.model != nil && r.Tier < Medium {
-		if p, at := d.model.Score(d.lists, toks); p >= d.model.Threshold {
+	if d.model != nil && r.Tier < High {
+		sc := d.model.Score(d.lists, toks)
+		switch {
+		case sc.Urgent < d.model.Urgent.Threshold:
+		case sc.High >= d.model.High.Threshold:
+			r.Tier = High
+			r.Matches = append(r.Matches, Match{Phrase: "(scored)", Words: words(sc.HighAt), Listed: High, Tier: High, Score: sc.High})
+		case r.Tier < Medium:
 			r.Tier = Medium
-			r.Matches = append(r.Matches, Match{Phrase: "(scored)", Words: words(at), Listed: Medium, Tier: Medium, Score: p})
+			r.Matches = append(r.Matches, Match{Phrase: "(scored)", Words: words(sc.UrgentAt), Listed: Medium, Tier: Medium, Score: sc.Urgent})
 		}
 	}
 	sort.SliceStable(r.Matches, func(i, j int) bool { return r.Matches[i].Tier > r.Matches[j].Tier })

@@ -11,17 +11,23 @@ import (
 	"strings"
 )
 
-// Model is the detector's second reader: a logistic regression over a
+// Model is the detector's second reader: two logistic regressions over a
 // passage's words, word pairs and the lists' classes of words, trained on
 // the labelled sets (see train.go and model_test.go). The phrase lists
 // find what they were written for and explain it; they miss new wording
 // ("the rope is in my bag and i know which tree"), which the model, having
 // learnt that a means, a place and a time together are urgent, reads.
-// It only ever raises a text to medium: a plan's tier stays the lists'
-// to give, and the model lowers nothing.
+// Urgent tells medium and high from the rest; High tells high (a plan, a
+// means, a time, a farewell) from the rest, and counts only where Urgent
+// agrees. The model raises a tier, never lowers one.
 type Model struct {
+	Urgent, High Scorer
+}
+
+// Scorer is one logistic regression.
+type Scorer struct {
 	Bias      float64
-	Threshold float64 // the probability from which a passage reads as medium
+	Threshold float64 // the probability from which a passage reads so
 	Weights   map[string]float64
 }
 
@@ -31,11 +37,18 @@ type Model struct {
 // that its length alone (many ordinary words) never adds up to risk.
 const passageSentences = 3
 
-// Score returns the probability that the text is urgent (medium or high)
-// by its most urgent passage, and that passage. Each sentence's features
-// are found once; a passage's are the union of its sentences' and the
-// pairs of kinds they hold together, as features gives.
-func (m *Model) Score(l *Lists, toks []token) (float64, []token) {
+// Scores are what the model makes of a text: the probabilities that its
+// most urgent passage is urgent and that its most urgent passage by the
+// High scorer is high, and those passages.
+type Scores struct {
+	Urgent, High     float64
+	UrgentAt, HighAt []token
+}
+
+// Score reads every passage of a text. Each sentence's features are found
+// once; a passage's are the union of its sentences' and the pairs of kinds
+// they hold together, as features gives.
+func (m *Model) Score(l *Lists, toks []token) Scores {
 	sents := sentences(toks)
 	feats := make([]sentenceFeatures, len(sents))
 	for i, s := range sents {
@@ -51,7 +64,8 @@ func (m *Model) Score(l *Lists, toks []token) (float64, []token) {
 			quotes[i] = quotes[i] || t.quoted || l.Quote[t.word]
 		}
 	}
-	best, at := math.Inf(-1), []token(nil)
+	bestU, bestH := math.Inf(-1), math.Inf(-1)
+	var sc Scores
 	seen := map[string]bool{}
 	var kinds []string
 	for s := range sents {
@@ -61,39 +75,44 @@ func (m *Model) Score(l *Lists, toks []token) (float64, []token) {
 			}
 			clear(seen)
 			kinds = kinds[:0]
-			z := m.Bias
+			zu, zh := m.Urgent.Bias, m.High.Bias
 			for _, sf := range feats[s : s+n] {
 				for _, f := range sf.feats {
 					if !seen[f] {
 						seen[f] = true
-						z += m.Weights[f]
+						zu += m.Urgent.Weights[f]
+						zh += m.High.Weights[f]
 					}
 				}
 				kinds = append(kinds, sf.kinds...)
 			}
 			for _, f := range kindPairs(kinds) {
-				z += m.Weights[f]
+				zu += m.Urgent.Weights[f]
+				zh += m.High.Weights[f]
 			}
-			if z > best {
-				end := len(toks)
-				if s+n < len(sents) {
-					end = sents[s+n][0].index
-				}
-				best, at = z, toks[sents[s][0].index:end]
+			end := len(toks)
+			if s+n < len(sents) {
+				end = sents[s+n][0].index
+			}
+			if zu > bestU {
+				bestU, sc.UrgentAt = zu, toks[sents[s][0].index:end]
+			}
+			if zh > bestH {
+				bestH, sc.HighAt = zh, toks[sents[s][0].index:end]
 			}
 		}
 	}
-	if at == nil {
-		return 0, nil
+	if sc.UrgentAt != nil {
+		sc.Urgent, sc.High = sigmoid(bestU), sigmoid(bestH)
 	}
-	return sigmoid(best), at
+	return sc
 }
 
-// logit is the model's log-odds for a passage's features.
-func (m *Model) logit(feats []string) float64 {
-	z := m.Bias
+// logit is a scorer's log-odds for a passage's features.
+func (c *Scorer) logit(feats []string) float64 {
+	z := c.Bias
 	for _, f := range feats {
-		z += m.Weights[f]
+		z += c.Weights[f]
 	}
 	return z
 }
@@ -260,7 +279,7 @@ func featureWord(w string) string {
 
 // ReadModel reads a model in the format WriteTo writes.
 func ReadModel(r io.Reader) (*Model, error) {
-	m := &Model{Weights: map[string]float64{}}
+	m := &Model{Urgent: Scorer{Weights: map[string]float64{}}, High: Scorer{Weights: map[string]float64{}}}
 	sc := bufio.NewScanner(r)
 	lineNo := 0
 	for sc.Scan() {
@@ -269,48 +288,65 @@ func ReadModel(r io.Reader) (*Model, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		key, val, ok := strings.Cut(line, "\t")
-		if !ok {
-			return nil, fmt.Errorf("crisis: model, line %d: no tab: %q", lineNo, line)
+		cols := strings.Split(line, "\t")
+		if len(cols) != 3 {
+			return nil, fmt.Errorf("crisis: model, line %d: want a key and two weights: %q", lineNo, line)
 		}
-		v, err := strconv.ParseFloat(val, 64)
-		if err != nil {
-			return nil, fmt.Errorf("crisis: model, line %d: %w", lineNo, err)
+		var v [2]float64
+		for i, c := range cols[1:] {
+			f, err := strconv.ParseFloat(c, 64)
+			if err != nil {
+				return nil, fmt.Errorf("crisis: model, line %d: %w", lineNo, err)
+			}
+			v[i] = f
 		}
-		switch key {
+		switch cols[0] {
 		case "=bias":
-			m.Bias = v
+			m.Urgent.Bias, m.High.Bias = v[0], v[1]
 		case "=threshold":
-			m.Threshold = v
+			m.Urgent.Threshold, m.High.Threshold = v[0], v[1]
 		default:
-			m.Weights[key] = v
+			if v[0] != 0 {
+				m.Urgent.Weights[cols[0]] = v[0]
+			}
+			if v[1] != 0 {
+				m.High.Weights[cols[0]] = v[1]
+			}
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("crisis: model: %w", err)
 	}
-	if m.Threshold <= 0 || m.Threshold >= 1 {
-		return nil, fmt.Errorf("crisis: model: threshold %v is not a probability", m.Threshold)
+	for _, t := range []float64{m.Urgent.Threshold, m.High.Threshold} {
+		if t <= 0 || t >= 1 {
+			return nil, fmt.Errorf("crisis: model: threshold %v is not a probability", t)
+		}
 	}
 	return m, nil
 }
 
-// WriteTo writes the model: a header, its bias and threshold, then one
-// feature and weight a line, sorted, so that a retrained model's changes
-// read as a diff.
+// WriteTo writes the model: a header, the scorers' biases and thresholds,
+// then one feature a line with its weights for Urgent and High, sorted,
+// so that a retrained model's changes read as a diff.
 func (m *Model) WriteTo(w io.Writer, header string) error {
 	bw := bufio.NewWriter(w)
 	for _, line := range strings.Split(strings.TrimSpace(header), "\n") {
 		fmt.Fprintf(bw, "# %s\n", line)
 	}
-	fmt.Fprintf(bw, "=bias\t%s\n=threshold\t%s\n", fmtWeight(m.Bias), fmtWeight(m.Threshold))
-	keys := make([]string, 0, len(m.Weights))
-	for k := range m.Weights {
+	fmt.Fprintf(bw, "=bias\t%s\t%s\n=threshold\t%s\t%s\n", fmtWeight(m.Urgent.Bias), fmtWeight(m.High.Bias),
+		fmtWeight(m.Urgent.Threshold), fmtWeight(m.High.Threshold))
+	keys := make([]string, 0, len(m.Urgent.Weights)+len(m.High.Weights))
+	for k := range m.Urgent.Weights {
 		keys = append(keys, k)
+	}
+	for k := range m.High.Weights {
+		if _, ok := m.Urgent.Weights[k]; !ok {
+			keys = append(keys, k)
+		}
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(bw, "%s\t%s\n", k, fmtWeight(m.Weights[k]))
+		fmt.Fprintf(bw, "%s\t%s\t%s\n", k, fmtWeight(m.Urgent.Weights[k]), fmtWeight(m.High.Weights[k]))
 	}
 	return bw.Flush()
 }

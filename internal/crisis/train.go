@@ -7,30 +7,27 @@ import (
 // Example is one labelled text for training the model.
 type Example struct {
 	Text   string
-	Urgent bool    // medium or high
+	Tier   Tier
 	Weight float64 // how much it counts (1 when 0)
 }
 
 // TrainOptions are the model's few settings.
 type TrainOptions struct {
-	L2         float64 // weight decay: larger keeps weights small and the model general
-	Iterations int
-	MinCount   int     // a feature seen in fewer examples is left out
-	Threshold  float64 // written into the model
+	L2            float64 // weight decay: larger keeps weights small and the model general
+	Iterations    int
+	MinCount      int     // a feature seen in fewer examples is left out
+	Threshold     float64 // Urgent's, written into the model
+	HighThreshold float64 // High's
 }
 
 // DefaultTraining are the settings the shipped model was trained with,
 // chosen by leaving each labelled set out in turn (model_test.go).
-var DefaultTraining = TrainOptions{L2: 0.0003, Iterations: 400, MinCount: 2, Threshold: 0.7}
+var DefaultTraining = TrainOptions{L2: 0.0003, Iterations: 400, MinCount: 2, Threshold: 0.7, HighThreshold: 0.7}
 
-// Train fits the model to the examples: logistic regression, both classes
-// given equal total weight, L2 decay, AdaGrad steps over the whole set.
-// It is deterministic: the same examples give the same model.
+// Train fits the model's two scorers to the examples: Urgent to medium and
+// high against the rest, High to high against the rest. It is
+// deterministic: the same examples give the same model.
 func Train(l *Lists, examples []Example, opt TrainOptions) *Model {
-	type row struct {
-		feats  []int
-		y, wgt float64
-	}
 	index := map[string]int{}
 	var names []string
 	count := map[string]int{}
@@ -41,29 +38,8 @@ func Train(l *Lists, examples []Example, opt TrainOptions) *Model {
 			count[f]++
 		}
 	}
-	var pos, neg float64
-	for _, e := range examples {
-		w := e.Weight
-		if w == 0 {
-			w = 1
-		}
-		if e.Urgent {
-			pos += w
-		} else {
-			neg += w
-		}
-	}
-	rows := make([]row, len(examples))
-	for i, e := range examples {
-		r := row{wgt: e.Weight}
-		if r.wgt == 0 {
-			r.wgt = 1
-		}
-		if e.Urgent {
-			r.y, r.wgt = 1, r.wgt/pos/2
-		} else {
-			r.wgt = r.wgt / neg / 2
-		}
+	rows := make([][]int, len(examples))
+	for i := range examples {
 		for _, f := range featsOf[i] {
 			if count[f] < opt.MinCount {
 				continue
@@ -74,13 +50,50 @@ func Train(l *Lists, examples []Example, opt TrainOptions) *Model {
 				index[f] = j
 				names = append(names, f)
 			}
-			r.feats = append(r.feats, j)
+			rows[i] = append(rows[i], j)
 		}
-		rows[i] = r
 	}
-	w := make([]float64, len(names))
-	hist := make([]float64, len(names))
-	grad := make([]float64, len(names))
+	urgent := fit(rows, examples, len(names), opt, func(t Tier) bool { return t >= Medium })
+	high := fit(rows, examples, len(names), opt, func(t Tier) bool { return t == High })
+	m := &Model{Urgent: scorer(urgent, names, opt.Threshold), High: scorer(high, names, opt.HighThreshold)}
+	return m
+}
+
+// fitted is a trained scorer: its bias and a weight per feature index.
+type fitted struct {
+	bias float64
+	w    []float64
+}
+
+// fit is logistic regression of one label: both classes given equal total
+// weight, L2 decay, AdaGrad steps over the whole set.
+func fit(rows [][]int, examples []Example, nfeat int, opt TrainOptions, label func(Tier) bool) fitted {
+	ys := make([]float64, len(rows))
+	wgts := make([]float64, len(rows))
+	var pos, neg float64
+	for i, e := range examples {
+		w := e.Weight
+		if w == 0 {
+			w = 1
+		}
+		wgts[i] = w
+		if label(e.Tier) {
+			ys[i] = 1
+			pos += w
+		} else {
+			neg += w
+		}
+	}
+	for i := range wgts {
+		if ys[i] == 1 {
+			wgts[i] = wgts[i] / pos / 2
+		} else {
+			wgts[i] = wgts[i] / neg / 2
+		}
+	}
+	w := make([]float64, nfeat)
+	hist := make([]float64, nfeat)
+	grad := make([]float64, nfeat)
 	var bias, biasHist float64
 	const rate = 0.5
 	for it := 0; it < opt.Iterations; it++ {
@@ -88,14 +101,14 @@ func Train(l *Lists, examples []Example, opt TrainOptions) *Model {
 			grad[j] = opt.L2 * w[j]
 		}
 		var gb float64
-		for _, r := range rows {
+		for i, r := range rows {
 			z := bias
-			for _, j := range r.feats {
+			for _, j := range r {
 				z += w[j]
 			}
-			d := r.wgt * (sigmoid(z) - r.y)
+			d := wgts[i] * (sigmoid(z) - ys[i])
 			gb += d
-			for _, j := range r.feats {
+			for _, j := range r {
 				grad[j] += d
 			}
 		}
@@ -110,14 +123,18 @@ func Train(l *Lists, examples []Example, opt TrainOptions) *Model {
 			bias -= rate * gb / math.Sqrt(biasHist)
 		}
 	}
-	m := &Model{Bias: bias, Threshold: opt.Threshold, Weights: map[string]float64{}}
+	return fitted{bias, w}
+}
+
+// scorer keeps the weights that change a passage's reading, rounded to the
+// four places the file holds, so that the trained model and the one read
+// back from its file are the same.
+func scorer(f fitted, names []string, threshold float64) Scorer {
+	s := Scorer{Bias: math.Round(f.bias*1e4) / 1e4, Threshold: threshold, Weights: map[string]float64{}}
 	for j, name := range names {
-		// Weights too small to change a passage's reading are left out of
-		// the file (rounded to four places when written, as here).
-		if math.Abs(w[j]) >= 0.005 {
-			m.Weights[name] = math.Round(w[j]*1e4) / 1e4
+		if math.Abs(f.w[j]) >= 0.005 {
+			s.Weights[name] = math.Round(f.w[j]*1e4) / 1e4
 		}
 	}
-	m.Bias = math.Round(bias*1e4) / 1e4
-	return m
+	return s
 }
