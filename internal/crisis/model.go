@@ -22,6 +22,22 @@ import (
 // agrees. The model raises a tier, never lowers one.
 type Model struct {
 	Urgent, High Scorer
+
+	both map[string][2]float64 // both scorers' weights, one lookup a feature
+}
+
+// prepare joins the scorers' weights for Score.
+func (m *Model) prepare() *Model {
+	m.both = make(map[string][2]float64, len(m.Urgent.Weights))
+	for k, v := range m.Urgent.Weights {
+		m.both[k] = [2]float64{v, m.High.Weights[k]}
+	}
+	for k, v := range m.High.Weights {
+		if _, ok := m.Urgent.Weights[k]; !ok {
+			m.both[k] = [2]float64{0, v}
+		}
+	}
+	return m
 }
 
 // Scorer is one logistic regression.
@@ -80,15 +96,15 @@ func (m *Model) Score(l *Lists, toks []token) Scores {
 				for _, f := range sf.feats {
 					if !seen[f] {
 						seen[f] = true
-						zu += m.Urgent.Weights[f]
-						zh += m.High.Weights[f]
+						w := m.both[f]
+						zu, zh = zu+w[0], zh+w[1]
 					}
 				}
 				kinds = append(kinds, sf.kinds...)
 			}
 			for _, f := range kindPairs(kinds) {
-				zu += m.Urgent.Weights[f]
-				zh += m.High.Weights[f]
+				w := m.both[f]
+				zu, zh = zu+w[0], zh+w[1]
 			}
 			end := len(toks)
 			if s+n < len(sents) {
@@ -322,7 +338,7 @@ func ReadModel(r io.Reader) (*Model, error) {
 			return nil, fmt.Errorf("crisis: model: threshold %v is not a probability", t)
 		}
 	}
-	return m, nil
+	return m.prepare(), nil
 }
 
 // WriteTo writes the model: a header, the scorers' biases and thresholds,

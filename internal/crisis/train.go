@@ -56,7 +56,7 @@ func Train(l *Lists, examples []Example, opt TrainOptions) *Model {
 	urgent := fit(rows, examples, len(names), opt, func(t Tier) bool { return t >= Medium })
 	high := fit(rows, examples, len(names), opt, func(t Tier) bool { return t == High })
 	m := &Model{Urgent: scorer(urgent, names, opt.Threshold), High: scorer(high, names, opt.HighThreshold)}
-	return m
+	return m.prepare()
 }
 
 // fitted is a trained scorer: its bias and a weight per feature index.
