@@ -49,22 +49,23 @@ type part struct {
 
 // Load reads the built-in lists of a language ("en").
 func Load(lang string) (*Lists, error) {
-	f, err := listFiles.Open("lists/" + lang + ".txt")
-	if err != nil {
-		return nil, fmt.Errorf("crisis: no word lists for %q", lang)
-	}
-	defer f.Close()
-	return Parse(f)
+	return readBuiltin("lists/"+lang+".txt", "word lists", lang, Parse)
 }
 
 // LoadModel reads the built-in scored model of a language ("en").
 func LoadModel(lang string) (*Model, error) {
-	f, err := listFiles.Open("lists/" + lang + ".model")
+	return readBuiltin("lists/"+lang+".model", "model", lang, ReadModel)
+}
+
+// readBuiltin reads one of the embedded files of a language.
+func readBuiltin[T any](name, what, lang string, read func(io.Reader) (T, error)) (T, error) {
+	f, err := listFiles.Open(name)
 	if err != nil {
-		return nil, fmt.Errorf("crisis: no model for %q", lang)
+		var none T
+		return none, fmt.Errorf("crisis: no %s for %q", what, lang)
 	}
 	defer f.Close()
-	return ReadModel(f)
+	return read(f)
 }
 
 // Parse reads word lists in the format of lists/en.txt; an operator's own
