@@ -123,10 +123,10 @@ func (d *Detector) detect(toks []token) Result {
 		case sc.Urgent < d.model.Urgent.Threshold:
 		case sc.High >= d.model.High.Threshold:
 			r.Tier = High
-			r.Matches = append(r.Matches, Match{Phrase: "(scored)", Words: words(sc.HighAt), Listed: High, Tier: High, Score: sc.High})
+			r.Matches = append(r.Matches, Match{Phrase: "(scored)", Words: passageWords(sc.HighAt), Listed: High, Tier: High, Score: sc.High})
 		case r.Tier < Medium:
 			r.Tier = Medium
-			r.Matches = append(r.Matches, Match{Phrase: "(scored)", Words: words(sc.UrgentAt), Listed: Medium, Tier: Medium, Score: sc.Urgent})
+			r.Matches = append(r.Matches, Match{Phrase: "(scored)", Words: passageWords(sc.UrgentAt), Listed: Medium, Tier: Medium, Score: sc.Urgent})
 		}
 	}
 	sort.SliceStable(r.Matches, func(i, j int) bool { return r.Matches[i].Tier > r.Matches[j].Tier })
@@ -298,6 +298,15 @@ func words(toks []token) string {
 		w[i] = t.word
 	}
 	return strings.Join(w, " ")
+}
+
+// passageWords is a scored passage as advisors see it in the inbox: up to
+// three sentences, cut after its first 30 words.
+func passageWords(toks []token) string {
+	if len(toks) > 30 {
+		return words(toks[:30]) + " …"
+	}
+	return words(toks)
 }
 
 // Touches reports whether a text is about suicide or self-harm at all (a
