@@ -141,11 +141,19 @@ type indexed struct {
 	index int
 }
 
-// sentences splits a text's tokens into its sentences.
+// pieceWords is the most words the model reads as one sentence: a longer
+// one (a letter written without full stops, a long run of news) is read as
+// pieces of this many words, so that a plan at its end is not drowned by
+// the everyday words before it. The labelled texts it learns from are as
+// short.
+const pieceWords = 24
+
+// sentences splits a text's tokens into its sentences, and a long sentence
+// into pieces.
 func sentences(toks []token) [][]indexed {
 	var out [][]indexed
 	for i, t := range toks {
-		if i == 0 || t.sentence != toks[i-1].sentence {
+		if i == 0 || t.sentence != toks[i-1].sentence || len(out[len(out)-1]) == pieceWords {
 			out = append(out, nil)
 		}
 		out[len(out)-1] = append(out[len(out)-1], indexed{t, i})

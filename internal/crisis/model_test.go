@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -235,5 +236,33 @@ func TestScoreIsTheBestPassage(t *testing.T) {
 				t.Errorf("%s, %.40q: Score %.6f at %q, passages read alone give %.6f at %q", c.name, text, c.got, words(c.gotAt), want, wantAt)
 			}
 		}
+	}
+}
+
+// What the model read is shown to advisors with its score, a long passage
+// cut short; a plan at the end of one long sentence of everyday news is
+// read (a long sentence is read in pieces).
+func TestScoredMatchIsExplained(t *testing.T) {
+	d := English()
+	r := d.Detect("the rope is in my bag and i know which tree. going after work")
+	if r.Tier < Medium || len(r.Matches) == 0 || r.Matches[0].Score < d.model.Urgent.Threshold {
+		t.Fatalf("new wording of a plan: %v %v", r.Tier, r.Why())
+	}
+	if why := strings.Join(r.Why(), " "); !strings.Contains(why, "scored 0.") && !strings.Contains(why, "scored 1.") {
+		t.Errorf("Why: %q", why)
+	}
+	long := "I sat at my desk all afternoon looking at the same spreadsheet for hours while the others talked about the weekend, " +
+		"and all the time the rope was in my bag and I knew which tree, and I am going there after work."
+	r = d.Detect(long)
+	if r.Tier < Medium {
+		t.Fatalf("the same plan after a long sentence: %v", r.Tier)
+	}
+	for _, m := range r.Matches {
+		if m.Score > 0 && (len(strings.Fields(m.Words)) > 31 || !strings.Contains(m.Words, "rope")) {
+			t.Errorf("the passage shown: %q", m.Words)
+		}
+	}
+	if r := d.Detect("I walked the dog by the river after work and we saw a heron."); r.Tier != None {
+		t.Errorf("an ordinary walk: %v %v", r.Tier, r.Why())
 	}
 }
