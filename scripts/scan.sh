@@ -141,6 +141,7 @@ run() {
 summary() {
   echo
   echo "== Summary"
+  shopt -s nullglob # a run of one tool leaves no report of the other
   for f in "$OUT"/sqlmap-*.log; do
     # sqlmap lists what it confirms after "identified the following
     # injection point"; a time-based hint it then finds to be noise
