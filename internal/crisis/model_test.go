@@ -12,9 +12,9 @@ import (
 var updateModel = flag.Bool("update-model", false, "train the model on the labelled sets and write lists/en.model")
 
 // trainingSets are the labelled sets the model learns from; the ninth to
-// fourteenth were each measured held out before they joined them (see their
+// fifteenth were each measured held out before they joined them (see their
 // headers).
-var trainingSets = []string{"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth"}
+var trainingSets = []string{"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth"}
 
 type setText struct {
 	set string
@@ -134,7 +134,8 @@ func TestModelFile(t *testing.T) {
 // threshold 0.7: recall 0.78, false alarms 0.039 on the first eight sets;
 // with threes of words and the writer's "I" as a kind, 0.819 and 0.027 on
 // all ten; High at 0.7 where Urgent agrees: 135 of 180 high texts, no
-// medium one; on all thirteen sets 0.838, 0.034, 182 of 240); it fails if a
+// medium one; on all thirteen sets 0.838, 0.034, 182 of 240; on all
+// fifteen 0.829, 0.039, 203 of 280); it fails if a
 // change to the features or the training makes it worse.
 func TestModelCrossValidated(t *testing.T) {
 	if testing.Short() {
@@ -202,7 +203,7 @@ func TestScoreIsTheBestPassage(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("demo letters: %v", err)
 	}
-	texts := []string{"", "one", "I have the pills. It is time. Goodbye everyone. I am sorry.", "the rope is in my bag and i know which tree. going after work",
+	texts := []string{"", "one", "I have the pills. It is time. Goodbye everyone. I am sorry.", "the rope is in my bag and i found a strong branch. going after work",
 		`I have the pills. The song says "it is time". Goodbye everyone.`}
 	for _, f := range files[:3] {
 		b, err := os.ReadFile(f)
@@ -244,7 +245,7 @@ func TestScoreIsTheBestPassage(t *testing.T) {
 // read (a long sentence is read in pieces).
 func TestScoredMatchIsExplained(t *testing.T) {
 	d := English()
-	r := d.Detect("the rope is in my bag and i know which tree. going after work")
+	r := d.Detect("the rope is in my bag and i found a strong branch. going after work")
 	if r.Tier < Medium || len(r.Matches) == 0 || r.Matches[0].Score < d.model.Urgent.Threshold {
 		t.Fatalf("new wording of a plan: %v %v", r.Tier, r.Why())
 	}
@@ -252,7 +253,7 @@ func TestScoredMatchIsExplained(t *testing.T) {
 		t.Errorf("Why: %q", why)
 	}
 	long := "I sat at my desk all afternoon looking at the same spreadsheet for hours while the others talked about the weekend, " +
-		"and all the time the rope was in my bag and I knew which tree, and I am going there after work."
+		"and all the time the rope was in my bag and I had found a strong branch, and I am going there after work."
 	r = d.Detect(long)
 	if r.Tier < Medium {
 		t.Fatalf("the same plan after a long sentence: %v", r.Tier)
