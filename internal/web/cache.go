@@ -242,9 +242,17 @@ func (s *Server) cached(h handlerFunc, params ...string) handlerFunc {
 			s.metrics.cacheMiss.Inc()
 		} else {
 			s.metrics.cacheHits.Inc()
-			// The state read above goes with the request: the Latest
-			// Comments box is filled for it without asking again.
-			return s.sendCached(w, r.WithContext(context.WithValue(r.Context(), stateKey{}, v)), http.StatusOK, p)
+			// The box is filled for the state read above without asking
+			// again (and without a copy of the request to carry it).
+			if p.spliced == nil {
+				s.send(w, r, http.StatusOK, p)
+				return nil
+			}
+			f, err := s.latestFragmentAt(r.Context(), v)
+			if err != nil {
+				return err
+			}
+			return s.sendSpliced(w, r, http.StatusOK, p, f)
 		}
 		since := time.Now()
 		slot := &cacheSlot{}

@@ -45,6 +45,21 @@ type splicedBody struct {
 	// that does not take gzip asks (and counted in the cache's budget
 	// then): inflating per request cost six times a gzip answer.
 	plain atomic.Pointer[[2][]byte]
+	// joined is the page with the box it was last sent with: the box
+	// changes a few times a minute at most, and the page is sent thousands
+	// of times in between, each time with the same parts, length and ETag.
+	joined atomic.Pointer[splice]
+}
+
+// splice is a page's parts with one box, ready to send.
+type splice struct {
+	box        *fragment
+	parts      [][]byte
+	size       int    // of the page inflated
+	etag       string // the ETag both encodings share
+	etagHeader []string
+	gzipLen    []string // Content-Length of the gzip stream
+	plainLen   []string // Content-Length of the page inflated
 }
 
 // fragment is one rendering of the box.
@@ -133,11 +148,27 @@ var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 // with returns the parts of the page with box f, as one gzip stream, and
 // the whole page's length, CRC and ETag.
 func (b *splicedBody) with(f *fragment) (parts [][]byte, size int, etag string) {
-	size = b.headLen + len(f.raw) + b.tailLen
+	sp := b.spliceWith(f)
+	return sp.parts, sp.size, sp.etag
+}
+
+// spliceWith returns the page with box f, made once for each new box.
+func (b *splicedBody) spliceWith(f *fragment) *splice {
+	if sp := b.joined.Load(); sp != nil && sp.box == f {
+		return sp
+	}
+	size := b.headLen + len(f.raw) + b.tailLen
 	crc := b.tailShift.apply(f.shift.apply(b.headCRC)^f.crc) ^ b.tailCRC
 	trailer := binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(make([]byte, 0, 8), crc), uint32(size)) // #nosec G115 -- gzip keeps the size modulo 2^32, as RFC 1952 says
-	etag = `W/"` + strconv.FormatUint(uint64(crc), 16) + strconv.FormatInt(int64(size), 16) + `"`
-	return [][]byte{gzipHeader, b.head, f.def, b.tail, trailer}, size, etag
+	sp := &splice{box: f, parts: [][]byte{gzipHeader, b.head, f.def, b.tail, trailer}, size: size,
+		etag: `W/"` + strconv.FormatUint(uint64(crc), 16) + strconv.FormatInt(int64(size), 16) + `"`}
+	n := 0
+	for _, part := range sp.parts {
+		n += len(part)
+	}
+	sp.gzipLen, sp.plainLen, sp.etagHeader = []string{strconv.Itoa(n)}, []string{strconv.Itoa(size)}, []string{sp.etag}
+	b.joined.Store(sp)
+	return sp
 }
 
 // latestFragment returns the box for the current content state, rendering
@@ -147,6 +178,11 @@ func (s *Server) latestFragment(ctx context.Context) (*fragment, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.latestFragmentAt(ctx, v)
+}
+
+// latestFragmentAt is latestFragment for content state v, read already.
+func (s *Server) latestFragmentAt(ctx context.Context, v model.ContentState) (*fragment, error) {
 	b := &s.latest
 	b.mu.Lock()
 	if b.cur != nil && ((b.state == v && time.Since(b.made) < pageMaxAge) || b.rendering) {
@@ -193,15 +229,20 @@ func (s *Server) sendCached(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	parts, size, etag := p.spliced.with(f)
+	return s.sendSpliced(w, r, status, p, f)
+}
+
+// sendSpliced sends a spliced page with box f.
+func (s *Server) sendSpliced(w http.ResponseWriter, r *http.Request, status int, p *payload, f *fragment) error {
+	sp := p.spliced.spliceWith(f)
 	h := w.Header()
 	pageHeaders(h, p.spliced.ctype)
 	if status == http.StatusOK {
-		h["Etag"] = []string{etag}
+		h["Etag"] = sp.etagHeader
 		if len(h["Cache-Control"]) == 0 {
 			h["Cache-Control"] = noCache
 		}
-		if etagMatches(r.Header.Get("If-None-Match"), etag) {
+		if etagMatches(r.Header.Get("If-None-Match"), sp.etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return nil
 		}
@@ -212,22 +253,23 @@ func (s *Server) sendCached(w http.ResponseWriter, r *http.Request, status int, 
 		buf := bufPool.Get().(*bytes.Buffer)
 		buf.Reset()
 		defer bufPool.Put(buf)
-		for _, part := range parts {
+		for _, part := range sp.parts {
 			buf.Write(part)
 		}
 		h["Content-Encoding"] = gzipEncoding
-		h["Content-Length"] = []string{strconv.Itoa(buf.Len())}
+		h["Content-Length"] = sp.gzipLen
 		w.WriteHeader(status)
 		if r.Method != http.MethodHead {
 			w.Write(buf.Bytes()) // #nosec G104 -- writing the answer: a visitor who left is no error to handle
 		}
 		return nil
 	}
-	h.Set("Content-Length", strconv.Itoa(size))
+	h["Content-Length"] = sp.plainLen
 	w.WriteHeader(status)
 	if r.Method == http.MethodHead {
 		return nil
 	}
+	parts := sp.parts
 	if pl := s.plainParts(p); pl != nil {
 		buf := bufPool.Get().(*bytes.Buffer)
 		buf.Reset()
