@@ -127,10 +127,11 @@ type Service struct {
 const VersionMaxAge = 100 * time.Millisecond
 
 type versionCache struct {
-	mu    sync.Mutex
-	v     model.ContentState // Changes counts the page changes this process learnt of
-	read  time.Time          // monotonic: when v was read
-	dirty atomic.Bool
+	mu      sync.Mutex         // guards what follows; never held over a query
+	reading sync.Mutex         // held by the one request reading the database
+	v       model.ContentState // Changes counts the page changes this process learnt of
+	read    time.Time          // monotonic: when v was read
+	dirty   atomic.Bool
 
 	mark model.ContentMark // what the database said last
 	// seen holds the page changes (by seq) learnt of, back to
@@ -201,44 +202,76 @@ func (s *Service) Ready(ctx context.Context) error {
 // StoriesChanged names. It reads the database at most every VersionMaxAge,
 // and at once after a local change, so that a page served from cache costs
 // no query.
+//
+// One request at a time reads the database. While it does, the others get
+// the state read last if it is only past its age: every request of the site
+// waiting on that read would stall the whole site for its length, each
+// time, ten times a second. After a change made through this process they
+// wait instead, so that its writer sees it on the next page.
 func (s *Service) ContentState(ctx context.Context) (model.ContentState, error) {
 	c := &s.version
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.dirty.Load() && !c.read.IsZero() && time.Since(c.read) < VersionMaxAge {
-		return c.v, nil
+	if c.fresh() {
+		v := c.v
+		c.mu.Unlock()
+		return v, nil
+	}
+	last, mayServeLast := c.v, !c.read.IsZero() && !c.dirty.Load()
+	c.mu.Unlock()
+	if !mayServeLast {
+		c.reading.Lock()
+	} else if !c.reading.TryLock() {
+		return last, nil
+	}
+	defer c.reading.Unlock()
+
+	c.mu.Lock()
+	if c.fresh() { // read by the request this one waited for
+		v := c.v
+		c.mu.Unlock()
+		return v, nil
 	}
 	c.dirty.Store(false)
-	since := c.mark.MaxSeq - lookbackSeqs
+	mark, first := c.mark, c.read.IsZero()
+	c.mu.Unlock()
+
+	// Only the holder of c.reading changes mark, seen and changes, so the
+	// database is read without c.mu held.
+	since := mark.MaxSeq - lookbackSeqs
 	m, err := s.store.ContentState(ctx, since)
 	if err != nil {
 		c.dirty.Store(true)
 		return model.ContentState{}, err
 	}
-	first := c.read.IsZero()
 	if first {
 		since = m.MaxSeq - lookbackSeqs
 	}
-	if first || m.MaxSeq != c.mark.MaxSeq || m.Recent != c.mark.Recent {
-		if err := s.learnChanges(ctx, c, since, first); err != nil {
+	var list []model.PageChange
+	if first || m.MaxSeq != mark.MaxSeq || m.Recent != mark.Recent {
+		if list, err = s.store.PageChanges(ctx, since, changesPerRead); err != nil {
 			c.dirty.Store(true)
 			return model.ContentState{}, err
 		}
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.learnChanges(list, first)
 	c.mark = m
 	c.v.Version, c.read = m.Version, time.Now()
 	return c.v, nil
 }
 
-// learnChanges reads the page changes after since and learns those it did
-// not know. At the first read they are only remembered: no cache holds a
-// page yet.
-func (s *Service) learnChanges(ctx context.Context, c *versionCache, since int64, first bool) error {
-	const limit = 2000
-	list, err := s.store.PageChanges(ctx, since, limit)
-	if err != nil {
-		return err
-	}
+// fresh reports whether v may be served without reading the database.
+func (c *versionCache) fresh() bool {
+	return !c.dirty.Load() && !c.read.IsZero() && time.Since(c.read) < VersionMaxAge
+}
+
+// changesPerRead is how many page changes one read of the state brings.
+const changesPerRead = 2000
+
+// learnChanges learns the page changes read that it did not know. At the
+// first read they are only remembered: no cache holds a page yet.
+func (c *versionCache) learnChanges(list []model.PageChange, first bool) {
 	if c.seen == nil {
 		c.seen = map[int64]bool{}
 	}
@@ -252,7 +285,7 @@ func (s *Service) learnChanges(ctx context.Context, c *versionCache, since int64
 			c.changes = append(c.changes, learntChange{n: c.v.Changes, story: ch.StoryID})
 		}
 	}
-	if len(list) == limit && !first {
+	if len(list) == changesPerRead && !first {
 		// More changes than a read brings: no cache can know them all.
 		c.v.Changes++
 		c.changes, c.changesFrom = nil, c.v.Changes
@@ -269,7 +302,6 @@ func (s *Service) learnChanges(ctx context.Context, c *versionCache, since int64
 		c.changesFrom = c.changes[n-keptChanges-1].n
 		c.changes = append([]learntChange(nil), c.changes[n-keptChanges:]...)
 	}
-	return nil
 }
 
 // StoriesChanged returns the stories whose pages changed after the state
