@@ -56,7 +56,7 @@ func readLabelled(t *testing.T, file string) []labelled {
 // and then tuned on; the fifth set is the honest measure (see the sets'
 // headers).
 // heldOut are the sets written and measured once but not learnt from yet.
-var heldOut = []string{}
+var heldOut = []string{"sixteenth"}
 
 // laterSets are the whole sets after the first, in the order written.
 func laterSets() []string { return append(append([]string{}, trainingSets...), heldOut...) }
