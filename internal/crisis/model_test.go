@@ -12,9 +12,9 @@ import (
 var updateModel = flag.Bool("update-model", false, "train the model on the labelled sets and write lists/en.model")
 
 // trainingSets are the labelled sets the model learns from; the ninth to
-// fifteenth were each measured held out before they joined them (see their
+// sixteenth were each measured held out before they joined them (see their
 // headers).
-var trainingSets = []string{"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth"}
+var trainingSets = []string{"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth"}
 
 type setText struct {
 	set string
@@ -135,7 +135,8 @@ func TestModelFile(t *testing.T) {
 // with threes of words and the writer's "I" as a kind, 0.819 and 0.027 on
 // all ten; High at 0.7 where Urgent agrees: 135 of 180 high texts, no
 // medium one; on all thirteen sets 0.838, 0.034, 182 of 240; on all
-// fifteen 0.829, 0.039, 203 of 280); it fails if a
+// fifteen 0.829, 0.039, 203 of 280; on sixteen 0.829, 0.038, 220 of 300);
+// it fails if a
 // change to the features or the training makes it worse.
 func TestModelCrossValidated(t *testing.T) {
 	if testing.Short() {
