@@ -136,8 +136,7 @@ func TestModelFile(t *testing.T) {
 // all ten; High at 0.7 where Urgent agrees: 135 of 180 high texts, no
 // medium one; on all thirteen sets 0.838, 0.034, 182 of 240; on all
 // fifteen 0.829, 0.039, 203 of 280; on sixteen 0.829, 0.038, 220 of 300);
-// it fails if a
-// change to the features or the training makes it worse.
+// it fails if a change to the features or the training makes it worse.
 func TestModelCrossValidated(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains the model ten times")
