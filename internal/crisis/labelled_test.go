@@ -48,6 +48,12 @@ func readLabelled(t *testing.T, file string) []labelled {
 	return out
 }
 
+// heldOut are the sets written and measured once but not learnt from yet.
+var heldOut = []string{}
+
+// laterSets are the whole sets after the first, in the order written.
+func laterSets() []string { return append(append([]string{}, trainingSets...), heldOut...) }
+
 // The held-out texts measure the detector as the issue asks: recall of
 // high and medium together at least 0.95, and at most 0.05 of texts
 // without risk given medium or high. The tuned half must do as well.
@@ -55,12 +61,6 @@ func readLabelled(t *testing.T, file string) []labelled {
 // written, and the second, third and fourth sets were each measured once
 // and then tuned on; the fifth set is the honest measure (see the sets'
 // headers).
-// heldOut are the sets written and measured once but not learnt from yet.
-var heldOut = []string{}
-
-// laterSets are the whole sets after the first, in the order written.
-func laterSets() []string { return append(append([]string{}, trainingSets...), heldOut...) }
-
 func TestLabelledSet(t *testing.T) {
 	d := English()
 	set := readLabelled(t, "testdata/labelled.tsv")

@@ -244,15 +244,7 @@ func (s *Server) cached(h handlerFunc, params ...string) handlerFunc {
 			s.metrics.cacheHits.Inc()
 			// The box is filled for the state read above without asking
 			// again (and without a copy of the request to carry it).
-			if p.spliced == nil {
-				s.send(w, r, http.StatusOK, p)
-				return nil
-			}
-			f, err := s.latestFragmentAt(r.Context(), v)
-			if err != nil {
-				return err
-			}
-			return s.sendSpliced(w, r, http.StatusOK, p, f)
+			return s.sendCachedAt(w, r, http.StatusOK, p, v)
 		}
 		since := time.Now()
 		slot := &cacheSlot{}

@@ -136,7 +136,8 @@ func TestSplicedPage(t *testing.T) {
 	sp := newSpliced("text/html", body)
 	for i, box := range []string{"<aside>first box</aside>", "", strings.Repeat("<li>comment</li>", 50)} {
 		raw := []byte(box)
-		parts, size, _ := sp.with(newFragment(raw))
+		j := sp.spliceWith(newFragment(raw))
+		parts, size := j.parts, j.size
 		zr, err := gzip.NewReader(bytes.NewReader(bytes.Join(parts, nil)))
 		if err != nil {
 			t.Fatal(err)

@@ -145,14 +145,8 @@ func (b *splicedBody) inflate() ([2][]byte, error) {
 // gzipHeader starts every spliced page: gzip, deflate, no name, no time.
 var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 
-// with returns the parts of the page with box f, as one gzip stream, and
-// the whole page's length, CRC and ETag.
-func (b *splicedBody) with(f *fragment) (parts [][]byte, size int, etag string) {
-	sp := b.spliceWith(f)
-	return sp.parts, sp.size, sp.etag
-}
-
-// spliceWith returns the page with box f, made once for each new box.
+// spliceWith returns the parts of the page with box f, as one gzip stream,
+// with the whole page's length and ETag: made once for each new box.
 func (b *splicedBody) spliceWith(f *fragment) *splice {
 	if sp := b.joined.Load(); sp != nil && sp.box == f {
 		return sp
@@ -171,17 +165,8 @@ func (b *splicedBody) spliceWith(f *fragment) *splice {
 	return sp
 }
 
-// latestFragment returns the box for the current content state, rendering
+// latestFragmentAt returns the box for content state v, rendering
 // it when comments changed or it is a minute old (its times are relative).
-func (s *Server) latestFragment(ctx context.Context) (*fragment, error) {
-	v, err := s.contentState(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.latestFragmentAt(ctx, v)
-}
-
-// latestFragmentAt is latestFragment for content state v, read already.
 func (s *Server) latestFragmentAt(ctx context.Context, v model.ContentState) (*fragment, error) {
 	b := &s.latest
 	b.mu.Lock()
@@ -221,11 +206,20 @@ func (s *Server) latestFragmentAt(ctx context.Context, v model.ContentState) (*f
 // sendCached sends a payload, filling the Latest Comments slot of a
 // spliced page first.
 func (s *Server) sendCached(w http.ResponseWriter, r *http.Request, status int, p *payload) error {
+	v, err := s.contentState(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.sendCachedAt(w, r, status, p, v)
+}
+
+// sendCachedAt is sendCached for content state v, read already.
+func (s *Server) sendCachedAt(w http.ResponseWriter, r *http.Request, status int, p *payload, v model.ContentState) error {
 	if p.spliced == nil {
 		s.send(w, r, status, p)
 		return nil
 	}
-	f, err := s.latestFragment(r.Context())
+	f, err := s.latestFragmentAt(r.Context(), v)
 	if err != nil {
 		return err
 	}
