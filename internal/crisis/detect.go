@@ -255,18 +255,16 @@ func (d *Detector) inContext(toks []token, s span) (Tier, string) {
 			break
 		}
 	}
-	// Long ago, in the same sentence (does not lower past attempts).
+	// Long ago, in the same sentence (does not lower past attempts). Many
+	// years back, a plan or a means is a past attempt ("when I was sixteen
+	// I took an overdose"): it reads low, unless the sentence also names a
+	// time of now ("years ago I tried, and tonight …").
 	if s.listed > Low {
-		for _, p := range l.Past {
-			for i := first; i < last; i++ {
-				if _, ok := d.match(toks, i, p.parts, sent); ok {
-					why, steps = append(why, "long ago"), steps+1
-					i = last
-				}
-			}
-			if len(why) > 0 && why[len(why)-1] == "long ago" {
-				break
-			}
+		switch {
+		case d.anyIn(l.LongAgo, toks, first, last) && s.listed == High && !d.anyConcept("time", toks, first, last):
+			why, steps = append(why, "long ago"), steps+2
+		case d.anyIn(l.LongAgo, toks, first, last) || d.anyIn(l.Past, toks, first, last):
+			why, steps = append(why, "long ago"), steps+1
 		}
 	}
 	// A figure of speech over the phrase: "this exam is killing me".
@@ -290,6 +288,38 @@ func (d *Detector) inContext(toks []token, s span) (Tier, string) {
 		t = floor
 	}
 	return t, strings.Join(why, ", ")
+}
+
+// anyIn reports whether one of the phrases matches in toks[first:last],
+// one sentence.
+func (d *Detector) anyIn(ps []Phrase, toks []token, first, last int) bool {
+	for _, p := range ps {
+		for i := first; i < last; i++ {
+			if _, ok := d.match(toks, i, p.parts, toks[first].sentence); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// anyConcept reports whether a phrase of the concept matches in
+// toks[first:last], one sentence.
+func (d *Detector) anyConcept(name string, toks []token, first, last int) bool {
+	x := d.concepts[name]
+	if x == nil {
+		return false
+	}
+	var buf []entry
+	for i := first; i < last; i++ {
+		buf = x.at(toks[i].word, buf)
+		for _, c := range buf {
+			if _, ok := d.match(toks, i, c.p.parts, toks[first].sentence); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func words(toks []token) string {

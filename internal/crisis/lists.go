@@ -21,6 +21,7 @@ type Lists struct {
 	Negation   map[string]bool
 	Other      map[string]bool
 	Past       []Phrase
+	LongAgo    []Phrase // many years back: a plan or means there is a past attempt
 	Quote      map[string]bool
 	Figurative []Phrase
 	Not        []Phrase // a match they overlap does not count
@@ -124,7 +125,7 @@ func Parse(r io.Reader) (*Lists, error) {
 			for _, w := range words {
 				set[w] = true
 			}
-		case section == "past" || section == "figurative" || section == "not" || section == "topic":
+		case section == "past" || section == "long ago" || section == "figurative" || section == "not" || section == "topic":
 			p, err := parsePhrase(line)
 			if err != nil {
 				return nil, fail(err.Error())
@@ -132,6 +133,8 @@ func Parse(r io.Reader) (*Lists, error) {
 			switch section {
 			case "past":
 				l.Past = append(l.Past, p)
+			case "long ago":
+				l.LongAgo = append(l.LongAgo, p)
 			case "not":
 				l.Not = append(l.Not, p)
 			case "topic":
