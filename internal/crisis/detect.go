@@ -45,26 +45,20 @@ func New(l *Lists) *Detector {
 	return d
 }
 
-var (
-	englishOnce sync.Once
-	english     *Detector
-)
-
-// English returns the detector with the built-in English lists.
-func English() *Detector {
-	englishOnce.Do(func() {
-		l, err := Load("en")
-		if err != nil {
-			panic(err) // the built-in lists are tested; they parse
-		}
-		m, err := LoadModel("en")
-		if err != nil {
-			panic(err) // the built-in model is tested; it parses
-		}
-		english = New(l).WithModel(m)
-	})
-	return english
-}
+// English returns the detector with the built-in English lists. Were the
+// built-in files ever broken, every call panics alike (sync.OnceValue),
+// rather than the first one and then a nil detector.
+var English = sync.OnceValue(func() *Detector {
+	l, err := Load("en")
+	if err != nil {
+		panic(err) // the built-in lists are tested; they parse
+	}
+	m, err := LoadModel("en")
+	if err != nil {
+		panic(err) // the built-in model is tested; it parses
+	}
+	return New(l).WithModel(m)
+})
 
 // WithModel returns a copy of the detector that also reads texts with the
 // scored model (see model.go).
@@ -89,10 +83,13 @@ type span struct {
 
 // Detect reads a text and returns its tier and the phrases behind it.
 func (d *Detector) Detect(text string) Result {
-	return d.detect(d.lists.replace(tokenize(text)))
+	return d.detect(d.lists.replace(tokenize(text)), true)
 }
 
-func (d *Detector) detect(toks []token) Result {
+// detect reads a text's words; withRisk lets the model's Risk scorer raise
+// a text without a risk phrase to low (for a writer, who is then shown the
+// helplines; not for a story's content note, see Touches).
+func (d *Detector) detect(toks []token, withRisk bool) Result {
 	var found []span
 	var buf []entry
 	for i := range toks {
@@ -119,14 +116,17 @@ func (d *Detector) detect(toks []token) Result {
 	}
 	if d.model != nil && r.Tier < High {
 		sc := d.model.Score(d.lists, toks)
+		urgent := sc.Urgent >= d.model.Urgent.Threshold
 		switch {
-		case sc.Urgent < d.model.Urgent.Threshold:
-		case sc.High >= d.model.High.Threshold:
+		case urgent && sc.High >= d.model.High.Threshold:
 			r.Tier = High
 			r.Matches = append(r.Matches, Match{Phrase: "(scored)", Words: passageWords(sc.HighAt), Listed: High, Tier: High, Score: sc.High})
-		case r.Tier < Medium:
+		case urgent && r.Tier < Medium:
 			r.Tier = Medium
 			r.Matches = append(r.Matches, Match{Phrase: "(scored)", Words: passageWords(sc.UrgentAt), Listed: Medium, Tier: Medium, Score: sc.Urgent})
+		case !urgent && withRisk && r.Tier < Low && sc.Risk >= d.model.Risk.Threshold:
+			r.Tier = Low
+			r.Matches = append(r.Matches, Match{Phrase: "(scored)", Words: passageWords(sc.RiskAt), Listed: Low, Tier: Low, Score: sc.Risk})
 		}
 	}
 	sort.SliceStable(r.Matches, func(i, j int) bool { return r.Matches[i].Tier > r.Matches[j].Tier })
@@ -353,7 +353,10 @@ func (d *Detector) Touches(text string) bool {
 			}
 		}
 	}
-	return d.detect(toks).Tier >= Low
+	// The Risk scorer is left out: a story's letter and reply are long
+	// and sad throughout, and a note on every sad story would hide the
+	// excerpts of stories that never touch the subject.
+	return d.detect(toks, false).Tier >= Low
 }
 
 // firstPerson are the words of a passage written about oneself.
@@ -382,6 +385,7 @@ func (d *Detector) combine(toks []token) (Match, bool) {
 			}
 		}
 	}
+	hits["finality"] = d.notWished(toks, hits["finality"])
 	if len(hits["means"])+len(hits["finality"]) == 0 {
 		return Match{}, false
 	}
@@ -444,6 +448,28 @@ func (d *Detector) combine(toks []token) (Match, bool) {
 		return m, true
 	}
 	return Match{}, false
+}
+
+// notWished drops the goodbyes that are hoped for, not planned: a word of
+// the class "wish" just before, or before "i" ("I go to bed hoping I won't
+// be here in the morning" is a passive wish, low, not a plan).
+func (d *Detector) notWished(toks []token, final []hit) []hit {
+	wish := d.lists.Classes["wish"]
+	if len(wish) == 0 {
+		return final
+	}
+	out := final[:0]
+	for _, h := range final {
+		i := h.start - 1
+		if i >= 0 && toks[i].word == "i" {
+			i--
+		}
+		if i >= 0 && wish[toks[i].word] && toks[i].sentence == toks[h.start].sentence {
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // distinct counts the different wordings among hits that do not overlap.

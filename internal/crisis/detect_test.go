@@ -38,7 +38,9 @@ func TestDetect(t *testing.T) {
 		{"i want to unalive myself", Medium, ""},
 		{"I want to dieeeee", Medium, ""},
 		{"I feel like a burden", Low, ""},
-		{"I attempted suicide years ago", Low, ""}, // past attempts stay low
+		{"Honestly, what's the point of me.", Low, ""}, // no phrase: the model's Risk scorer reads a passive wish
+		{"I'm so lonely since the divorce.", None, ""}, // sad, no risk
+		{"I attempted suicide years ago", Low, ""},     // past attempts stay low
 		{"I would never kill myself", Low, "negation"},
 		{"I can't stop hurting myself", Medium, ""},
 		{"My sister said she wants to kill herself", None, ""},

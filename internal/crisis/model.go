@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// Model is the detector's second reader: two logistic regressions over a
+// Model is the detector's second reader: three logistic regressions over a
 // passage's words, word pairs and the lists' classes of words, trained on
 // the labelled sets (see train.go and model_test.go). The phrase lists
 // find what they were written for and explain it; they miss new wording
@@ -19,26 +19,31 @@ import (
 // learnt that a means, a place and a time together are urgent, reads.
 // Urgent tells medium and high from the rest; High tells high (a plan, a
 // means, a time, a farewell) from the rest, and counts only where Urgent
-// agrees. The model raises a tier, never lowers one.
+// agrees. Risk tells any risk (low, medium or high) from none: it raises
+// a text with no risk phrase to low (a passive wish in new words,
+// "honestly, what's the point of me"), so that its writer is shown
+// the helplines too. The model raises a tier, never lowers one.
 type Model struct {
-	Urgent, High Scorer
+	Urgent, High, Risk Scorer
 
-	both map[string][2]float64 // both scorers' weights, one lookup a feature
+	all map[string][3]float64 // the scorers' weights, one lookup a feature
 }
 
 // prepare joins the scorers' weights for Score.
 func (m *Model) prepare() *Model {
-	m.both = make(map[string][2]float64, len(m.Urgent.Weights))
-	for k, v := range m.Urgent.Weights {
-		m.both[k] = [2]float64{v, m.High.Weights[k]}
-	}
-	for k, v := range m.High.Weights {
-		if _, ok := m.Urgent.Weights[k]; !ok {
-			m.both[k] = [2]float64{0, v}
+	m.all = make(map[string][3]float64, len(m.Urgent.Weights))
+	for i, s := range m.scorers() {
+		for k, v := range s.Weights {
+			w := m.all[k]
+			w[i] = v
+			m.all[k] = w
 		}
 	}
 	return m
 }
+
+// scorers are the model's scorers in the order of the file's columns.
+func (m *Model) scorers() [3]*Scorer { return [3]*Scorer{&m.Urgent, &m.High, &m.Risk} }
 
 // Scorer is one logistic regression.
 type Scorer struct {
@@ -53,12 +58,12 @@ type Scorer struct {
 // that its length alone (many ordinary words) never adds up to risk.
 const passageSentences = 3
 
-// Scores are what the model makes of a text: the probabilities that its
-// most urgent passage is urgent and that its most urgent passage by the
-// High scorer is high, and those passages.
+// Scores are what the model makes of a text: for each scorer, the
+// probability its most urgent passage gives (urgent, high, any risk), and
+// that passage.
 type Scores struct {
-	Urgent, High     float64
-	UrgentAt, HighAt []token
+	Urgent, High, Risk       float64
+	UrgentAt, HighAt, RiskAt []token
 }
 
 // Score reads every passage of a text. Each sentence's features are found
@@ -80,7 +85,7 @@ func (m *Model) Score(l *Lists, toks []token) Scores {
 			quotes[i] = quotes[i] || t.quoted || l.Quote[t.word]
 		}
 	}
-	bestU, bestH := math.Inf(-1), math.Inf(-1)
+	bestU, bestH, bestR := math.Inf(-1), math.Inf(-1), math.Inf(-1)
 	var sc Scores
 	seen := map[string]bool{}
 	var kinds []string
@@ -91,20 +96,20 @@ func (m *Model) Score(l *Lists, toks []token) Scores {
 			}
 			clear(seen)
 			kinds = kinds[:0]
-			zu, zh := m.Urgent.Bias, m.High.Bias
+			zu, zh, zr := m.Urgent.Bias, m.High.Bias, m.Risk.Bias
 			for _, sf := range feats[s : s+n] {
 				for _, f := range sf.feats {
 					if !seen[f] {
 						seen[f] = true
-						w := m.both[f]
-						zu, zh = zu+w[0], zh+w[1]
+						w := m.all[f]
+						zu, zh, zr = zu+w[0], zh+w[1], zr+w[2]
 					}
 				}
 				kinds = append(kinds, sf.kinds...)
 			}
 			for _, f := range kindPairs(kinds) {
-				w := m.both[f]
-				zu, zh = zu+w[0], zh+w[1]
+				w := m.all[f]
+				zu, zh, zr = zu+w[0], zh+w[1], zr+w[2]
 			}
 			end := len(toks)
 			if s+n < len(sents) {
@@ -116,10 +121,13 @@ func (m *Model) Score(l *Lists, toks []token) Scores {
 			if zh > bestH {
 				bestH, sc.HighAt = zh, toks[sents[s][0].index:end]
 			}
+			if zr > bestR {
+				bestR, sc.RiskAt = zr, toks[sents[s][0].index:end]
+			}
 		}
 	}
 	if sc.UrgentAt != nil {
-		sc.Urgent, sc.High = sigmoid(bestU), sigmoid(bestH)
+		sc.Urgent, sc.High, sc.Risk = sigmoid(bestU), sigmoid(bestH), sigmoid(bestR)
 	}
 	return sc
 }
@@ -303,7 +311,11 @@ func featureWord(w string) string {
 
 // ReadModel reads a model in the format WriteTo writes.
 func ReadModel(r io.Reader) (*Model, error) {
-	m := &Model{Urgent: Scorer{Weights: map[string]float64{}}, High: Scorer{Weights: map[string]float64{}}}
+	m := &Model{}
+	ss := m.scorers()
+	for _, s := range ss {
+		s.Weights = map[string]float64{}
+	}
 	sc := bufio.NewScanner(r)
 	lineNo := 0
 	for sc.Scan() {
@@ -313,10 +325,10 @@ func ReadModel(r io.Reader) (*Model, error) {
 			continue
 		}
 		cols := strings.Split(line, "\t")
-		if len(cols) != 3 {
-			return nil, fmt.Errorf("crisis: model, line %d: want a key and two weights: %q", lineNo, line)
+		if len(cols) != 1+len(ss) {
+			return nil, fmt.Errorf("crisis: model, line %d: want a key and %d weights: %q", lineNo, len(ss), line)
 		}
-		var v [2]float64
+		var v [3]float64
 		for i, c := range cols[1:] {
 			f, err := strconv.ParseFloat(c, 64)
 			if err != nil {
@@ -324,53 +336,55 @@ func ReadModel(r io.Reader) (*Model, error) {
 			}
 			v[i] = f
 		}
-		switch cols[0] {
-		case "=bias":
-			m.Urgent.Bias, m.High.Bias = v[0], v[1]
-		case "=threshold":
-			m.Urgent.Threshold, m.High.Threshold = v[0], v[1]
-		default:
-			if v[0] != 0 {
-				m.Urgent.Weights[cols[0]] = v[0]
-			}
-			if v[1] != 0 {
-				m.High.Weights[cols[0]] = v[1]
+		for i, s := range ss {
+			switch cols[0] {
+			case "=bias":
+				s.Bias = v[i]
+			case "=threshold":
+				s.Threshold = v[i]
+			default:
+				if v[i] != 0 {
+					s.Weights[cols[0]] = v[i]
+				}
 			}
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("crisis: model: %w", err)
 	}
-	for _, t := range []float64{m.Urgent.Threshold, m.High.Threshold} {
-		if t <= 0 || t >= 1 {
-			return nil, fmt.Errorf("crisis: model: threshold %v is not a probability", t)
+	for _, s := range ss {
+		if s.Threshold <= 0 || s.Threshold >= 1 {
+			return nil, fmt.Errorf("crisis: model: threshold %v is not a probability", s.Threshold)
 		}
 	}
 	return m.prepare(), nil
 }
 
 // WriteTo writes the model: a header, the scorers' biases and thresholds,
-// then one feature a line with its weights for Urgent and High, sorted,
-// so that a retrained model's changes read as a diff.
+// then one feature a line with its weights for Urgent, High and Risk,
+// sorted, so that a retrained model's changes read as a diff.
 func (m *Model) WriteTo(w io.Writer, header string) error {
 	bw := bufio.NewWriter(w)
 	for _, line := range strings.Split(strings.TrimSpace(header), "\n") {
 		fmt.Fprintf(bw, "# %s\n", line)
 	}
-	fmt.Fprintf(bw, "=bias\t%s\t%s\n=threshold\t%s\t%s\n", fmtWeight(m.Urgent.Bias), fmtWeight(m.High.Bias),
-		fmtWeight(m.Urgent.Threshold), fmtWeight(m.High.Threshold))
-	keys := make([]string, 0, len(m.Urgent.Weights)+len(m.High.Weights))
-	for k := range m.Urgent.Weights {
-		keys = append(keys, k)
-	}
-	for k := range m.High.Weights {
-		if _, ok := m.Urgent.Weights[k]; !ok {
-			keys = append(keys, k)
+	ss := m.scorers()
+	row := func(key string, v func(*Scorer) float64) {
+		bw.WriteString(key)
+		for _, s := range ss {
+			bw.WriteString("\t" + fmtWeight(v(s)))
 		}
+		bw.WriteString("\n")
+	}
+	row("=bias", func(s *Scorer) float64 { return s.Bias })
+	row("=threshold", func(s *Scorer) float64 { return s.Threshold })
+	keys := make([]string, 0, len(m.all))
+	for k := range m.all {
+		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(bw, "%s\t%s\t%s\n", k, fmtWeight(m.Urgent.Weights[k]), fmtWeight(m.High.Weights[k]))
+		row(k, func(s *Scorer) float64 { return s.Weights[k] })
 	}
 	return bw.Flush()
 }

@@ -18,14 +18,16 @@ type TrainOptions struct {
 	MinCount      int     // a feature seen in fewer examples is left out
 	Threshold     float64 // Urgent's, written into the model
 	HighThreshold float64 // High's
+	RiskThreshold float64 // Risk's
 }
 
 // DefaultTraining are the settings the shipped model was trained with,
 // chosen by leaving each labelled set out in turn (model_test.go).
-var DefaultTraining = TrainOptions{L2: 0.0003, Iterations: 400, MinCount: 2, Threshold: 0.7, HighThreshold: 0.7}
+var DefaultTraining = TrainOptions{L2: 0.0003, Iterations: 400, MinCount: 2, Threshold: 0.7, HighThreshold: 0.7, RiskThreshold: 0.7}
 
-// Train fits the model's two scorers to the examples: Urgent to medium and
-// high against the rest, High to high against the rest. It is
+// Train fits the model's scorers to the examples: Urgent to medium and
+// high against the rest, High to high against the rest, Risk to low,
+// medium and high against none. It is
 // deterministic: the same examples give the same model.
 func Train(l *Lists, examples []Example, opt TrainOptions) *Model {
 	index := map[string]int{}
@@ -55,7 +57,8 @@ func Train(l *Lists, examples []Example, opt TrainOptions) *Model {
 	}
 	urgent := fit(rows, examples, len(names), opt, func(t Tier) bool { return t >= Medium })
 	high := fit(rows, examples, len(names), opt, func(t Tier) bool { return t == High })
-	m := &Model{Urgent: scorer(urgent, names, opt.Threshold), High: scorer(high, names, opt.HighThreshold)}
+	risk := fit(rows, examples, len(names), opt, func(t Tier) bool { return t >= Low })
+	m := &Model{Urgent: scorer(urgent, names, opt.Threshold), High: scorer(high, names, opt.HighThreshold), Risk: scorer(risk, names, opt.RiskThreshold)}
 	return m.prepare()
 }
 
