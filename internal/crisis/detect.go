@@ -1,6 +1,7 @@
 package crisis
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -244,16 +245,8 @@ func (d *Detector) inContext(toks []token, s span) (Tier, string) {
 			break
 		}
 	}
-	// Someone else: a person named before the phrase, with no "I" between.
-	for i := s.start - 1; i >= first; i-- {
-		w := toks[i].word
-		if w == "i" || w == "im" || w == "ive" || w == "id" || w == "ill" || w == "me" {
-			break
-		}
-		if l.Other[w] {
-			why, steps = append(why, "someone else"), steps+1
-			break
-		}
+	if d.aboutOther(toks, s.start) {
+		why, steps = append(why, "someone else"), steps+1
 	}
 	// Long ago, in the same sentence (does not lower past attempts). Many
 	// years back, a plan or a means is a past attempt ("when I was sixteen
@@ -288,6 +281,23 @@ func (d *Detector) inContext(toks []token, s span) (Tier, string) {
 		t = floor
 	}
 	return t, strings.Join(why, ", ")
+}
+
+// aboutOther reports whether the words from start are about someone else:
+// a person named before them in their sentence, with no "I" between ("my
+// friend said she wants to die"; "I told my friend I want to die" is the
+// writer's own).
+func (d *Detector) aboutOther(toks []token, start int) bool {
+	for i := start - 1; i >= 0 && toks[i].sentence == toks[start].sentence; i-- {
+		w := toks[i].word
+		if w == "i" || w == "im" || w == "ive" || w == "id" || w == "ill" || w == "me" {
+			return false
+		}
+		if d.lists.Other[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // anyIn reports whether one of the phrases matches in toks[first:last],
@@ -386,6 +396,12 @@ func (d *Detector) combine(toks []token) (Match, bool) {
 		}
 	}
 	hits["finality"] = d.notWished(toks, hits["finality"])
+	// A goodbye or a means in someone else's words is theirs ("my husband
+	// said goodbye to his colleagues"); times and plans keep their people
+	// ("while she is on holiday").
+	for _, name := range []string{"finality", "means"} {
+		hits[name] = slices.DeleteFunc(hits[name], func(h hit) bool { return d.aboutOther(toks, h.start) })
+	}
 	if len(hits["means"])+len(hits["finality"]) == 0 {
 		return Match{}, false
 	}
