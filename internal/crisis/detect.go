@@ -248,15 +248,17 @@ func (d *Detector) inContext(toks []token, s span) (Tier, string) {
 	if d.aboutOther(toks, s.start) {
 		why, steps = append(why, "someone else"), steps+1
 	}
-	// Long ago, in the same sentence (does not lower past attempts). Many
-	// years back, a plan or a means is a past attempt ("when I was sixteen
-	// I took an overdose"): it reads low, unless the sentence also names a
-	// time of now ("years ago I tried, and tonight …").
+	// Long ago, in the same sentence (does not lower past attempts), unless
+	// a word of now stands between the two ("when I was sixteen I took an
+	// overdose, tonight I take all my pills"). Many years back, a plan or a
+	// means is a past attempt ("when I was sixteen I took an overdose"): it
+	// reads low, unless the sentence names a time of now anywhere.
 	if s.listed > Low {
+		longAgo := d.pastMarks(l.LongAgo, toks, s, first, last)
 		switch {
-		case d.anyIn(l.LongAgo, toks, first, last) && s.listed == High && !d.anyConcept("time", toks, first, last):
+		case longAgo && s.listed == High && !d.nowIn(toks[first:last]):
 			why, steps = append(why, "long ago"), steps+2
-		case d.anyIn(l.LongAgo, toks, first, last) || d.anyIn(l.Past, toks, first, last):
+		case longAgo || d.pastMarks(l.Past, toks, s, first, last):
 			why, steps = append(why, "long ago"), steps+1
 		}
 	}
@@ -300,12 +302,14 @@ func (d *Detector) aboutOther(toks []token, start int) bool {
 	return false
 }
 
-// anyIn reports whether one of the phrases matches in toks[first:last],
-// one sentence.
-func (d *Detector) anyIn(ps []Phrase, toks []token, first, last int) bool {
+// pastMarks reports whether one of the phrases (of [past] or [long ago])
+// matches in the sentence toks[first:last] with no word of now between it
+// and the match s, or in s.
+func (d *Detector) pastMarks(ps []Phrase, toks []token, s span, first, last int) bool {
 	for _, p := range ps {
 		for i := first; i < last; i++ {
-			if _, ok := d.match(toks, i, p.parts, toks[first].sentence); ok {
+			end, ok := d.match(toks, i, p.parts, toks[first].sentence)
+			if ok && !d.nowIn(toks[min(end, s.start):max(i, s.end)]) {
 				return true
 			}
 		}
@@ -313,20 +317,13 @@ func (d *Detector) anyIn(ps []Phrase, toks []token, first, last int) bool {
 	return false
 }
 
-// anyConcept reports whether a phrase of the concept matches in
-// toks[first:last], one sentence.
-func (d *Detector) anyConcept(name string, toks []token, first, last int) bool {
-	x := d.concepts[name]
-	if x == nil {
-		return false
-	}
-	var buf []entry
-	for i := first; i < last; i++ {
-		buf = x.at(toks[i].word, buf)
-		for _, c := range buf {
-			if _, ok := d.match(toks, i, c.p.parts, toks[first].sentence); ok {
-				return true
-			}
+// nowIn reports whether a word of the class "now" ("tonight", "today")
+// is among toks.
+func (d *Detector) nowIn(toks []token) bool {
+	now := d.lists.Classes["now"]
+	for _, t := range toks {
+		if now[t.word] {
+			return true
 		}
 	}
 	return false

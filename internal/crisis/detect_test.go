@@ -48,7 +48,7 @@ func TestDetect(t *testing.T) {
 		{"I used to cut myself", Low, ""},                                                // "used to cut": a past act, listed low
 		{"When I was sixteen I took an overdose", Low, "long ago"},                       // many years back: a past attempt
 		{"Last year I took an overdose", Medium, "long ago"},                             // a while ago: lowered once
-		{"When I was sixteen I took an overdose, tonight I take all my pills", High, ""}, // a time of now keeps it urgent (the lists lower each phrase once; the model reads high)
+		{"When I was sixteen I took an overdose, tonight I take all my pills", High, ""}, // tonight stands between: the plan is of now
 		{`The song goes "I want to die in your arms"`, None, ""},
 		{`The lyrics "tonight is the night" are stuck in my head`, Low, "a quote"}, // a plan is never cleared
 		{"I would never take all my pills", Medium, "negation"},
