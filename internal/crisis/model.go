@@ -192,7 +192,9 @@ type sentenceFeatures struct {
 	kinds []string // each once, sorted
 }
 
-// features are a passage's words (stemmed), the pairs and threes of words
+// features are a passage's words (stemmed) and the first five letters of
+// the long ones ("stock" for "stockpiling" and "stockpiled" alike, a word
+// misspelt at its end still counted), the pairs and threes of words
 // next to each other in a sentence, each word's classes in the lists (a medicine,
 // a place, a time: so that a medicine never seen in training still
 // counts), pairs of a word with the class of the next one, and the pairs
@@ -233,6 +235,9 @@ func featuresOf(l *Lists, toks []indexed) sentenceFeatures {
 	}
 	for i := range toks {
 		add("w:" + stems[i])
+		if r := []rune(stems[i]); len(r) >= 6 {
+			add("p:" + string(r[:5]))
+		}
 		for _, c := range classes[i] {
 			add("c:" + c)
 		}

@@ -137,10 +137,13 @@ func TestModelFile(t *testing.T) {
 // medium one; on all thirteen sets 0.838, 0.034, 182 of 240; on all
 // fifteen 0.829, 0.039, 203 of 280; on sixteen 0.829, 0.038, 220 of 300;
 // on nineteen 0.841, 0.033, 268 of 360; on twenty 0.846, 0.031, 284 of
-// 380; on twenty-one 0.857, 0.029, 308 of 400). Risk at 0.7 reads 187 of
-// 235 low texts as low or more and 12 of 785 texts without risk as low
-// (on twenty-one sets). It fails if a change to the features or the
-// training makes it worse.
+// 380; on twenty-one 0.857, 0.029, 308 of 400). With the first five
+// letters of long words as features and L2 0.0001 (swept on twenty-one
+// sets: at every rate of false alarms from 0.03 to 0.06 it finds 1.5 to 2
+// points more than before): 0.882, 0.033, 311 of 400. Risk at 0.7 reads
+// 198 of 235 low texts as low or more and 14 of 785 texts without risk as
+// low. It fails if a change to the features or the training makes it
+// worse.
 func TestModelCrossValidated(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains the model ten times")
@@ -197,16 +200,16 @@ func TestModelCrossValidated(t *testing.T) {
 	recall, fa := float64(found)/float64(urgent), float64(alarms)/float64(calm)
 	t.Logf("model alone, each set left out: recall of high and medium %.3f (%d/%d), false alarms %.3f (%d/%d); high read as high %d/%d, medium as high %d/%d; low read as low or more %d/%d, texts without risk read as low %d/%d",
 		recall, found, urgent, fa, alarms, calm, highFound, high, mediumHigh, medium, lowFound, low, calmLow, calm)
-	if recall < 0.75 || fa > 0.05 {
-		t.Errorf("cross-validated recall %.3f (want at least 0.75), false alarms %.3f (want at most 0.05)", recall, fa)
+	if recall < 0.86 || fa > 0.04 {
+		t.Errorf("cross-validated recall %.3f (want at least 0.86), false alarms %.3f (want at most 0.04)", recall, fa)
 	}
 	// Risk: a passive wish in new words is read, and a sad or ordinary
 	// text is seldom given the helplines it does not need.
-	if lr, cl := float64(lowFound)/float64(low), float64(calmLow)/float64(calm); lr < 0.7 || cl > 0.08 {
-		t.Errorf("cross-validated: %.3f of low texts read as low or more (want at least 0.7), %.3f of texts without risk read as low (want at most 0.08)", lr, cl)
+	if lr, cl := float64(lowFound)/float64(low), float64(calmLow)/float64(calm); lr < 0.8 || cl > 0.03 {
+		t.Errorf("cross-validated: %.3f of low texts read as low or more (want at least 0.8), %.3f of texts without risk read as low (want at most 0.03)", lr, cl)
 	}
-	if hr := float64(highFound) / float64(high); hr < 0.7 || mediumHigh > medium/20 {
-		t.Errorf("cross-validated: %.3f of high texts read as high (want at least 0.7), %d of %d medium ones (want at most 5%%)", hr, mediumHigh, medium)
+	if hr := float64(highFound) / float64(high); hr < 0.75 || mediumHigh > medium/20 {
+		t.Errorf("cross-validated: %.3f of high texts read as high (want at least 0.75), %d of %d medium ones (want at most 5%%)", hr, mediumHigh, medium)
 	}
 }
 

@@ -23,7 +23,7 @@ type TrainOptions struct {
 
 // DefaultTraining are the settings the shipped model was trained with,
 // chosen by leaving each labelled set out in turn (model_test.go).
-var DefaultTraining = TrainOptions{L2: 0.0003, Iterations: 400, MinCount: 2, Threshold: 0.7, HighThreshold: 0.7, RiskThreshold: 0.7}
+var DefaultTraining = TrainOptions{L2: 0.0001, Iterations: 400, MinCount: 2, Threshold: 0.7, HighThreshold: 0.7, RiskThreshold: 0.7}
 
 // Train fits the model's scorers to the examples: Urgent to medium and
 // high against the rest, High to high against the rest, Risk to low,
