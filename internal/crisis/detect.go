@@ -245,8 +245,13 @@ func (d *Detector) inContext(toks []token, s span) (Tier, string) {
 			break
 		}
 	}
+	// Someone else's plan or means ("my flatmate took an overdose") is not
+	// the writer's: it reads low, seen but not urgent; a wish, one lower.
 	if d.aboutOther(toks, s.start) {
 		why, steps = append(why, "someone else"), steps+1
+		if s.listed == High {
+			steps++
+		}
 	}
 	// Long ago, in the same sentence (does not lower past attempts), unless
 	// a word of now stands between the two ("when I was sixteen I took an

@@ -45,6 +45,7 @@ func TestDetect(t *testing.T) {
 		{"I can't stop hurting myself", Medium, ""},
 		{"My sister said she wants to kill herself", None, ""},
 		{"My friend keeps saying suicide is the answer", Low, "someone else"},
+		{"My flatmate took an overdose last month", Low, "someone else"},                 // someone else's means: seen, not urgent
 		{"I used to cut myself", Low, ""},                                                // "used to cut": a past act, listed low
 		{"When I was sixteen I took an overdose", Low, "long ago"},                       // many years back: a past attempt
 		{"Last year I took an overdose", Medium, "long ago"},                             // a while ago: lowered once
