@@ -116,7 +116,7 @@ func (d *Detector) detect(toks []token, withRisk bool) Result {
 		r.Tier = max(r.Tier, m.Tier)
 	}
 	if d.model != nil && r.Tier < High {
-		sc := d.model.Score(d.lists, toks)
+		sc := d.model.Score(d.lists, d.modelWords(toks))
 		urgent := sc.Urgent >= d.model.Urgent.Threshold
 		switch {
 		case urgent && sc.High >= d.model.High.Threshold:
@@ -239,9 +239,14 @@ func (d *Detector) inContext(toks []token, s span) (Tier, string) {
 		why, steps = append(why, "a quote"), steps+2
 	}
 	// Negation just before: "I would never …" (but not "I can't stop …").
+	// A plan or a means denied ("I would never take all my pills") reads
+	// low: seen, as every plan is, but not urgent.
 	for i := max(first, s.start-3); i < s.start; i++ {
 		if l.Negation[toks[i].word] && !(i+1 < len(toks) && toks[i+1].word == "stop") {
 			why, steps = append(why, "negation"), steps+1
+			if s.listed == High {
+				steps++
+			}
 			break
 		}
 	}
@@ -408,17 +413,7 @@ func (d *Detector) combine(toks []token) (Match, bool) {
 		return Match{}, false
 	}
 	// The words a [not] phrase covers count for nothing ("goodbye for now").
-	covered := map[int]bool{}
-	for i := range toks {
-		buf = d.not.at(toks[i].word, buf)
-		for _, c := range buf {
-			if end, ok := d.match(toks, i, c.p.parts, toks[i].sentence); ok {
-				for j := i; j < end; j++ {
-					covered[j] = true
-				}
-			}
-		}
-	}
+	covered := d.notCovered(toks)
 	last := toks[len(toks)-1].sentence
 	for s := 0; s <= last; s++ {
 		in := func(name string) []hit {
@@ -486,6 +481,40 @@ func (d *Detector) notWished(toks []token, final []hit) []hit {
 			continue
 		}
 		out = append(out, h)
+	}
+	return out
+}
+
+// notCovered marks the words that a [not] phrase covers.
+func (d *Detector) notCovered(toks []token) map[int]bool {
+	covered := map[int]bool{}
+	var buf []entry
+	for i := range toks {
+		buf = d.not.at(toks[i].word, buf)
+		for _, c := range buf {
+			if end, ok := d.match(toks, i, c.p.parts, toks[i].sentence); ok {
+				for j := i; j < end; j++ {
+					covered[j] = true
+				}
+			}
+		}
+	}
+	return covered
+}
+
+// modelWords are the words the model reads: those a [not] phrase covers
+// are left out, as they count for nothing in the lists ("I'm going to end
+// it with my boyfriend tonight" is read without "end it with").
+func (d *Detector) modelWords(toks []token) []token {
+	covered := d.notCovered(toks)
+	if len(covered) == 0 {
+		return toks
+	}
+	out := make([]token, 0, len(toks)-len(covered))
+	for i, t := range toks {
+		if !covered[i] {
+			out = append(out, t)
+		}
 	}
 	return out
 }

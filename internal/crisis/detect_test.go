@@ -52,7 +52,7 @@ func TestDetect(t *testing.T) {
 		{"When I was sixteen I took an overdose, tonight I take all my pills", High, ""}, // tonight stands between: the plan is of now
 		{`The song goes "I want to die in your arms"`, None, ""},
 		{`The lyrics "tonight is the night" are stuck in my head`, Low, "a quote"}, // a plan is never cleared
-		{"I would never take all my pills", Medium, "negation"},
+		{"I would never take all my pills", Low, "negation"},                       // a plan denied: seen, not urgent
 		{"This exam is killing me", None, ""},
 		{"I want to die. Just kidding, this exam is killing me.", Medium, ""}, // context stays in its sentence
 		{"", None, ""},

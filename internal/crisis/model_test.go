@@ -12,9 +12,9 @@ import (
 var updateModel = flag.Bool("update-model", false, "train the model on the labelled sets and write lists/en.model")
 
 // trainingSets are the labelled sets the model learns from; the ninth to
-// twenty-fourth were each measured held out before they joined them (see their
+// twenty-fifth were each measured held out before they joined them (see their
 // headers).
-var trainingSets = []string{"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth", "twentyfirst", "twentysecond", "twentythird", "twentyfourth"}
+var trainingSets = []string{"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth", "twentyfirst", "twentysecond", "twentythird", "twentyfourth", "twentyfifth"}
 
 type setText struct {
 	set string
@@ -142,9 +142,12 @@ func TestModelFile(t *testing.T) {
 // sets: at every rate of false alarms from 0.03 to 0.06 it finds 1.5 to 2
 // points more than before): 0.882, 0.033, 311 of 400; on twenty-two
 // 0.883, 0.032, 327 of 420; on twenty-three 0.888, 0.035, 346 of 440; on
-// twenty-four 0.886, 0.035, 362 of 460. Risk at 0.7 reads 228 of 265 low
-// texts as low or more and 16 of 905 texts without risk as low
-// (twenty-four sets). It fails if a change to the features or the
+// twenty-four 0.886, 0.035, 362 of 460; with the words a [not] phrase
+// covers left out, as Detect leaves them out, 0.893 and 0.027 (the [not]
+// lists were written from every set's false alarms, so part of that is
+// theirs); on twenty-five 0.898, 0.025, 385 of 480. Risk at 0.7 reads 231
+// of 275 low texts as low or more and 14 of 945 texts without risk as low
+// (twenty-five sets). It fails if a change to the features or the
 // training makes it worse.
 func TestModelCrossValidated(t *testing.T) {
 	if testing.Short() {
@@ -154,6 +157,7 @@ func TestModelCrossValidated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	reader := New(l) // leaves out the words Detect leaves out for the model
 	sets := readSets(t, trainingSets)
 	demo := demoPassages(t, l)
 	var urgent, found, calm, alarms, high, highFound, medium, mediumHigh, low, lowFound, calmLow int
@@ -163,7 +167,7 @@ func TestModelCrossValidated(t *testing.T) {
 			if c.set != fold {
 				continue
 			}
-			sc := m.Score(l, l.replace(tokenize(c.text)))
+			sc := m.Score(l, reader.modelWords(l.replace(tokenize(c.text))))
 			u := sc.Urgent >= m.Urgent.Threshold
 			h := u && sc.High >= m.High.Threshold
 			r := u || sc.Risk >= m.Risk.Threshold

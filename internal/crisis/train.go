@@ -34,8 +34,9 @@ func Train(l *Lists, examples []Example, opt TrainOptions) *Model {
 	var names []string
 	count := map[string]int{}
 	featsOf := make([][]string, len(examples))
+	d := New(l) // the words a [not] phrase covers are left out, as Detect leaves them
 	for i, e := range examples {
-		featsOf[i] = features(l, l.replace(tokenize(e.Text)))
+		featsOf[i] = features(l, d.modelWords(l.replace(tokenize(e.Text))))
 		for _, f := range featsOf[i] {
 			count[f]++
 		}
