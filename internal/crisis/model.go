@@ -375,11 +375,11 @@ func (m *Model) WriteTo(w io.Writer, header string) error {
 	}
 	ss := m.scorers()
 	row := func(key string, v func(*Scorer) float64) {
-		bw.WriteString(key)
+		cols := []string{key}
 		for _, s := range ss {
-			bw.WriteString("\t" + fmtWeight(v(s)))
+			cols = append(cols, fmtWeight(v(s)))
 		}
-		bw.WriteString("\n")
+		fmt.Fprintln(bw, strings.Join(cols, "\t")) // a write error stays in bw for Flush
 	}
 	row("=bias", func(s *Scorer) float64 { return s.Bias })
 	row("=threshold", func(s *Scorer) float64 { return s.Threshold })
