@@ -49,7 +49,7 @@ func readLabelled(t *testing.T, file string) []labelled {
 }
 
 // heldOut are the sets written and measured once but not learnt from yet.
-var heldOut = []string{"twentyninth"}
+var heldOut = []string{}
 
 // laterSets are the whole sets after the first, in the order written.
 func laterSets() []string { return append(append([]string{}, trainingSets...), heldOut...) }
