@@ -103,7 +103,8 @@ func (d *Detector) detect(toks []token, withRisk bool) Result {
 	}
 	found = d.notRisk(toks, longest(found))
 	var r Result
-	if m, ok := d.combine(toks); ok {
+	covered := d.notCovered(toks) // by [not] phrases: read by neither combine nor the model
+	if m, ok := d.combine(toks, covered); ok {
 		r.Matches, r.Tier = append(r.Matches, m), m.Tier
 	}
 	for _, s := range found {
@@ -116,7 +117,7 @@ func (d *Detector) detect(toks []token, withRisk bool) Result {
 		r.Tier = max(r.Tier, m.Tier)
 	}
 	if d.model != nil && r.Tier < High {
-		sc := d.model.Score(d.lists, d.modelWords(toks))
+		sc := d.model.Score(d.lists, uncovered(toks, covered))
 		urgent := sc.Urgent >= d.model.Urgent.Threshold
 		switch {
 		case urgent && sc.High >= d.model.High.Threshold:
@@ -386,7 +387,7 @@ var firstPerson = map[string]bool{"i": true, "me": true, "my": true, "myself": t
 // and a time ("my plan is to go to the bridge after my shift"). Phrases
 // find the wording a list foresaw; combinations find new wording of the
 // same things. A quote lowers a combination like a phrase.
-func (d *Detector) combine(toks []token) (Match, bool) {
+func (d *Detector) combine(toks []token, covered map[int]bool) (Match, bool) {
 	if len(d.lists.Concepts) == 0 || len(toks) == 0 {
 		return Match{}, false
 	}
@@ -413,7 +414,6 @@ func (d *Detector) combine(toks []token) (Match, bool) {
 		return Match{}, false
 	}
 	// The words a [not] phrase covers count for nothing ("goodbye for now").
-	covered := d.notCovered(toks)
 	last := toks[len(toks)-1].sentence
 	for s := 0; s <= last; s++ {
 		in := func(name string) []hit {
@@ -505,8 +505,10 @@ func (d *Detector) notCovered(toks []token) map[int]bool {
 // modelWords are the words the model reads: those a [not] phrase covers
 // are left out, as they count for nothing in the lists ("I'm going to end
 // it with my boyfriend tonight" is read without "end it with").
-func (d *Detector) modelWords(toks []token) []token {
-	covered := d.notCovered(toks)
+func (d *Detector) modelWords(toks []token) []token { return uncovered(toks, d.notCovered(toks)) }
+
+// uncovered returns toks without the covered ones.
+func uncovered(toks []token, covered map[int]bool) []token {
 	if len(covered) == 0 {
 		return toks
 	}

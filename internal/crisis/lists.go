@@ -21,7 +21,7 @@ type Lists struct {
 	Negation   map[string]bool
 	Other      map[string]bool
 	Past       []Phrase
-	LongAgo    []Phrase // many years back: a plan or means there is a past attempt
+	LongAgo    []Phrase // many years back: a plan or means told so is a past attempt
 	Quote      map[string]bool
 	Figurative []Phrase
 	Not        []Phrase // a match they overlap does not count
