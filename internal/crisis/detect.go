@@ -242,7 +242,13 @@ func (d *Detector) inContext(toks []token, s span) (Tier, string) {
 	// Negation just before: "I would never …" (but not "I can't stop …").
 	// A plan or a means denied ("I would never take all my pills") reads
 	// low: seen, as every plan is, but not urgent.
-	for i := max(first, s.start-3); i < s.start; i++ {
+	// A filler between the two does not hide the negation: "I would never
+	// do anything to hurt myself".
+	from := s.start
+	if from-3 >= first && words(toks[from-3:from]) == "do anything to" {
+		from -= 3
+	}
+	for i := max(first, from-3); i < s.start; i++ {
 		if l.Negation[toks[i].word] && !(i+1 < len(toks) && toks[i+1].word == "stop") {
 			why, steps = append(why, "negation"), steps+1
 			if s.listed == High {
@@ -306,7 +312,29 @@ func (d *Detector) aboutOther(toks []token, start int) bool {
 		if w == "i" || w == "im" || w == "ive" || w == "id" || w == "ill" || w == "me" {
 			return false
 		}
-		if d.lists.Other[w] {
+		if d.lists.Other[w] && !object(toks, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// determiners begin the thing given after a person given it ("wrote my
+// mum a letter").
+var determiners = map[string]bool{"a": true, "an": true, "the": true, "my": true, "our": true, "some": true, "all": true, "this": true}
+
+// object reports whether the person at word i is one the writer does
+// something to or for, not the one who speaks or acts: given a thing ("I
+// wrote my mum a letter", "gave my neighbour my keys"), or after to, for or
+// with ("left the dog with my brother").
+func object(toks []token, i int) bool {
+	sent := toks[i].sentence
+	if i+1 < len(toks) && toks[i+1].sentence == sent && determiners[toks[i+1].word] {
+		return true
+	}
+	for j := i - 1; j >= 0 && j >= i-2 && toks[j].sentence == sent; j-- {
+		switch toks[j].word {
+		case "to", "for", "with":
 			return true
 		}
 	}

@@ -69,6 +69,33 @@ func TestDetect(t *testing.T) {
 	}
 }
 
+// TestContextOnTheLists checks context rules on the lists alone, where the
+// model cannot hide a rule's mistake.
+func TestContextOnTheLists(t *testing.T) {
+	d := English().WithModel(nil)
+	for _, c := range []struct {
+		text    string
+		tier    Tier
+		context string
+	}{
+		// The person given a letter is not the one who says goodbye.
+		{"I wrote my mum a letter and left it on the seat. I'm parked at the overlook.", High, ""},
+		{"My mum wrote a letter and left it on the seat at the overlook.", None, ""},
+		// A filler does not hide a denial.
+		{"I'd never do anything to hurt myself, my kids need me.", Low, "negation"},
+		{"I'd do anything to hurt myself right now.", High, ""},
+	} {
+		r := d.Detect(c.text)
+		if r.Tier != c.tier {
+			t.Errorf("%q: %s %v, want %s", c.text, r.Tier, r.Why(), c.tier)
+			continue
+		}
+		if len(r.Matches) > 0 && r.Matches[0].Context != c.context {
+			t.Errorf("%q: context %q, want %q", c.text, r.Matches[0].Context, c.context)
+		}
+	}
+}
+
 func TestWhy(t *testing.T) {
 	r := English().Detect("I want to die. I have 40 paracetamol in the drawer.")
 	want := []string{"“have 40 paracetamol” (high)", "“want to die” (medium)"}
