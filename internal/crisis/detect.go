@@ -329,8 +329,13 @@ var determiners = map[string]bool{"a": true, "an": true, "the": true, "my": true
 // with ("left the dog with my brother").
 func object(toks []token, i int) bool {
 	sent := toks[i].sentence
-	if i+1 < len(toks) && toks[i+1].sentence == sent && determiners[toks[i+1].word] {
-		return true
+	if i+1 < len(toks) && toks[i+1].sentence == sent {
+		switch next := toks[i+1].word; {
+		case next == "who" || next == "whos" || next == "that":
+			return false // the one who acts next: "for my friend who took an overdose"
+		case determiners[next]:
+			return true
+		}
 	}
 	for j := i - 1; j >= 0 && j >= i-2 && toks[j].sentence == sent; j-- {
 		switch toks[j].word {

@@ -81,6 +81,8 @@ func TestContextOnTheLists(t *testing.T) {
 		// The person given a letter is not the one who says goodbye.
 		{"I wrote my mum a letter and left it on the seat. I'm parked at the overlook.", High, ""},
 		{"My mum wrote a letter and left it on the seat at the overlook.", None, ""},
+		{"Please pray for my friend who took an overdose last night.", Low, "someone else"},
+		{"I went to the hospital with my mum who took an overdose.", Low, "someone else"},
 		// A filler does not hide a denial.
 		{"I'd never do anything to hurt myself, my kids need me.", Low, "negation"},
 		{"I'd do anything to hurt myself right now.", High, ""},
