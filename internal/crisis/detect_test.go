@@ -83,6 +83,10 @@ func TestContextOnTheLists(t *testing.T) {
 		{"My mum wrote a letter and left it on the seat at the overlook.", None, ""},
 		{"Please pray for my friend who took an overdose last night.", Low, "someone else"},
 		{"I went to the hospital with my mum who took an overdose.", Low, "someone else"},
+		// A word or two in quotation marks is a word the writer names; a
+		// song named so is still a song.
+		{`I wrote "sorry" on a piece of paper and left it on my pillow. Heading to the bridge now.`, High, ""},
+		{`I played the song "Goodbye" tonight, I said goodbye to everyone.`, Low, "a quote"},
 		// A filler does not hide a denial.
 		{"I'd never do anything to hurt myself, my kids need me.", Low, "negation"},
 		{"I'd do anything to hurt myself right now.", High, ""},

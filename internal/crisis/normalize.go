@@ -78,7 +78,30 @@ func tokenize(text string) []token {
 		}
 	}
 	flush()
-	return joinSpaced(out)
+	return joinSpaced(namedWords(out))
+}
+
+// namedWords unquotes a quoted run of one or two words: a word the writer
+// names ("I wrote "sorry" on a piece of paper") is theirs, not a song's or
+// a film's; a song named so still reads as one by the [quote] words.
+func namedWords(toks []token) []token {
+	for i := 0; i < len(toks); {
+		if !toks[i].quoted {
+			i++
+			continue
+		}
+		j := i
+		for j < len(toks) && toks[j].quoted {
+			j++
+		}
+		if j-i <= 2 {
+			for k := i; k < j; k++ {
+				toks[k].quoted = false
+			}
+		}
+		i = j
+	}
+	return toks
 }
 
 // joinSpaced joins runs of three or more one-letter words ("k i l l",
