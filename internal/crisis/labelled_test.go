@@ -114,7 +114,10 @@ func TestLabelledSet(t *testing.T) {
 				t.Logf("%s: low text read as %s: %s", half, got, c.text)
 			}
 		}
-		recall := float64(urgentFound) / float64(urgent)
+		recall := 1.0 // the everyday sets hold no urgent text
+		if urgent > 0 {
+			recall = float64(urgentFound) / float64(urgent)
+		}
 		alarms := float64(calmAlarm) / float64(calm)
 		var tiers []string
 		for tier := High; tier >= None; tier-- {
