@@ -54,6 +54,45 @@ var heldOut = []string{}
 // laterSets are the whole sets after the first, in the order written.
 func laterSets() []string { return append(append([]string{}, trainingSets...), heldOut...) }
 
+// everydaySets are ordinary sentences with the words of risk in them, none
+// at risk ("I'm going to jump in the shower tonight", "to the station to
+// meet my nan off the train tonight"), each measured once (see their
+// headers) and then learnt by the lists. The model does not learn them:
+// trained on the three, each left out in turn, it read 15 of their 210
+// sentences as urgent instead of 21, but found 17 fewer of the 1,275
+// urgent labelled texts, the very ones it alone finds ("Sorry everyone.
+// I'm heading to the railway line now").
+var everydaySets = []string{"everydayfirst", "everydaysecond", "everydaythird"}
+
+// TestEverydaySets: the lists, having learnt every everyday sentence, read
+// none of them as urgent; the model reads some ordinary plans with a time
+// as urgent ("after work I'm going to walk the dog by the canal"), a known
+// weakness, held here below its measured level so that it cannot grow
+// unseen.
+func TestEverydaySets(t *testing.T) {
+	lists, both := English().WithModel(nil), English()
+	for _, name := range everydaySets {
+		texts := readLabelled(t, "testdata/"+name+".tsv")
+		alarms := 0
+		for _, c := range texts {
+			if c.tier != None {
+				t.Fatalf("%s: an everyday set holds only texts without risk: %q", name, c.text)
+			}
+			if r := lists.Detect(c.text); r.Tier >= Medium {
+				t.Errorf("%s: the lists read %q as %s %v", name, c.text, r.Tier, r.Why())
+			}
+			if r := both.Detect(c.text); r.Tier >= Medium {
+				alarms++
+				t.Logf("%s: the model reads %q as %s %v", name, c.text, r.Tier, r.Why())
+			}
+		}
+		t.Logf("%s: %d of %d read medium or high with the model", name, alarms, len(texts))
+		if float64(alarms) > 0.15*float64(len(texts)) {
+			t.Errorf("%s: %d of %d read medium or high, want at most 15%%", name, alarms, len(texts))
+		}
+	}
+}
+
 // The held-out texts measure the detector as the issue asks: recall of
 // high and medium together at least 0.95, and at most 0.05 of texts
 // without risk given medium or high. The tuned half must do as well.
@@ -114,10 +153,7 @@ func TestLabelledSet(t *testing.T) {
 				t.Logf("%s: low text read as %s: %s", half, got, c.text)
 			}
 		}
-		recall := 1.0 // the everyday sets hold no urgent text
-		if urgent > 0 {
-			recall = float64(urgentFound) / float64(urgent)
-		}
+		recall := float64(urgentFound) / float64(urgent)
 		alarms := float64(calmAlarm) / float64(calm)
 		var tiers []string
 		for tier := High; tier >= None; tier-- {
