@@ -25,12 +25,7 @@ func TestNormalise(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
-	d := English()
-	cases := []struct {
-		text    string
-		tier    Tier
-		context string // of the strongest match
-	}{
+	checkDetect(t, English(), []detectCase{
 		{"Tonight is the night.", High, ""},
 		{"I took 30 tablets", High, ""},
 		{"I took 2 tablets for my headache", None, ""},
@@ -56,7 +51,19 @@ func TestDetect(t *testing.T) {
 		{"This exam is killing me", None, ""},
 		{"I want to die. Just kidding, this exam is killing me.", Medium, ""}, // context stays in its sentence
 		{"", None, ""},
-	}
+	})
+}
+
+type detectCase struct {
+	text    string
+	tier    Tier
+	context string // of the strongest match
+}
+
+// checkDetect reads each case's text with d and checks its tier and the
+// context of its strongest match.
+func checkDetect(t *testing.T, d *Detector, cases []detectCase) {
+	t.Helper()
 	for _, c := range cases {
 		r := d.Detect(c.text)
 		if r.Tier != c.tier {
@@ -72,12 +79,7 @@ func TestDetect(t *testing.T) {
 // TestContextOnTheLists checks context rules on the lists alone, where the
 // model cannot hide a rule's mistake.
 func TestContextOnTheLists(t *testing.T) {
-	d := English().WithModel(nil)
-	for _, c := range []struct {
-		text    string
-		tier    Tier
-		context string
-	}{
+	checkDetect(t, English().WithModel(nil), []detectCase{
 		// The person given a letter is not the one who says goodbye.
 		{"I wrote my mum a letter and left it on the seat. I'm parked at the overlook.", High, ""},
 		{"My mum wrote a letter and left it on the seat at the overlook.", None, ""},
@@ -90,16 +92,7 @@ func TestContextOnTheLists(t *testing.T) {
 		// A filler does not hide a denial.
 		{"I'd never do anything to hurt myself, my kids need me.", Low, "negation"},
 		{"I'd do anything to hurt myself right now.", High, ""},
-	} {
-		r := d.Detect(c.text)
-		if r.Tier != c.tier {
-			t.Errorf("%q: %s %v, want %s", c.text, r.Tier, r.Why(), c.tier)
-			continue
-		}
-		if len(r.Matches) > 0 && r.Matches[0].Context != c.context {
-			t.Errorf("%q: context %q, want %q", c.text, r.Matches[0].Context, c.context)
-		}
-	}
+	})
 }
 
 func TestWhy(t *testing.T) {
