@@ -257,6 +257,13 @@ func (d *Detector) inContext(toks []token, s span) (Tier, string) {
 			break
 		}
 	}
+	// A denial just after: "killing myself isn't something I'd ever do".
+	if deniedAfter(toks, s.end, last) {
+		why, steps = append(why, "negation"), steps+1
+		if s.listed == High {
+			steps++
+		}
+	}
 	// Someone else's plan or means ("my flatmate took an overdose") is not
 	// the writer's: it reads low, seen but not urgent; a wish, one lower.
 	if d.aboutOther(toks, s.start) {
@@ -300,6 +307,21 @@ func (d *Detector) inContext(toks []token, s span) (Tier, string) {
 		t = floor
 	}
 	return t, strings.Join(why, ", ")
+}
+
+// denials are the words that, right after a phrase, deny it.
+var denials = []string{"isnt something", "is not something", "isnt an option", "is not an option", "is never an option", "is not for me", "isnt for me", "isnt the answer", "is not the answer"}
+
+// deniedAfter reports whether the words from end (to last, the end of the
+// sentence) deny the phrase before them.
+func deniedAfter(toks []token, end, last int) bool {
+	for _, d := range denials {
+		n := strings.Count(d, " ") + 1
+		if end+n <= last && words(toks[end:end+n]) == d {
+			return true
+		}
+	}
+	return false
 }
 
 // aboutOther reports whether the words from start are about someone else:

@@ -92,6 +92,9 @@ func TestContextOnTheLists(t *testing.T) {
 		// A filler does not hide a denial.
 		{"I'd never do anything to hurt myself, my kids need me.", Low, "negation"},
 		{"I'd do anything to hurt myself right now.", High, ""},
+		// A denial right after the phrase.
+		{"Killing myself isn't something I'd ever do, but I need to talk.", Low, "negation"},
+		{"Killing myself is something I think about every day.", Medium, ""},
 	})
 }
 
