@@ -312,12 +312,23 @@ func (d *Detector) inContext(toks []token, s span) (Tier, string) {
 // denials are the words that, right after a phrase, deny it.
 var denials = []string{"isnt something", "is not something", "isnt an option", "is not an option", "is never an option", "is not for me", "isnt for me", "isnt the answer", "is not the answer"}
 
+// laterDenials deny a phrase anywhere after it in its sentence ("I'd
+// rather be dead than feel like this, but I won't do anything").
+var laterDenials = []string{"but i wont do anything", "but i will not do anything", "not that i would do anything", "not that i would ever do anything", "but i would never act on it", "i would never act on it", "i wont act on it", "i will not act on it"}
+
 // deniedAfter reports whether the words from end (to last, the end of the
-// sentence) deny the phrase before them.
+// sentence) deny the phrase before them: right after it, or later in the
+// sentence.
 func deniedAfter(toks []token, end, last int) bool {
 	for _, d := range denials {
 		n := strings.Count(d, " ") + 1
 		if end+n <= last && words(toks[end:end+n]) == d {
+			return true
+		}
+	}
+	rest := " " + words(toks[end:last]) + " "
+	for _, d := range laterDenials {
+		if strings.Contains(rest, " "+d+" ") {
 			return true
 		}
 	}

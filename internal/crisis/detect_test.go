@@ -95,6 +95,8 @@ func TestContextOnTheLists(t *testing.T) {
 		// A denial right after the phrase.
 		{"Killing myself isn't something I'd ever do, but I need to talk.", Low, "negation"},
 		{"Killing myself is something I think about every day.", Medium, ""},
+		{"I'd rather be dead than feel like this, but I won't do anything.", Low, "negation"},
+		{"I want to die, not that I'd ever do anything.", Low, "negation"},
 	})
 }
 
