@@ -257,12 +257,11 @@ func (d *Detector) inContext(toks []token, s span) (Tier, string) {
 			break
 		}
 	}
-	// A denial just after: "killing myself isn't something I'd ever do".
+	// A denial after it: "killing myself isn't something I'd ever do". It
+	// lowers by one step only, a plan too: a plan told and then denied
+	// ("the pills are ready, but I won't do anything") still reads urgent.
 	if deniedAfter(toks, s.end, last) {
 		why, steps = append(why, "negation"), steps+1
-		if s.listed == High {
-			steps++
-		}
 	}
 	// Someone else's plan or means ("my flatmate took an overdose") is not
 	// the writer's: it reads low, seen but not urgent; a wish, one lower.

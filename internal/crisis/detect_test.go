@@ -97,6 +97,7 @@ func TestContextOnTheLists(t *testing.T) {
 		{"Killing myself is something I think about every day.", Medium, ""},
 		{"I'd rather be dead than feel like this, but I won't do anything.", Low, "negation"},
 		{"I want to die, not that I'd ever do anything.", Low, "negation"},
+		{"I have the pills ready, but I won't do anything.", Medium, "negation"},
 	})
 }
 
