@@ -62,7 +62,7 @@ func laterSets() []string { return append(append([]string{}, trainingSets...), h
 // sentences as urgent instead of 21, but found 17 fewer of the 1,275
 // urgent labelled texts, the very ones it alone finds ("Sorry everyone.
 // I'm heading to the railway line now").
-var everydaySets = []string{"everydayfirst", "everydaysecond", "everydaythird", "everydayfourth"}
+var everydaySets = []string{"everydayfirst", "everydaysecond", "everydaythird", "everydayfourth", "everydayfifth"}
 
 // TestEverydaySets: the lists, having learnt every everyday sentence, read
 // none of them as urgent; the model reads some ordinary plans with a time
