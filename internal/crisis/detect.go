@@ -242,11 +242,15 @@ func (d *Detector) inContext(toks []token, s span) (Tier, string) {
 	// Negation just before: "I would never …" (but not "I can't stop …").
 	// A plan or a means denied ("I would never take all my pills") reads
 	// low: seen, as every plan is, but not urgent.
-	// A filler between the two does not hide the negation: "I would never
-	// do anything to hurt myself".
+	// A [filler] between the two does not hide the negation: "I would
+	// never do anything to hurt myself".
 	from := s.start
-	if from-3 >= first && words(toks[from-3:from]) == "do anything to" {
-		from -= 3
+	for _, p := range l.Filler {
+		for i := first; i < from; i++ {
+			if end, ok := d.match(toks, i, p.parts, sent); ok && end == s.start {
+				from = i
+			}
+		}
 	}
 	for i := max(first, from-3); i < s.start; i++ {
 		if l.Negation[toks[i].word] && !(i+1 < len(toks) && toks[i+1].word == "stop") {
@@ -260,7 +264,7 @@ func (d *Detector) inContext(toks []token, s span) (Tier, string) {
 	// A denial after it: "killing myself isn't something I'd ever do". It
 	// lowers by one step only, a plan too: a plan told and then denied
 	// ("the pills are ready, but I won't do anything") still reads urgent.
-	if deniedAfter(toks, s.end, last) {
+	if d.deniedAfter(toks, s.end, last) {
 		why, steps = append(why, "negation"), steps+1
 	}
 	// Someone else's plan or means ("my flatmate took an overdose") is not
@@ -308,27 +312,24 @@ func (d *Detector) inContext(toks []token, s span) (Tier, string) {
 	return t, strings.Join(why, ", ")
 }
 
-// denials are the words that, right after a phrase, deny it.
-var denials = []string{"isnt something", "is not something", "isnt an option", "is not an option", "is never an option", "is not for me", "isnt for me", "isnt the answer", "is not the answer"}
-
-// laterDenials deny a phrase anywhere after it in its sentence ("I'd
-// rather be dead than feel like this, but I won't do anything").
-var laterDenials = []string{"but i wont do anything", "but i will not do anything", "not that i would do anything", "not that i would ever do anything", "but i would never act on it", "i would never act on it", "i wont act on it", "i will not act on it"}
-
-// deniedAfter reports whether the words from end (to last, the end of the
-// sentence) deny the phrase before them: right after it, or later in the
-// sentence.
-func deniedAfter(toks []token, end, last int) bool {
-	for _, d := range denials {
-		n := strings.Count(d, " ") + 1
-		if end+n <= last && words(toks[end:end+n]) == d {
+// deniedAfter reports whether the words from end to last (the end of the
+// sentence) deny the phrase before them: a [deny after] phrase right after
+// it, or a [deny later] phrase anywhere after it.
+func (d *Detector) deniedAfter(toks []token, end, last int) bool {
+	if end >= last {
+		return false
+	}
+	sent := toks[end].sentence
+	for _, p := range d.lists.DenyAfter {
+		if _, ok := d.match(toks, end, p.parts, sent); ok {
 			return true
 		}
 	}
-	rest := " " + words(toks[end:last]) + " "
-	for _, d := range laterDenials {
-		if strings.Contains(rest, " "+d+" ") {
-			return true
+	for _, p := range d.lists.DenyLater {
+		for i := end; i < last; i++ {
+			if _, ok := d.match(toks, i, p.parts, sent); ok {
+				return true
+			}
 		}
 	}
 	return false

@@ -22,6 +22,9 @@ type Lists struct {
 	Other      map[string]bool
 	Past       []Phrase
 	LongAgo    []Phrase // many years back: a plan or means told so is a past attempt
+	Filler     []Phrase // between a negation and a phrase, do not hide the negation
+	DenyAfter  []Phrase // right after a phrase, deny it
+	DenyLater  []Phrase // anywhere after a phrase in its sentence, deny it
 	Quote      map[string]bool
 	Figurative []Phrase
 	Not        []Phrase // a match they overlap does not count
@@ -125,7 +128,8 @@ func Parse(r io.Reader) (*Lists, error) {
 			for _, w := range words {
 				set[w] = true
 			}
-		case section == "past" || section == "long ago" || section == "figurative" || section == "not" || section == "topic":
+		case section == "past" || section == "long ago" || section == "figurative" || section == "not" || section == "topic" ||
+			section == "filler" || section == "deny after" || section == "deny later":
 			p, err := parsePhrase(line)
 			if err != nil {
 				return nil, fail(err.Error())
@@ -135,6 +139,12 @@ func Parse(r io.Reader) (*Lists, error) {
 				l.Past = append(l.Past, p)
 			case "long ago":
 				l.LongAgo = append(l.LongAgo, p)
+			case "filler":
+				l.Filler = append(l.Filler, p)
+			case "deny after":
+				l.DenyAfter = append(l.DenyAfter, p)
+			case "deny later":
+				l.DenyLater = append(l.DenyLater, p)
 			case "not":
 				l.Not = append(l.Not, p)
 			case "topic":
