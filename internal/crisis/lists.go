@@ -72,6 +72,19 @@ func readBuiltin[T any](name, what, lang string, read func(io.Reader) (T, error)
 	return read(f)
 }
 
+// phraseSections are the sections of phrases that are not a tier's, and
+// the list of Lists each fills.
+var phraseSections = map[string]func(*Lists) *[]Phrase{
+	"past":       func(l *Lists) *[]Phrase { return &l.Past },
+	"long ago":   func(l *Lists) *[]Phrase { return &l.LongAgo },
+	"filler":     func(l *Lists) *[]Phrase { return &l.Filler },
+	"deny after": func(l *Lists) *[]Phrase { return &l.DenyAfter },
+	"deny later": func(l *Lists) *[]Phrase { return &l.DenyLater },
+	"figurative": func(l *Lists) *[]Phrase { return &l.Figurative },
+	"not":        func(l *Lists) *[]Phrase { return &l.Not },
+	"topic":      func(l *Lists) *[]Phrase { return &l.Topic },
+}
+
 // Parse reads word lists in the format of lists/en.txt; an operator's own
 // file can be read the same way.
 func Parse(r io.Reader) (*Lists, error) {
@@ -128,30 +141,13 @@ func Parse(r io.Reader) (*Lists, error) {
 			for _, w := range words {
 				set[w] = true
 			}
-		case section == "past" || section == "long ago" || section == "figurative" || section == "not" || section == "topic" ||
-			section == "filler" || section == "deny after" || section == "deny later":
+		case phraseSections[section] != nil:
 			p, err := parsePhrase(line)
 			if err != nil {
 				return nil, fail(err.Error())
 			}
-			switch section {
-			case "past":
-				l.Past = append(l.Past, p)
-			case "long ago":
-				l.LongAgo = append(l.LongAgo, p)
-			case "filler":
-				l.Filler = append(l.Filler, p)
-			case "deny after":
-				l.DenyAfter = append(l.DenyAfter, p)
-			case "deny later":
-				l.DenyLater = append(l.DenyLater, p)
-			case "not":
-				l.Not = append(l.Not, p)
-			case "topic":
-				l.Topic = append(l.Topic, p)
-			default:
-				l.Figurative = append(l.Figurative, p)
-			}
+			list := phraseSections[section](l)
+			*list = append(*list, p)
 		default:
 			return nil, fail("a line outside any known section")
 		}
